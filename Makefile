@@ -1,0 +1,60 @@
+# Two commands do all the set-up: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# python3.13 from PATH, else from pyenv's versions folder (pyenv's shim may hide it).
+PYTHON313 := $(shell command -v python3.13 >/dev/null 2>&1 && python3.13 -c 'import sys' >/dev/null 2>&1 && command -v python3.13 || ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.13*/bin/python3.13 2>/dev/null | tail -n 1)
+# sam build looks for python3.13 on PATH: the venv's own comes first.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+export SAM_CLI_TELEMETRY := 0
+export AWS_DEFAULT_REGION ?= us-east-1
+PORT ?= 3000
+
+.PHONY: help venv run test lint types validate build pytest unit integration e2e openapi bench clean
+
+help:
+	@echo "make run    start the whole service locally (API on 127.0.0.1:$(PORT))"
+	@echo "make test   lint, types, sam validate --lint, sam build and every test"
+	@echo "make bench  benchmarks (not part of make test)"
+	@echo "make openapi  rewrite docs/openapi.json from the code"
+
+$(STAMP): requirements-dev.txt layers/shared/requirements.txt
+	@test -n "$(PYTHON313)" || { echo "python3.13 is needed (not found on PATH or under pyenv)"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON313) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python -m devstack --port $(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: $(STAMP)
+	$(BIN)/mypy
+
+validate: $(STAMP)
+	$(BIN)/sam validate --lint --region $(AWS_DEFAULT_REGION)
+
+build: $(STAMP)
+	$(BIN)/sam build --cached --parallel
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest
+
+test: lint types validate build pytest
+
+openapi: $(STAMP)
+	$(BIN)/python -m leadrouter_cli openapi > docs/openapi.json
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .aws-sam .local .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,51 @@
+"""The events published on the template's buses, as captured by the local-only queue.
+
+The queue is drained whenever someone asks (never with long polling: every request to the
+emulated AWS holds its one lock, so a waiting receive would stall the whole stack).
+"""
+
+import contextlib
+import json
+import logging
+import threading
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs import SQSClient
+
+LOGGER = logging.getLogger("devstack.events")
+
+
+class EventLog:
+    def __init__(self, sqs: "SQSClient", queue_url: str) -> None:
+        self.sqs = sqs
+        self.queue_url = queue_url
+        self._events: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+
+    def events(self) -> list[dict[str, Any]]:
+        """Every captured event envelope, oldest first (detail parsed from its JSON)."""
+        with self._lock:
+            self._drain()
+            return list(self._events)
+
+    def _drain(self) -> None:
+        while True:
+            answer = self.sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0)
+            messages = answer.get("Messages", [])
+            if not messages:
+                return
+            for message in messages:
+                try:
+                    event = json.loads(message["Body"])
+                except ValueError:
+                    LOGGER.warning("a captured event is not JSON: %r", message["Body"][:200])
+                    continue
+                if isinstance(event.get("detail"), str):
+                    with contextlib.suppress(ValueError):
+                        event["detail"] = json.loads(event["detail"])
+                self._events.append(event)
+            self.sqs.delete_message_batch(
+                QueueUrl=self.queue_url,
+                Entries=[{"Id": str(index), "ReceiptHandle": m["ReceiptHandle"]} for index, m in enumerate(messages)],
+            )

@@ -1,0 +1,144 @@
+"""Starting and stopping the whole local stack in this process.
+
+One stack per process: moto keeps its backends in module globals, and the functions share
+os.environ. (That is also why end-to-end tests run ``python -m devstack`` as a subprocess:
+``moto.mock_aws()`` in other tests resets the same globals.)
+"""
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Final, Self
+
+import boto3
+
+from devstack.bootstrap import DemoState, bootstrap_demo
+from devstack.eventlog import EventLog
+from devstack.gateway import Gateway
+from devstack.lambdas import DEFAULT_MAX_CONTAINERS, LambdaRuntime, function_environment
+from devstack.mailbox import Mailbox
+from devstack.moto_server import MotoServer, apply_environment, point_process_at
+from devstack.pages import LocalSite
+from devstack.resources import CreatedResources, create_resources
+from devstack.scheduler import ScheduleRunner
+from devstack.template import Template, load_template
+
+LOGGER = logging.getLogger("devstack")
+REPO_ROOT: Final = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class RunningStack:
+    template: Template
+    api_url: str
+    port: int
+    aws_endpoint_url: str
+    resources: CreatedResources
+    runtime: LambdaRuntime
+    mailbox: Mailbox
+    event_log: EventLog | None
+    demo: DemoState | None = None
+    _stoppers: list[Callable[[], None]] = field(default_factory=list, repr=False)
+
+    def stop(self) -> None:
+        """Stop the gateway, the scheduler and moto, and restore os.environ. Safe to call twice."""
+        while self._stoppers:
+            stopper = self._stoppers.pop()
+            try:
+                stopper()
+            except Exception:
+                LOGGER.exception("stopping part of the local stack failed")
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+def start(
+    port: int = 0,
+    root: Path | None = None,
+    *,
+    template_path: Path | None = None,
+    parameters: Mapping[str, str] | None = None,
+    bootstrap: bool = True,
+    access_log: Callable[[str], None] | None = None,
+    warn: Callable[[str], None] | None = None,
+    on_listening: Callable[[str], None] | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+    max_containers: int = DEFAULT_MAX_CONTAINERS,
+    scheduler_interval: float = 0.5,
+) -> RunningStack:
+    """Start moto, create the template's resources, and serve the API on 127.0.0.1:``port``.
+
+    ``port=0`` picks a free port (see ``RunningStack.port``). With ``bootstrap``, an operator
+    key and the demo company are created (``RunningStack.demo``). ``on_listening`` gets the API
+    URL as soon as the port is bound, before the bootstrap.
+    """
+    root = (root or REPO_ROOT).resolve()
+    template = load_template(template_path or root / "template.yaml", parameters=parameters)
+    region = template.context.region
+    warn = warn or (lambda message: LOGGER.warning("%s", message))
+    stoppers: list[Callable[[], None]] = []
+    try:
+        moto = MotoServer()
+        moto.start()
+        stoppers.append(moto.stop)
+        previous = point_process_at(moto.endpoint_url, region)
+        stoppers.append(lambda: _restore(previous))
+        session = boto3.session.Session(region_name=region)
+        resources = create_resources(template, session)
+
+        mailbox = Mailbox(template.context.account_id, region, lock=moto.backends_locked)
+        moto.add_after_request_hook(mailbox.note_new_messages)
+        queue_url = resources.event_queue_url
+        event_log = EventLog(session.client("sqs", region_name=region), queue_url) if queue_url else None
+        runtime = LambdaRuntime(template, max_containers=max_containers)
+        demo_holder: list[DemoState] = []
+        site = LocalSite(mailbox, event_log, lambda: demo_holder[0].company_id if demo_holder else None)
+        gateway = Gateway(template, runtime, port=port, local_pages=site, access_log=access_log)
+        stoppers.append(gateway.stop)  # the socket is bound: close it on failure too
+        environment = function_environment(template, {"PUBLIC_BASE_URL": gateway.url})
+        previous_function_env = apply_environment(dict(environment))
+        stoppers.append(lambda: _restore(previous_function_env))
+
+        scheduler = ScheduleRunner(
+            template, runtime, session.client("scheduler", region_name=region), interval=scheduler_interval
+        )
+        scheduler.start()
+        stoppers.append(scheduler.stop)
+        gateway.start()
+        if on_listening is not None:
+            on_listening(gateway.url)
+        stack = RunningStack(
+            template=template,
+            api_url=gateway.url,
+            port=gateway.port,
+            aws_endpoint_url=moto.endpoint_url,
+            resources=resources,
+            runtime=runtime,
+            mailbox=mailbox,
+            event_log=event_log,
+            _stoppers=stoppers,
+        )
+        if bootstrap:
+            dynamodb = session.client("dynamodb", region_name=region)
+            stack.demo = bootstrap_demo(gateway.url, template, dynamodb, warn, should_stop)
+            demo_holder.append(stack.demo)
+        return stack
+    except BaseException:
+        for stopper in reversed(stoppers):
+            try:
+                stopper()
+            except Exception:
+                LOGGER.exception("cleaning up after a failed start failed")
+        raise
+
+
+def _restore(previous: Mapping[str, str | None]) -> None:
+    apply_environment(previous)

@@ -1,0 +1,19 @@
+"""Public lead intake and the agent directory."""
+
+from typing import Any
+
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from leadrouter.api import intake
+from leadrouter.api.resolver import build_resolver
+from leadrouter.observability import logger, metrics, tracer
+
+app = build_resolver(intake.router)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,1 @@
+"""The lead router's shared package: the routing domain, its services, the AWS adapters and the HTTP layer."""

@@ -1,0 +1,55 @@
+"""The one place that turns AWS error codes into domain errors."""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from leadrouter.domain.errors import Conflict, DomainError, Unavailable
+
+CONDITION_FAILED = "ConditionalCheckFailedException"
+TRANSACTION_CANCELED = "TransactionCanceledException"
+_THROTTLED = {
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "TransactionConflictException",
+    "InternalServerError",
+    "ServiceUnavailable",
+    "TooManyRequestsException",
+}
+
+
+def error_code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
+def cancellation_codes(error: ClientError) -> list[str]:
+    reasons = error.response.get("CancellationReasons", [])
+    return [str(reason.get("Code", "None")) for reason in reasons]
+
+
+def translate(error: ClientError, on_condition: Callable[[], DomainError] | None = None) -> DomainError | None:
+    code = error_code(error)
+    if code == CONDITION_FAILED or (
+        code == TRANSACTION_CANCELED and "ConditionalCheckFailed" in cancellation_codes(error)
+    ):
+        return on_condition() if on_condition else Conflict("Another change won the race; reload and retry.")
+    if code in _THROTTLED or (code == TRANSACTION_CANCELED and "TransactionConflict" in cancellation_codes(error)):
+        return Unavailable("The database is busy; retry shortly.")
+    return None
+
+
+@contextmanager
+def domain_errors(on_condition: Callable[[], DomainError] | None = None) -> Iterator[None]:
+    """Wrap an AWS call: a failed condition becomes `on_condition()` (default Conflict); persistent
+    throttling becomes Unavailable; anything else propagates as it is (a 5xx, logged)."""
+    try:
+        yield
+    except ClientError as error:
+        translated = translate(error, on_condition)
+        if translated is None:
+            raise
+        raise translated from error
+    except BotoCoreError as error:
+        raise Unavailable("A backing service did not answer; retry shortly.") from error

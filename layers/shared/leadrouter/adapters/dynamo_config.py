@@ -1,0 +1,164 @@
+"""Companies and their routing configuration in DynamoDB, with the warm-Lambda cache.
+
+An intake reads one item (the company's META, strongly consistent) to learn the configuration version;
+only when it differs from the cached one does it query the company's configuration items again. Every
+configuration write bumps the version in the same transaction as the write itself.
+"""
+
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from leadrouter.adapters.aws_errors import domain_errors
+from leadrouter.adapters.dynamo_codec import from_item, to_item, to_value
+from leadrouter.adapters.dynamo_keys import META, agent_sk, company_pk, office_sk
+from leadrouter.domain.agents import Agent, Office
+from leadrouter.domain.company import Company, CompanySettings
+from leadrouter.domain.config import CompanyConfig
+from leadrouter.domain.errors import Conflict, DomainError, NotFound
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import PutTypeDef, TransactWriteItemTypeDef
+
+
+def _bump_version(table: str, company_id: str) -> "TransactWriteItemTypeDef":
+    return {
+        "Update": {
+            "TableName": table,
+            "Key": to_item({"PK": company_pk(company_id), "SK": META}),
+            "UpdateExpression": "SET config_version = config_version + :one",
+            "ConditionExpression": "attribute_exists(PK)",
+            "ExpressionAttributeValues": {":one": to_value(1)},
+        }
+    }
+
+
+class DynamoConfigRepository:
+    def __init__(self, client: "DynamoDBClient", table: str) -> None:
+        self._db = client
+        self._table = table
+        self._cache: dict[str, CompanyConfig] = {}
+        self._lock = threading.Lock()
+
+    # Reading -------------------------------------------------------------------------------------------
+
+    def current_version(self, company_id: str) -> int:
+        with domain_errors():
+            answer = self._db.get_item(
+                TableName=self._table,
+                Key=to_item({"PK": company_pk(company_id), "SK": META}),
+                ProjectionExpression="config_version",
+                ConsistentRead=True,
+            )
+        if "Item" not in answer:
+            raise NotFound(f"No company {company_id}.")
+        return int(from_item(answer["Item"])["config_version"])
+
+    def load(self, company_id: str) -> CompanyConfig:
+        """The company's configuration: from the cache when its version is current, else from the table."""
+        version = self.current_version(company_id)
+        cached = self._cache.get(company_id)
+        if cached is not None and cached.version == version:
+            return cached
+        fresh = self._query_all(company_id)
+        with self._lock:
+            self._cache[company_id] = fresh
+        return fresh
+
+    def _query_all(self, company_id: str) -> CompanyConfig:
+        items: list[dict[str, Any]] = []
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "PK = :pk",
+            "ExpressionAttributeValues": to_item({":pk": company_pk(company_id)}),
+            "ConsistentRead": True,
+        }
+        with domain_errors():
+            while True:
+                page = self._db.query(**request)
+                items.extend(from_item(item) for item in page.get("Items", []))
+                if "LastEvaluatedKey" not in page:
+                    break
+                request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        company: Company | None = None
+        agents: dict[int, Agent] = {}
+        offices: dict[str, Office] = {}
+        for item in items:
+            sk = item["SK"]
+            if sk == META:
+                company = Company.model_validate(item)
+            elif sk.startswith("AGENT#"):
+                agent = Agent.model_validate(_strip_keys(item))
+                agents[agent.agent_id] = agent
+            elif sk.startswith("OFFICE#"):
+                office = Office.model_validate(_strip_keys(item))
+                offices[office.office_id] = office
+        if company is None:
+            raise NotFound(f"No company {company_id}.")
+        return CompanyConfig(company=company, agents=agents, offices=offices)
+
+    def get_company(self, company_id: str) -> Company:
+        return self.load(company_id).company
+
+    # Writing -------------------------------------------------------------------------------------------
+
+    def create_company(self, company: Company) -> None:
+        item = {"PK": company_pk(company.company_id), "SK": META, **company.model_dump(mode="json")}
+        with domain_errors(lambda: Conflict("That company already exists.")):
+            self._db.put_item(TableName=self._table, Item=to_item(item), ConditionExpression="attribute_not_exists(PK)")
+
+    def save_settings(self, company_id: str, settings: CompanySettings) -> None:
+        with domain_errors(lambda: NotFound(f"No company {company_id}.")):
+            self._db.update_item(
+                TableName=self._table,
+                Key=to_item({"PK": company_pk(company_id), "SK": META}),
+                UpdateExpression="SET settings = :settings, config_version = config_version + :one",
+                ConditionExpression="attribute_exists(PK)",
+                ExpressionAttributeValues={
+                    ":settings": to_value(settings.model_dump(mode="json")),
+                    ":one": to_value(1),
+                },
+            )
+
+    def put_agent(self, company_id: str, agent: Agent, must_exist: bool | None) -> None:
+        """must_exist: True to update, False to create, None for either."""
+        self._put_config_item(company_id, agent_sk(agent.agent_id), agent.model_dump(mode="json"), must_exist)
+
+    def put_office(self, company_id: str, office: Office, must_exist: bool | None) -> None:
+        self._put_config_item(company_id, office_sk(office.office_id), office.model_dump(mode="json"), must_exist)
+
+    def delete_office(self, company_id: str, office_id: str) -> None:
+        with domain_errors(lambda: NotFound(f"No office {office_id}.")):
+            self._db.transact_write_items(
+                TransactItems=[
+                    {
+                        "Delete": {
+                            "TableName": self._table,
+                            "Key": to_item({"PK": company_pk(company_id), "SK": office_sk(office_id)}),
+                            "ConditionExpression": "attribute_exists(PK)",
+                        }
+                    },
+                    _bump_version(self._table, company_id),
+                ]
+            )
+
+    def _put_config_item(self, company_id: str, sk: str, values: dict[str, Any], must_exist: bool | None) -> None:
+        put: PutTypeDef = {
+            "TableName": self._table,
+            "Item": to_item({"PK": company_pk(company_id), "SK": sk, **values}),
+        }
+        if must_exist is True:
+            put["ConditionExpression"] = "attribute_exists(PK)"
+            on_condition: Callable[[], DomainError] = lambda: NotFound("Not found.")  # noqa: E731
+        elif must_exist is False:
+            put["ConditionExpression"] = "attribute_not_exists(PK)"
+            on_condition = lambda: Conflict("It already exists.")  # noqa: E731
+        else:
+            on_condition = lambda: NotFound(f"No company {company_id}.")  # noqa: E731
+        with domain_errors(on_condition):
+            self._db.transact_write_items(TransactItems=[{"Put": put}, _bump_version(self._table, company_id)])
+
+
+def _strip_keys(item: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in item.items() if key not in ("PK", "SK")}

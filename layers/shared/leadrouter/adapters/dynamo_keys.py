@@ -1,0 +1,47 @@
+"""Key layout of the single table (docs/DATA_MODEL.md). Every key of company data starts with its company."""
+
+META = "META"
+
+
+def company_pk(company_id: str) -> str:
+    return f"C#{company_id}"
+
+
+def agent_sk(agent_id: int) -> str:
+    return f"AGENT#{agent_id:010d}"
+
+
+def office_sk(office_id: str) -> str:
+    return f"OFFICE#{office_id}"
+
+
+def cursor_key(company_id: str) -> dict[str, str]:
+    return {"PK": f"C#{company_id}#RR", "SK": "RR"}
+
+
+def lead_key(company_id: str, lead_id: str) -> dict[str, str]:
+    return {"PK": f"C#{company_id}#L#{lead_id}", "SK": "LEAD"}
+
+
+def leads_timeline(company_id: str) -> str:
+    return f"C#{company_id}#LEADS"
+
+
+def leads_by_status(company_id: str, status: str) -> str:
+    return f"C#{company_id}#STATUS#{status}"
+
+
+def leads_by_agent(company_id: str, agent_id: int) -> str:
+    return f"C#{company_id}#AGENT#{agent_id}"
+
+
+def leads_by_office(company_id: str, office_id: str) -> str:
+    return f"C#{company_id}#OFFICE#{office_id}"
+
+
+def credential_key(key_hash: str) -> dict[str, str]:
+    return {"PK": f"KEY#{key_hash}", "SK": "KEY"}
+
+
+def company_credentials(company_id: str) -> str:
+    return f"C#{company_id}#KEYS"

@@ -1,0 +1,195 @@
+"""Leads in DynamoDB. Every write is conditional: a new lead must not exist yet, a change must find the
+version it read. A round-robin turn is taken in the same transaction as the lead it assigns, so a turn is
+never handed out twice and never burnt by a failed write."""
+
+import base64
+import json
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from leadrouter.adapters.aws_errors import domain_errors, error_code
+from leadrouter.adapters.dynamo_codec import from_item, to_item, to_value
+from leadrouter.adapters.dynamo_keys import (
+    cursor_key,
+    lead_key,
+    leads_by_agent,
+    leads_by_office,
+    leads_by_status,
+    leads_timeline,
+)
+from leadrouter.domain.errors import BadRequest, Conflict, NotFound
+from leadrouter.domain.leads import Lead
+from leadrouter.domain.queries import LeadQuery, Page
+from leadrouter.domain.round_robin import CursorAdvance, TurnTaken
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
+
+def _lead_item(lead: Lead) -> dict[str, Any]:
+    sort = f"{lead.created_at.isoformat()}#{lead.lead_id}"
+    item: dict[str, Any] = {
+        **lead_key(lead.company_id, lead.lead_id),
+        **lead.model_dump(mode="json"),
+        "GSI1PK": leads_timeline(lead.company_id),
+        "GSI1SK": sort,
+        "GSI2PK": leads_by_status(lead.company_id, lead.status.value),
+        "GSI2SK": sort,
+    }
+    if lead.agent_id is not None:
+        item["GSI3PK"], item["GSI3SK"] = leads_by_agent(lead.company_id, lead.agent_id), sort
+    if lead.office_id is not None:
+        item["GSI4PK"], item["GSI4SK"] = leads_by_office(lead.company_id, lead.office_id), sort
+    return item
+
+
+def _encode_cursor(key: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
+
+
+def _decode_cursor(cursor: str) -> dict[str, Any]:
+    try:
+        value = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise BadRequest("The cursor is not one this API gave out.") from error
+    if not isinstance(value, dict):
+        raise BadRequest("The cursor is not one this API gave out.")
+    return value
+
+
+class DynamoLeadRepository:
+    def __init__(self, client: "DynamoDBClient", table: str) -> None:
+        self._db = client
+        self._table = table
+
+    def last_assigned(self, company_id: str) -> int | None:
+        with domain_errors():
+            answer = self._db.get_item(TableName=self._table, Key=to_item(cursor_key(company_id)), ConsistentRead=True)
+        item = from_item(answer.get("Item", {}))
+        value = item.get("last_agent_id")
+        return int(value) if value is not None else None
+
+    def create(self, lead: Lead, turn: CursorAdvance | None = None) -> None:
+        put: TransactWriteItemTypeDef = {
+            "Put": {
+                "TableName": self._table,
+                "Item": to_item(_lead_item(lead)),
+                "ConditionExpression": "attribute_not_exists(PK)",
+            }
+        }
+        if turn is None:
+            with domain_errors(lambda: Conflict(f"Lead {lead.lead_id} already exists.")):
+                self._db.put_item(**put["Put"])
+            return
+        if turn.previous is None:
+            condition, values = "attribute_not_exists(last_agent_id)", {":next": turn.next}
+        else:
+            condition, values = "last_agent_id = :previous", {":next": turn.next, ":previous": turn.previous}
+        advance: TransactWriteItemTypeDef = {
+            "Update": {
+                "TableName": self._table,
+                "Key": to_item(cursor_key(lead.company_id)),
+                "UpdateExpression": "SET last_agent_id = :next",
+                "ConditionExpression": condition,
+                "ExpressionAttributeValues": to_item(values),
+            }
+        }
+        with domain_errors(lambda: TurnTaken("The round-robin turn was taken by another lead.")):
+            self._db.transact_write_items(TransactItems=[put, advance])
+
+    def get(self, company_id: str, lead_id: str) -> Lead:
+        with domain_errors():
+            answer = self._db.get_item(
+                TableName=self._table, Key=to_item(lead_key(company_id, lead_id)), ConsistentRead=True
+            )
+        if "Item" not in answer:
+            raise NotFound(f"No lead {lead_id}.")
+        return Lead.model_validate(from_item(answer["Item"]))
+
+    def save(self, lead: Lead) -> None:
+        """Write a changed lead if nobody changed it since it was read (its version)."""
+        expected = lead.version
+        lead.version = expected + 1
+        try:
+            with domain_errors(lambda: Conflict("Another change to this lead won the race.")):
+                self._db.put_item(
+                    TableName=self._table,
+                    Item=to_item(_lead_item(lead)),
+                    ConditionExpression="version = :expected",
+                    ExpressionAttributeValues={":expected": to_value(expected)},
+                )
+        except Exception:
+            lead.version = expected
+            raise
+
+    def list(self, company_id: str, query: LeadQuery) -> Page[Lead]:
+        index, partition = self._index_for(company_id, query)
+        names = {"#pk": f"{index}PK"}
+        values: dict[str, Any] = {":pk": partition}
+        key_condition = "#pk = :pk"
+        if query.created_from is not None or query.created_to is not None:
+            names["#sk"] = f"{index}SK"
+            low = query.created_from.isoformat() if query.created_from else ""
+            high = (query.created_to.isoformat() if query.created_to else "9999") + "#\uffff"
+            key_condition += " AND #sk BETWEEN :low AND :high"
+            values.update({":low": low, ":high": high})
+        filters = _filters(index, query, names, values)
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": index,
+            "ScanIndexForward": False,
+            "Limit": query.limit,
+            "KeyConditionExpression": key_condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": to_item(values),
+        }
+        if filters:
+            request["FilterExpression"] = " AND ".join(filters)
+        if query.cursor:
+            request["ExclusiveStartKey"] = to_item(_decode_cursor(query.cursor))
+        try:
+            with domain_errors():
+                answer = self._db.query(**request)
+        except ClientError as error:
+            if query.cursor and error_code(error) == "ValidationException":
+                raise BadRequest("The cursor is not one this API gave out.") from error
+            raise
+        items = [Lead.model_validate(from_item(item)) for item in answer.get("Items", [])]
+        last = answer.get("LastEvaluatedKey")
+        return Page(items=items, next_cursor=_encode_cursor(from_item(last)) if last else None)
+
+    @staticmethod
+    def _index_for(company_id: str, query: LeadQuery) -> tuple[str, str]:
+        if query.agent_id is not None:
+            return "GSI3", leads_by_agent(company_id, query.agent_id)
+        if query.office_id is not None:
+            return "GSI4", leads_by_office(company_id, query.office_id)
+        if query.status is not None:
+            return "GSI2", leads_by_status(company_id, query.status.value)
+        return "GSI1", leads_timeline(company_id)
+
+
+def _filters(index: str, query: LeadQuery, names: dict[str, str], values: dict[str, Any]) -> list[str]:
+    """Filters for what the chosen index does not already select."""
+    filters: list[str] = []
+    if query.status is not None and index != "GSI2":
+        filters.append("#status = :status")
+        names["#status"] = "status"
+        values[":status"] = query.status.value
+    if query.agent_id is not None and index != "GSI3":
+        filters.append("agent_id = :agent")
+        values[":agent"] = query.agent_id
+    if query.office_id is not None and index != "GSI4":
+        filters.append("office_id = :office")
+        values[":office"] = query.office_id
+    if query.office_ids is not None and query.office_id is None:
+        scope = [f":scope{n}" for n in range(len(query.office_ids))] or [":noscope"]
+        values.update(dict(zip(scope, query.office_ids or ("\u0000",), strict=True)))
+        filters.append(f"office_id IN ({', '.join(scope)})")
+    if query.source is not None:
+        filters.append("#source = :source")
+        names["#source"] = "source"
+        values[":source"] = query.source.strip().lower()
+    return filters

@@ -1,0 +1,104 @@
+"""Agents (admins write; office managers read the agents of their offices)."""
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt
+
+from leadrouter.api.caller import caller
+from leadrouter.api.resolver import new_router
+from leadrouter.api.views import documented
+from leadrouter.domain.agents import Agent, Criteria, OfficeId, RejectedLeadAgent
+from leadrouter.domain.principals import Role
+from leadrouter.wiring import services
+
+router = new_router()
+AgentId = Annotated[int, Path(ge=1, description="The agent's id within the company.")]
+
+
+class AgentBody(BaseModel):
+    """An agent as POST and PUT take it; POST without agent_id takes the next free id."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    agent_id: PositiveInt | None = None
+    name: str
+    email: str
+    phone: str | None = None
+    mls_id: str | None = None
+    office_id: OfficeId | None = None
+    active: bool = True
+    click_to_claim: bool = False
+    in_auto_assign_queue: bool = False
+    lead_management: bool = False
+    criteria: Criteria = Field(default_factory=Criteria)
+    rejected_lead_agent: RejectedLeadAgent = None
+    away_until: str | None = Field(default=None, description="ISO 8601 with offset; skipped by routing until then")
+
+
+class AgentList(BaseModel):
+    agents: list[Agent]
+
+
+@router.post(
+    "/v1/agents",
+    summary="Add an agent",
+    tags=["Admin"],
+    responses=documented(401, 403, 409, 422, ok=201, model=Agent, description="Created"),
+)
+def create_agent(body: Annotated[AgentBody, Body()]) -> Response[str]:
+    principal = caller(router, Role.ADMIN)
+    agent = services().configuration.create_agent(principal.company, body.model_dump(exclude_unset=True))
+    return Response(201, content_types.APPLICATION_JSON, agent.model_dump_json())
+
+
+@router.get("/v1/agents", summary="List agents", tags=["Admin"], responses=documented(401, 403))
+def list_agents() -> AgentList:
+    principal = caller(router, Role.ADMIN, Role.OFFICE_MANAGER)
+    return AgentList(agents=services().configuration.agents(principal))
+
+
+@router.get(
+    "/v1/agents/<agent_id>",
+    summary="Read an agent",
+    tags=["Admin"],
+    responses=documented(401, 403, 404),
+)
+def get_agent(agent_id: AgentId) -> Agent:
+    principal = caller(router, Role.ADMIN, Role.OFFICE_MANAGER)
+    return services().configuration.agent(principal, agent_id)
+
+
+@router.put(
+    "/v1/agents/<agent_id>",
+    summary="Replace an agent",
+    tags=["Admin"],
+    responses=documented(401, 403, 404, 422),
+)
+def put_agent(agent_id: AgentId, body: Annotated[AgentBody, Body()]) -> Agent:
+    principal = caller(router, Role.ADMIN)
+    fields = body.model_dump(exclude_unset=True, exclude={"agent_id"})
+    return services().configuration.replace_agent(principal.company, agent_id, fields)
+
+
+@router.patch(
+    "/v1/agents/<agent_id>",
+    summary="Change some of an agent's fields",
+    tags=["Admin"],
+    responses=documented(401, 403, 404, 422),
+)
+def patch_agent(agent_id: AgentId, body: Annotated[dict[str, Any], Body()]) -> Agent:
+    principal = caller(router, Role.ADMIN)
+    return services().configuration.patch_agent(principal.company, agent_id, body)
+
+
+@router.delete(
+    "/v1/agents/<agent_id>",
+    summary="Deactivate an agent (their history stays)",
+    tags=["Admin"],
+    responses=documented(401, 403, 404),
+)
+def delete_agent(agent_id: AgentId) -> Agent:
+    principal = caller(router, Role.ADMIN)
+    return services().configuration.deactivate_agent(principal.company, agent_id)

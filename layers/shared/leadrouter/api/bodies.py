@@ -1,0 +1,75 @@
+"""Reading request bodies: size limits, JSON or form-encoded, into pydantic models with 4xx errors."""
+
+import base64
+import json
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aws_lambda_powertools.utilities.data_classes.common import BaseProxyEvent
+from pydantic import BaseModel, ValidationError
+
+from leadrouter.domain.errors import BadRequest, InvalidInput, PayloadTooLarge
+from leadrouter.service.configuration import validation_message
+
+FORM = "application/x-www-form-urlencoded"
+
+
+class UnsupportedMediaType(BadRequest):
+    code = "unsupported_media_type"
+
+
+def raw_body(event: BaseProxyEvent, limit: int) -> bytes:
+    body = event.body or ""
+    data = base64.b64decode(body) if event.is_base64_encoded else body.encode()
+    if len(data) > limit:
+        raise PayloadTooLarge(f"The body is {len(data)} bytes; at most {limit} are accepted.")
+    return data
+
+
+def content_type(event: BaseProxyEvent) -> str:
+    value = event.headers.get("content-type") or event.headers.get("Content-Type") or "application/json"
+    return value.split(";")[0].strip().lower()
+
+
+def _nest(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    """Form fields `listing.exclusive=on` become {"listing": {"exclusive": "on"}}."""
+    result: dict[str, Any] = {}
+    for name, value in pairs:
+        target = result
+        *parents, leaf = name.replace("[", ".").replace("]", "").split(".")
+        for parent in parents:
+            nested = target.setdefault(parent, {})
+            if not isinstance(nested, dict):
+                raise BadRequest(f"Form field {name!r} conflicts with another field.")
+            target = nested
+        target[leaf] = value
+    return result
+
+
+def parse_document(event: BaseProxyEvent, limit: int) -> dict[str, Any]:
+    data = raw_body(event, limit)
+    kind = content_type(event)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BadRequest("The body is not UTF-8 text.") from error
+    if kind == FORM:
+        return _nest(parse_qsl(text, keep_blank_values=True))
+    if kind == "application/json" or kind.endswith("+json"):
+        if not text.strip():
+            raise BadRequest("The body is empty; send a JSON object.")
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise BadRequest(f"The body is not valid JSON: {error.msg} at position {error.pos}.") from error
+        if not isinstance(document, dict):
+            raise BadRequest("The body must be a JSON object.")
+        return document
+    raise UnsupportedMediaType(f"Send application/json or {FORM}, not {kind}.")
+
+
+def validated[M: BaseModel](model: type[M], document: dict[str, Any]) -> M:
+    try:
+        return model.model_validate(document)
+    except ValidationError as error:
+        raise InvalidInput(validation_message(error)) from error

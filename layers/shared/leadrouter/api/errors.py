@@ -1,0 +1,100 @@
+"""The one place that maps errors to HTTP answers, in the contract's shape:
+{"error": {"code": "...", "message": "..."}}. A 5xx never carries a stack trace."""
+
+import json
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyValidationError,
+)
+
+from leadrouter.domain import errors
+from leadrouter.observability import logger
+
+STATUS: dict[type[errors.DomainError], HTTPStatus] = {
+    errors.BadRequest: HTTPStatus.BAD_REQUEST,
+    errors.InvalidInput: HTTPStatus.UNPROCESSABLE_ENTITY,
+    errors.PayloadTooLarge: HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+    errors.Unauthorized: HTTPStatus.UNAUTHORIZED,
+    errors.Forbidden: HTTPStatus.FORBIDDEN,
+    errors.NotFound: HTTPStatus.NOT_FOUND,
+    errors.Conflict: HTTPStatus.CONFLICT,
+    errors.Unavailable: HTTPStatus.SERVICE_UNAVAILABLE,
+}
+
+
+def error_response(status: HTTPStatus, code: str, message: str, **extra: Any) -> Response[str]:
+    body: dict[str, Any] = {"code": code, "message": message, **extra}
+    headers: dict[str, str] = {}
+    if status is HTTPStatus.SERVICE_UNAVAILABLE:
+        headers["Retry-After"] = str(extra.pop("retry_after", 2))
+        body.pop("retry_after", None)
+    return Response(
+        status_code=status.value,
+        content_type=content_types.APPLICATION_JSON,
+        body=json.dumps({"error": body}),
+        headers=headers,
+    )
+
+
+def status_of(error: errors.DomainError) -> HTTPStatus:
+    for cls in type(error).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return HTTPStatus.INTERNAL_SERVER_ERROR
+
+
+def _describe_validation(error: RequestValidationError) -> tuple[str, list[dict[str, Any]]]:
+    details = []
+    parts = []
+    for problem in error.errors():
+        location = [str(part) for part in problem.get("loc", ())]
+        # Powertools puts ("body", ...), ("query", ...), ("path", ...) first.
+        where = ".".join(location[1:]) if len(location) > 1 else ".".join(location) or "body"
+        message = str(problem.get("msg", "invalid"))
+        parts.append(f"{where}: {message}")
+        details.append({"field": where, "in": location[0] if location else "body", "message": message})
+    return "; ".join(parts) or "The request is not valid.", details
+
+
+def register_error_handlers(app: APIGatewayRestResolver) -> None:
+    @app.exception_handler(errors.DomainError)  # type: ignore[untyped-decorator]
+    def _domain(error: errors.DomainError) -> Response[str]:
+        status = status_of(error)
+        if isinstance(error, errors.Unavailable):
+            return error_response(status, error.code, error.message, retry_after=error.retry_after_seconds)
+        return error_response(status, error.code, error.message)
+
+    @app.exception_handler(RequestValidationError)  # type: ignore[untyped-decorator]
+    def _invalid(error: RequestValidationError) -> Response[str]:
+        message, details = _describe_validation(error)
+        return error_response(HTTPStatus.UNPROCESSABLE_ENTITY, "invalid_input", message, details=details)
+
+    @app.exception_handler(IdempotencyAlreadyInProgressError)  # type: ignore[untyped-decorator]
+    def _in_progress(_: IdempotencyAlreadyInProgressError) -> Response[str]:
+        return error_response(
+            HTTPStatus.CONFLICT,
+            "in_progress",
+            "The same request is being handled right now; retry in a moment.",
+        )
+
+    @app.exception_handler(IdempotencyValidationError)  # type: ignore[untyped-decorator]
+    def _key_reused(_: IdempotencyValidationError) -> Response[str]:
+        return error_response(
+            HTTPStatus.UNPROCESSABLE_ENTITY,
+            "idempotency_key_reused",
+            "This Idempotency-Key was already used with a different body.",
+        )
+
+    @app.not_found
+    def _no_route(_: Exception) -> Response[str]:
+        return error_response(HTTPStatus.NOT_FOUND, "not_found", "No such endpoint.")
+
+    @app.exception_handler(Exception)  # type: ignore[untyped-decorator]
+    def _unexpected(error: Exception) -> Response[str]:
+        logger.exception("unhandled error")
+        return error_response(HTTPStatus.INTERNAL_SERVER_ERROR, "internal", "Internal error; retry later.")

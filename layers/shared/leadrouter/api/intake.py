@@ -1,0 +1,95 @@
+"""Public endpoints a brokerage website calls: the lead form and the agent dropdown."""
+
+import json
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Header, Path
+from aws_lambda_powertools.metrics import MetricUnit
+
+from leadrouter.api.bodies import parse_document, validated
+from leadrouter.api.resolver import new_router
+from leadrouter.api.views import Directory, DirectoryEntry, IntakeAnswer, documented
+from leadrouter.domain.errors import Forbidden
+from leadrouter.domain.leads import LeadSubmission
+from leadrouter.observability import metrics
+from leadrouter.wiring import services
+
+router = new_router()
+
+MAX_LEAD_BODY_BYTES = 64 * 1024
+CompanyId = Annotated[str, Path(pattern=r"^co_[0-9a-z]{26}$", description="The company's id.")]
+
+
+def _cors(company_id: str, origin: str | None) -> dict[str, str]:
+    """Cross-origin posts from the company's configured origins; none configured: plain form posts only."""
+    if not origin:
+        return {}
+    allowed = services().configuration.load(company_id).settings.allowed_origins
+    if not allowed:
+        return {}
+    if origin.rstrip("/") not in allowed:
+        raise Forbidden(f"Origin {origin} is not one of this company's allowed origins.")
+    return {
+        "Access-Control-Allow-Origin": origin.rstrip("/"),
+        "Access-Control-Allow-Methods": "POST, OPTIONS",
+        "Access-Control-Allow-Headers": "Content-Type, Idempotency-Key",
+        "Access-Control-Max-Age": "600",
+        "Vary": "Origin",
+    }
+
+
+@router.post(
+    "/v1/companies/<company_id>/leads",
+    summary="Submit a lead from a website form",
+    description=(
+        "JSON or form-encoded (nested fields as `listing.exclusive`). Runs the assignment cascade and answers "
+        "202 with the lead's id and status. An `Idempotency-Key` header, or the same payload again within ten "
+        "minutes, returns the first answer and creates nothing new. A filled honeypot field `website` answers "
+        "202 and stores nothing."
+    ),
+    responses=documented(400, 403, 404, 409, 413, 415, 422, ok=202, model=IntakeAnswer, description="Accepted"),
+    tags=["Public"],
+)
+def post_lead(
+    company_id: CompanyId,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
+) -> Response[str]:
+    event = router.current_event
+    headers = _cors(company_id, event.headers.get("origin") or event.headers.get("Origin"))
+    submission = validated(LeadSubmission, parse_document(event, MAX_LEAD_BODY_BYTES))
+    intake = services().idempotent_intake
+    intake.register_lambda_context(router.lambda_context)
+    answer = intake.submit(company_id, submission, idempotency_key)
+    metrics.add_metric(name="LeadsAccepted", unit=MetricUnit.Count, value=1)
+    return Response(202, content_types.APPLICATION_JSON, json.dumps(answer), headers=headers)
+
+
+@router.route("/v1/companies/<company_id>/leads", method="OPTIONS", include_in_schema=False)
+def preflight(company_id: CompanyId) -> Response[str]:
+    event = router.current_event
+    headers = _cors(company_id, event.headers.get("origin") or event.headers.get("Origin"))
+    return Response(204, content_types.APPLICATION_JSON, "", headers=headers)
+
+
+@router.get(
+    "/v1/companies/<company_id>/agents/directory",
+    summary="Agents a website may show in its 'are you working with an agent' dropdown",
+    responses=documented(404, 422, ok=200, description="Active agents"),
+    tags=["Public"],
+)
+def directory(company_id: CompanyId) -> Response[str]:
+    config = services().configuration.load(company_id)
+    listing = Directory(
+        agents=[
+            DirectoryEntry(agent_id=agent.agent_id, display_name=agent.display_name())
+            for agent in sorted(config.agents.values(), key=lambda agent: agent.name.casefold())
+            if agent.active
+        ]
+    )
+    return Response(
+        200,
+        content_types.APPLICATION_JSON,
+        listing.model_dump_json(),
+        headers={"Cache-Control": "public, max-age=60", "Access-Control-Allow-Origin": "*"},
+    )

@@ -1,0 +1,108 @@
+"""API keys (admins): issue (the secret is in this answer only), list, revoke."""
+
+import json
+from datetime import datetime
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt
+
+from leadrouter.api.caller import caller
+from leadrouter.api.resolver import new_router
+from leadrouter.api.views import documented
+from leadrouter.domain.agents import OfficeId
+from leadrouter.domain.credentials import Credential
+from leadrouter.domain.errors import InvalidInput
+from leadrouter.domain.principals import Role
+from leadrouter.wiring import services
+
+router = new_router()
+
+
+class NewKey(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role
+    agent_id: PositiveInt | None = None
+    office_ids: list[OfficeId] = Field(default_factory=list, max_length=100)
+    label: Annotated[str, Field(max_length=200)] | None = None
+
+
+class KeyView(BaseModel):
+    key_id: str
+    role: Role
+    agent_id: int | None
+    office_ids: list[str]
+    label: str | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, credential: Credential) -> "KeyView":
+        return cls(**credential.model_dump(include=set(cls.model_fields)))
+
+
+class IssuedKeyView(KeyView):
+    key: str = Field(description="The secret: shown in this answer only.")
+
+
+class KeyList(BaseModel):
+    keys: list[KeyView]
+
+
+def _check_scope(company_id: str, body: NewKey) -> None:
+    config = services().configuration.load(company_id)
+    if body.role is Role.OPERATOR:
+        raise InvalidInput("role: operator keys come from the command line tool, not from a company")
+    if body.role is Role.AGENT:
+        if body.agent_id is None or body.agent_id not in config.agents:
+            raise InvalidInput("agent_id: an agent key needs the id of an agent of this company")
+        if body.office_ids:
+            raise InvalidInput("office_ids: only office manager keys have offices")
+    elif body.role is Role.OFFICE_MANAGER:
+        if not body.office_ids:
+            raise InvalidInput("office_ids: an office manager key needs at least one office")
+        unknown = [office for office in body.office_ids if office not in config.offices]
+        if unknown:
+            raise InvalidInput(f"office_ids: no office {', '.join(unknown)} in this company")
+        if body.agent_id is not None:
+            raise InvalidInput("agent_id: only agent keys name an agent")
+    elif body.agent_id is not None or body.office_ids:
+        raise InvalidInput("an admin key has neither agent_id nor office_ids")
+
+
+@router.post(
+    "/v1/keys",
+    summary="Issue a key",
+    tags=["Admin"],
+    responses=documented(401, 403, 422, ok=201, model=IssuedKeyView, description="Issued"),
+)
+def issue_key(body: Annotated[NewKey, Body()]) -> Response[str]:
+    principal = caller(router, Role.ADMIN)
+    _check_scope(principal.company, body)
+    issued = services().keys.issue(body.role, principal.company, body.agent_id, body.office_ids, body.label)
+    view = IssuedKeyView(**KeyView.of(issued.credential).model_dump(), key=issued.secret)
+    return Response(201, content_types.APPLICATION_JSON, json.dumps(view.model_dump(mode="json")))
+
+
+@router.get(
+    "/v1/keys",
+    summary="List keys (never their secrets)",
+    tags=["Admin"],
+    responses=documented(401, 403),
+)
+def list_keys() -> KeyList:
+    principal = caller(router, Role.ADMIN)
+    return KeyList(keys=[KeyView.of(credential) for credential in services().keys.list(principal.company)])
+
+
+@router.delete(
+    "/v1/keys/<key_id>",
+    summary="Revoke a key",
+    tags=["Admin"],
+    responses=documented(401, 403, 404, ok=204, description="Revoked"),
+)
+def revoke_key(key_id: Annotated[str, Path(pattern=r"^key_[0-9a-f]{16}$")]) -> Response[str]:
+    principal = caller(router, Role.ADMIN)
+    services().keys.revoke(principal.company, key_id)
+    return Response(204, content_types.APPLICATION_JSON, "")

@@ -1,0 +1,91 @@
+"""Admins' and office managers' view of leads."""
+
+from datetime import datetime
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from pydantic import BaseModel, ConfigDict, PositiveInt, model_validator
+
+from leadrouter.api.caller import caller
+from leadrouter.api.resolver import new_router
+from leadrouter.api.views import LeadDetail, LeadPage, LeadView, documented
+from leadrouter.domain.agents import OfficeId
+from leadrouter.domain.leads import LeadStatus
+from leadrouter.domain.principals import Role
+from leadrouter.domain.queries import LeadQuery
+from leadrouter.wiring import services
+
+router = new_router()
+LeadId = Annotated[str, Path(pattern=r"^ld_[0-9a-z]{26}$")]
+
+
+class Assignment(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    agent_id: PositiveInt | None = None
+    office_id: OfficeId | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> "Assignment":
+        if (self.agent_id is None) == (self.office_id is None):
+            raise ValueError("give exactly one of agent_id or office_id")
+        return self
+
+
+@router.get(
+    "/v1/leads",
+    summary="List leads, newest first",
+    tags=["Admin"],
+    responses=documented(400, 401, 403, 422),
+)
+def list_leads(
+    status: Annotated[LeadStatus | None, Query()] = None,
+    agent_id: Annotated[int | None, Query(ge=1)] = None,
+    office_id: Annotated[str | None, Query(max_length=63)] = None,
+    source: Annotated[str | None, Query(max_length=64)] = None,
+    created_from: Annotated[datetime | None, Query(description="ISO 8601, inclusive")] = None,
+    created_to: Annotated[datetime | None, Query(description="ISO 8601, inclusive")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+) -> LeadPage:
+    principal = caller(router, Role.ADMIN, Role.OFFICE_MANAGER)
+    query = LeadQuery(
+        status=status,
+        agent_id=agent_id,
+        office_id=office_id,
+        source=source,
+        created_from=created_from,
+        created_to=created_to,
+        limit=limit,
+        cursor=cursor,
+    )
+    page = services().lead_desk.list(principal, query)
+    return LeadPage(leads=[LeadView.of(lead) for lead in page.items], next_cursor=page.next_cursor)
+
+
+@router.get(
+    "/v1/leads/<lead_id>",
+    summary="A lead with its full history",
+    tags=["Admin"],
+    responses=documented(401, 403, 404),
+)
+def get_lead(lead_id: LeadId) -> LeadDetail:
+    principal = caller(router, Role.ADMIN, Role.OFFICE_MANAGER)
+    return LeadDetail.of(services().lead_desk.get(principal, lead_id))
+
+
+@router.post(
+    "/v1/leads/<lead_id>/assign",
+    summary="Assign a lead to an agent or an office",
+    tags=["Admin"],
+    responses=documented(401, 403, 404, 409, 422),
+)
+def assign_lead(lead_id: LeadId, body: Annotated[Assignment, Body()]) -> LeadDetail:
+    principal = caller(router, Role.ADMIN, Role.OFFICE_MANAGER)
+    desk = services().lead_desk
+    if body.agent_id is not None:
+        lead = desk.assign_to_agent(principal, lead_id, body.agent_id)
+    else:
+        assert body.office_id is not None
+        lead = desk.assign_to_office(principal, lead_id, body.office_id)
+    return LeadDetail.of(lead)

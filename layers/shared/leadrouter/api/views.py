@@ -1,0 +1,106 @@
+"""What answers look like: response models shared by the routers and the OpenAPI document."""
+
+from datetime import datetime
+
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from pydantic import BaseModel
+
+from leadrouter.domain.leads import Contact, HistoryEntry, Interest, Lead, LeadStatus, Listing
+
+
+class HistoryView(BaseModel):
+    at: datetime
+    event: str
+    agent_id: int | None
+    detail: str
+    step: str | None = None
+
+
+class LeadView(BaseModel):
+    lead_id: str
+    status: LeadStatus
+    agent_id: int | None
+    office_id: str | None
+    source: str
+    created_at: datetime
+    updated_at: datetime
+    contact: Contact | None
+    message: str | None = None
+    interest: Interest | None = None
+    listing: Listing | None = None
+    page_url: str | None = None
+
+    @classmethod
+    def of(cls, lead: Lead, with_contact: bool = True) -> "LeadView":
+        return cls(**_fields(lead, with_contact))
+
+
+class LeadDetail(LeadView):
+    history: list[HistoryView]
+
+    @classmethod
+    def of(cls, lead: Lead, with_contact: bool = True) -> "LeadDetail":
+        return cls(**_fields(lead, with_contact), history=[_history(entry) for entry in lead.history])
+
+
+class LeadPage(BaseModel):
+    leads: list[LeadView]
+    next_cursor: str | None
+
+
+class IntakeAnswer(BaseModel):
+    lead_id: str
+    status: LeadStatus
+
+
+class DirectoryEntry(BaseModel):
+    agent_id: int
+    display_name: str
+
+
+class Directory(BaseModel):
+    agents: list[DirectoryEntry]
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorAnswer(BaseModel):
+    error: ErrorBody
+
+
+def _history(entry: HistoryEntry) -> HistoryView:
+    return HistoryView(at=entry.at, event=entry.event, agent_id=entry.agent_id, detail=entry.detail, step=entry.step)
+
+
+def _fields(lead: Lead, with_contact: bool) -> dict[str, object]:
+    return {
+        "lead_id": lead.lead_id,
+        "status": lead.status,
+        "agent_id": lead.agent_id,
+        "office_id": lead.office_id,
+        "source": lead.source,
+        "created_at": lead.created_at,
+        "updated_at": lead.updated_at,
+        "contact": lead.contact if with_contact else None,
+        "message": lead.message if with_contact else None,
+        "interest": lead.interest,
+        "listing": lead.listing,
+        "page_url": lead.page_url,
+    }
+
+
+def documented(
+    *errors: int, ok: int | None = None, model: type[BaseModel] | None = None, description: str = "Done"
+) -> dict[int, OpenAPIResponse]:
+    """OpenAPI `responses`: the success answer when it is not a plain 200 of the return type, and the errors."""
+    responses: dict[int, OpenAPIResponse] = {}
+    if ok is not None:
+        responses[ok] = {"description": description}
+        if model is not None:
+            responses[ok]["content"] = {"application/json": {"model": model}}
+    for status in errors:
+        responses[status] = {"description": "Error", "content": {"application/json": {"model": ErrorAnswer}}}
+    return responses

@@ -1,0 +1,78 @@
+"""Agents, offices and the distribution criteria that advanced distribution matches leads against."""
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, model_validator
+
+from leadrouter.domain.company import EMAIL_PATTERN
+
+OfficeId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
+Text = Annotated[str, Field(min_length=1, max_length=200)]
+LeadType = Literal["buy", "sell", "rent"]
+
+
+class Criteria(BaseModel):
+    """Optional lists and ranges; a criterion that is set only matches a lead that carries that value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    zips: list[Annotated[str, Field(min_length=1, max_length=10)]] | None = None
+    cities: list[Text] | None = None
+    types: list[LeadType] | None = None
+    price_min: Annotated[int, Field(ge=0)] | None = None
+    price_max: Annotated[int, Field(ge=0)] | None = None
+    sources: list[Annotated[str, Field(min_length=1, max_length=64)]] | None = None
+
+    @model_validator(mode="after")
+    def _range_in_order(self) -> "Criteria":
+        if self.price_min is not None and self.price_max is not None and self.price_min > self.price_max:
+            raise ValueError("price_min must not exceed price_max")
+        return self
+
+    def is_empty(self) -> bool:
+        return all(value is None for value in self.model_dump().values())
+
+
+RejectedLeadAgent = PositiveInt | Literal["round_robin"] | None
+
+
+class Agent(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    agent_id: PositiveInt
+    name: Text
+    email: Annotated[str, Field(pattern=EMAIL_PATTERN, max_length=254)]
+    phone: Annotated[str, Field(max_length=40)] | None = None
+    mls_id: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+    office_id: OfficeId | None = None
+    active: bool = True
+    click_to_claim: bool = False
+    in_auto_assign_queue: bool = False
+    lead_management: bool = False
+    criteria: Criteria = Field(default_factory=Criteria)
+    rejected_lead_agent: RejectedLeadAgent = None
+    # An agent on vacation: skipped by every automatic step until this moment.
+    away_until: datetime | None = None
+
+    def is_away(self, at: datetime) -> bool:
+        return self.away_until is not None and at < self.away_until
+
+    def unavailable_reason(self, at: datetime) -> str | None:
+        """Why automatic routing must skip this agent now, in words; None when available."""
+        if not self.active:
+            return "inactive"
+        if self.is_away(at):
+            assert self.away_until is not None
+            return f"away until {self.away_until.isoformat()}"
+        return None
+
+    def display_name(self) -> str:
+        return self.name
+
+
+class Office(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    office_id: OfficeId
+    name: Text

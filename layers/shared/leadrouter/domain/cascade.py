@@ -1,0 +1,270 @@
+"""The assignment cascade (ROUTING.md): an ordered list of steps; the first step that applies decides.
+
+Each step is a small strategy object. Routes (step 5) and click to claim (step 6) plug in as further
+strategies; nothing here special-cases them. The cascade never does I/O: a round-robin turn is returned
+as a request for the queue's next turn, which the service takes with a conditional write.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from leadrouter.domain.agents import Agent
+from leadrouter.domain.config import CompanyConfig
+from leadrouter.domain.criteria import criteria_match
+from leadrouter.domain.leads import Interest, Listing
+from leadrouter.domain.ports import RandomSource
+
+
+@dataclass(frozen=True)
+class LeadFacts:
+    """What the cascade looks at; the same for an intake and for a simulation."""
+
+    source: str
+    agent_code: str | None = None
+    chosen_agent_id: int | None = None
+    listing: Listing | None = None
+    interest: Interest | None = None
+
+
+@dataclass(frozen=True)
+class AssignTo:
+    agent_id: int
+    detail: str
+
+
+@dataclass(frozen=True)
+class RoundRobinTurn:
+    queue: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ToPool:
+    detail: str
+
+
+Outcome = AssignTo | RoundRobinTurn | ToPool
+
+
+@dataclass(frozen=True)
+class StepReport:
+    """One line of the explanation: the step, whether it decided, and why in words."""
+
+    step: str
+    applied: bool
+    detail: str
+    # Worth keeping in a real lead's history (an input was present but could not be used).
+    noteworthy: bool = False
+
+
+@dataclass(frozen=True)
+class Decision:
+    step: str
+    outcome: Outcome
+    reports: tuple[StepReport, ...]
+
+    def notes(self) -> list[StepReport]:
+        return [report for report in self.reports if report.noteworthy and not report.applied]
+
+
+@dataclass
+class CascadeContext:
+    facts: LeadFacts
+    config: CompanyConfig
+    at: datetime
+    rng: RandomSource
+    reports: list[StepReport] = field(default_factory=list)
+
+    def skip(self, step: str, detail: str, noteworthy: bool = False) -> None:
+        self.reports.append(StepReport(step, False, detail, noteworthy))
+
+
+class Step(Protocol):
+    name: str
+
+    def apply(self, ctx: CascadeContext) -> Outcome | None: ...
+
+
+def _describe(agent: Agent) -> str:
+    return f"agent {agent.agent_id} ({agent.display_name()})"
+
+
+def _named_agent(ctx: CascadeContext, step: str, agent_id: int | None, what: str) -> Agent | None:
+    """The active agent an id names, else None with the reason recorded."""
+    if agent_id is None:
+        return None
+    agent = ctx.config.agents.get(agent_id)
+    if agent is None:
+        ctx.skip(step, f"{what} {agent_id} skipped: no such agent", noteworthy=True)
+        return None
+    if not agent.active:
+        ctx.skip(step, f"{what} {agent_id} skipped: {_describe(agent)} is inactive", noteworthy=True)
+        return None
+    return agent
+
+
+class AgentCodeStep:
+    name = "agent_code"
+
+    def apply(self, ctx: CascadeContext) -> Outcome | None:
+        code = ctx.facts.agent_code
+        if code is None:
+            ctx.skip(self.name, "no agent code")
+            return None
+        if not code.isdigit() or int(code) == 0:
+            ctx.skip(self.name, f"agent code {code!r} skipped: not an agent id", noteworthy=True)
+            return None
+        agent = _named_agent(ctx, self.name, int(code), "agent code")
+        if agent is None:
+            return None
+        return AssignTo(agent.agent_id, f"Assigned to {_describe(agent)}: the lead came with agent code {code}.")
+
+
+class ChosenAgentStep:
+    name = "chosen_agent"
+
+    def apply(self, ctx: CascadeContext) -> Outcome | None:
+        if ctx.facts.chosen_agent_id is None:
+            ctx.skip(self.name, "no agent chosen in the dropdown")
+            return None
+        agent = _named_agent(ctx, self.name, ctx.facts.chosen_agent_id, "chosen agent")
+        if agent is None:
+            return None
+        return AssignTo(
+            agent.agent_id,
+            f"Assigned to {_describe(agent)}: the lead chose this agent in the "
+            "'are you working with an agent' dropdown.",
+        )
+
+
+class ExclusiveListingStep:
+    name = "exclusive_listing"
+
+    def apply(self, ctx: CascadeContext) -> Outcome | None:
+        listing = ctx.facts.listing
+        if listing is None or not listing.exclusive:
+            ctx.skip(self.name, "not from an exclusive listing")
+            return None
+        if ctx.config.settings.skip_exclusive_listing_assignment:
+            ctx.skip(self.name, "exclusive listing skipped: the company skips auto exclusive assignment", True)
+            return None
+        mls_id = listing.listing_agent_mls_id
+        if not mls_id:
+            ctx.skip(self.name, "exclusive listing skipped: the listing names no agent MLS id", True)
+            return None
+        agent = ctx.config.agent_with_mls_id(mls_id)
+        if agent is None:
+            ctx.skip(self.name, f"exclusive listing skipped: no active agent has MLS id {mls_id!r}", True)
+            return None
+        where = f" (MLS# {listing.mls_number})" if listing.mls_number else ""
+        return AssignTo(
+            agent.agent_id, f"Assigned to {_describe(agent)}: listing agent of the exclusive listing{where}."
+        )
+
+
+class DefaultAgentStep:
+    name = "default_agent"
+
+    def apply(self, ctx: CascadeContext) -> Outcome | None:
+        settings = ctx.config.settings
+        if settings.default_agent_id is None and settings.default_broker_id is None:
+            ctx.skip(self.name, "no default agent or default broker set")
+            return None
+        agent = _named_agent(ctx, self.name, settings.default_agent_id, "default agent")
+        if agent is not None:
+            return AssignTo(agent.agent_id, f"Assigned to {_describe(agent)}: the company's default agent.")
+        broker = _named_agent(ctx, self.name, settings.default_broker_id, "default broker")
+        if broker is not None:
+            return AssignTo(broker.agent_id, f"Assigned to {_describe(broker)}: the company's default broker.")
+        return None
+
+
+class AdvancedDistributionStep:
+    name = "advanced_distribution"
+
+    def apply(self, ctx: CascadeContext) -> Outcome | None:
+        settings = ctx.config.settings
+        if not settings.advanced_distribution_enabled:
+            ctx.skip(self.name, "advanced distribution is off")
+            return None
+        matching: list[int] = []
+        for agent in ctx.config.agents_by_id():
+            if not criteria_match(agent.criteria, ctx.facts.source, ctx.facts.interest):
+                continue
+            reason = agent.unavailable_reason(ctx.at)
+            if reason is None:
+                matching.append(agent.agent_id)
+            elif agent.active:
+                ctx.skip(self.name, f"{_describe(agent)} matches but is skipped: {reason}", noteworthy=True)
+        if matching:
+            chosen = ctx.config.agents[ctx.rng.choice(matching)]
+            return AssignTo(
+                chosen.agent_id,
+                f"Assigned to {_describe(chosen)}: picked at random among {len(matching)} agent(s) "
+                "whose distribution criteria match the lead.",
+            )
+        if settings.auto_assign_enabled:
+            ctx.skip(
+                self.name,
+                "advanced distribution found no agent whose criteria match; trying round robin",
+                True,
+            )
+            return None
+        return ToPool("No agent's distribution criteria match the lead and auto assignment is off: to the pool.")
+
+
+class RoundRobinStep:
+    name = "round_robin"
+
+    def apply(self, ctx: CascadeContext) -> Outcome | None:
+        if not ctx.config.settings.auto_assign_enabled:
+            ctx.skip(self.name, "auto assignment is off")
+            return None
+        queue, skipped = ctx.config.round_robin_queue(ctx.at)
+        for detail in skipped:
+            ctx.skip(self.name, detail, noteworthy=True)
+        if not queue:
+            ctx.skip(self.name, "round robin skipped: no active agent is in the auto-assignment queue", True)
+            return None
+        return RoundRobinTurn(tuple(queue))
+
+
+DEFAULT_STEPS: tuple[Step, ...] = (
+    AgentCodeStep(),
+    ChosenAgentStep(),
+    ExclusiveListingStep(),
+    DefaultAgentStep(),
+    AdvancedDistributionStep(),
+    RoundRobinStep(),
+)
+
+POOL_STEP = "pool"
+
+
+def decide(
+    facts: LeadFacts,
+    config: CompanyConfig,
+    at: datetime,
+    rng: RandomSource,
+    steps: Sequence[Step] = DEFAULT_STEPS,
+) -> Decision:
+    ctx = CascadeContext(facts=facts, config=config, at=at, rng=rng)
+    for step in steps:
+        outcome = step.apply(ctx)
+        if outcome is not None:
+            detail = outcome.detail if not isinstance(outcome, RoundRobinTurn) else "next turn of the queue"
+            ctx.reports.append(StepReport(step.name, True, detail))
+            return Decision(step.name, outcome, tuple(ctx.reports))
+    detail = "No routing step applied: the lead waits in the pool for an admin or an agent to take it."
+    ctx.reports.append(StepReport(POOL_STEP, True, detail))
+    return Decision(POOL_STEP, ToPool(detail), tuple(ctx.reports))
+
+
+def round_robin_assignment(config: CompanyConfig, turn: RoundRobinTurn, agent_id: int) -> AssignTo:
+    agent = config.agents[agent_id]
+    return AssignTo(
+        agent_id,
+        f"Assigned to {_describe(agent)}: next in the round-robin queue "
+        f"(ascending ids {', '.join(str(i) for i in turn.queue)}).",
+    )

@@ -1,0 +1,53 @@
+"""A company (one brokerage, the tenant) and its routing settings."""
+
+from datetime import datetime
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PositiveInt
+
+EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$"
+ORIGIN_PATTERN = r"^https?://[A-Za-z0-9.\-]+(:\d{1,5})?$"
+
+
+def _check_time_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown IANA time zone {value!r}") from exc
+    return value
+
+
+TimeZoneName = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_check_time_zone)]
+Seconds = Annotated[int, Field(ge=1, le=30 * 24 * 3600)]
+
+
+class CompanySettings(BaseModel):
+    """Every setting of the contract, with the defaults a new company gets."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    time_zone: TimeZoneName = "UTC"
+    skip_exclusive_listing_assignment: bool = False
+    default_agent_id: PositiveInt | None = None
+    default_broker_id: PositiveInt | None = None
+    click_to_claim_enabled: bool = False
+    advanced_distribution_enabled: bool = False
+    auto_assign_enabled: bool = False
+    acceptance_required: bool = False
+    acceptance_timeout_seconds: Seconds = 3600
+    agents_can_claim_unassigned: bool = False
+    claim_link_ttl_seconds: Seconds = 24 * 3600
+    sender_email: Annotated[str, Field(pattern=EMAIL_PATTERN, max_length=254)] | None = None
+    allowed_origins: list[Annotated[str, Field(pattern=ORIGIN_PATTERN, max_length=255)]] = Field(
+        default_factory=list, max_length=50
+    )
+
+
+class Company(BaseModel):
+    company_id: str
+    name: str
+    created_at: datetime
+    settings: CompanySettings
+    # Bumped by every configuration write; warm Lambdas compare it to decide whether their cache is stale.
+    config_version: int = 0

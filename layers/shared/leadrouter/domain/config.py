@@ -1,0 +1,45 @@
+"""A company's whole routing configuration, as the cascade reads it: one object, cached by version."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from leadrouter.domain.agents import Agent, Office
+from leadrouter.domain.company import Company, CompanySettings
+
+
+@dataclass(frozen=True)
+class CompanyConfig:
+    company: Company
+    agents: dict[int, Agent] = field(default_factory=dict)
+    offices: dict[str, Office] = field(default_factory=dict)
+
+    @property
+    def version(self) -> int:
+        return self.company.config_version
+
+    @property
+    def settings(self) -> CompanySettings:
+        return self.company.settings
+
+    def agents_by_id(self) -> list[Agent]:
+        return [self.agents[agent_id] for agent_id in sorted(self.agents)]
+
+    def agent_with_mls_id(self, mls_id: str) -> Agent | None:
+        wanted = mls_id.strip().casefold()
+        for agent in self.agents_by_id():
+            if agent.mls_id is not None and agent.mls_id.strip().casefold() == wanted and agent.active:
+                return agent
+        return None
+
+    def round_robin_queue(self, at: datetime) -> tuple[list[int], list[str]]:
+        """Eligible ids in ascending order, and the skips worth telling (away agents)."""
+        queue: list[int] = []
+        skipped: list[str] = []
+        for agent in self.agents_by_id():
+            if not (agent.active and agent.in_auto_assign_queue):
+                continue
+            if agent.is_away(at):
+                skipped.append(f"agent {agent.agent_id} skipped: {agent.unavailable_reason(at)}")
+                continue
+            queue.append(agent.agent_id)
+        return queue, skipped

@@ -1,0 +1,33 @@
+"""Identifiers: time-ordered lead ids (so listings sort by arrival) with 80 random bits."""
+
+from datetime import datetime
+
+from leadrouter.domain.ports import RandomSource
+
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def _base32(value: int, length: int) -> str:
+    chars = []
+    for _ in range(length):
+        chars.append(_CROCKFORD[value & 31])
+        value >>= 5
+    return "".join(reversed(chars))
+
+
+def new_ulid(at: datetime, rng: RandomSource) -> str:
+    millis = int(at.timestamp() * 1000)
+    entropy = int.from_bytes(rng.token_bytes(10), "big")
+    return _base32(millis, 10) + _base32(entropy, 16)
+
+
+def new_lead_id(at: datetime, rng: RandomSource) -> str:
+    return "ld_" + new_ulid(at, rng).lower()
+
+
+def new_company_id(at: datetime, rng: RandomSource) -> str:
+    return "co_" + new_ulid(at, rng).lower()
+
+
+def new_offer_id(at: datetime, rng: RandomSource) -> str:
+    return "of_" + new_ulid(at, rng).lower()

@@ -1,0 +1,128 @@
+"""A lead: what the website sent, where it stands, and its history in plain words."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, field_validator, model_validator
+
+from leadrouter.domain.agents import LeadType, OfficeId
+from leadrouter.domain.company import EMAIL_PATTERN
+
+Name = Annotated[str, Field(max_length=100)]
+
+
+class LeadStatus(StrEnum):
+    UNASSIGNED = "unassigned"
+    OFFERED = "offered"
+    PENDING_ACCEPTANCE = "pending_acceptance"
+    ASSIGNED = "assigned"
+
+
+class Contact(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    first_name: Name | None = None
+    last_name: Name | None = None
+    email: Annotated[str, Field(pattern=EMAIL_PATTERN, max_length=254)] | None = None
+    phone: Annotated[str, Field(pattern=r"^[0-9+()\-. ]{5,40}$")] | None = None
+
+
+class Listing(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    mls_number: Annotated[str, Field(max_length=40)] | None = None
+    listing_agent_mls_id: Annotated[str, Field(max_length=40)] | None = None
+    exclusive: bool = False
+
+
+class Interest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    type: LeadType | None = None
+    zip: Annotated[str, Field(max_length=10)] | None = None
+    city: Annotated[str, Field(max_length=100)] | None = None
+    price: Annotated[int, Field(ge=0, le=10_000_000_000)] | None = None
+
+
+class LeadSubmission(BaseModel):
+    """What a website form posts. Unknown fields (submit buttons, tracking) are ignored, as forms send them."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    first_name: Name | None = None
+    last_name: Name | None = None
+    email: Annotated[str, Field(pattern=EMAIL_PATTERN, max_length=254)] | None = None
+    phone: Annotated[str, Field(pattern=r"^[0-9+()\-. ]{5,40}$")] | None = None
+    message: Annotated[str, Field(max_length=5000)] | None = None
+    source: Annotated[str, Field(min_length=1, max_length=64)] = "website"
+    agent_code: Annotated[str, Field(max_length=64)] | None = None
+    chosen_agent_id: PositiveInt | None = None
+    listing: Listing | None = None
+    interest: Interest | None = None
+    page_url: Annotated[str, Field(max_length=2000)] | None = None
+    # The honeypot: people never see it, bots fill it in.
+    website: Annotated[str, Field(max_length=2000)] | None = None
+
+    @field_validator("source")
+    @classmethod
+    def _normalise_source(cls, value: str) -> str:
+        return value.strip().lower()
+
+    @field_validator("first_name", "last_name", "email", "phone", "message", "agent_code", "page_url", mode="before")
+    @classmethod
+    def _blank_is_missing(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("chosen_agent_id", mode="before")
+    @classmethod
+    def _blank_choice_is_none(cls, value: object) -> object:
+        # The dropdown's "no, I'm not working with an agent" option posts an empty value.
+        return None if value in ("", "none", "0", 0) else value
+
+    @model_validator(mode="after")
+    def _reachable(self) -> "LeadSubmission":
+        if not self.email and not self.phone:
+            raise ValueError("a lead needs an email or a phone number")
+        return self
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.website)
+
+    def contact(self) -> Contact:
+        return Contact(first_name=self.first_name, last_name=self.last_name, email=self.email, phone=self.phone)
+
+
+class HistoryEntry(BaseModel):
+    at: datetime
+    event: str
+    agent_id: int | None = None
+    detail: str
+    step: str | None = None
+    by: str | None = None
+
+
+class Lead(BaseModel):
+    lead_id: str
+    company_id: str
+    status: LeadStatus
+    agent_id: int | None = None
+    office_id: OfficeId | None = None
+    source: str
+    created_at: datetime
+    updated_at: datetime
+    contact: Contact
+    message: str | None = None
+    agent_code: str | None = None
+    chosen_agent_id: int | None = None
+    listing: Listing | None = None
+    interest: Interest | None = None
+    page_url: str | None = None
+    history: list[HistoryEntry] = Field(default_factory=list)
+    # Optimistic concurrency: every write is conditional on the version it read.
+    version: int = 0
+
+    def record(self, entry: HistoryEntry) -> None:
+        self.history.append(entry)
+        self.updated_at = entry.at

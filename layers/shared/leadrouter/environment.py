@@ -1,0 +1,25 @@
+"""The Lambda environment variables as a pydantic model, validated once per container."""
+
+import os
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict
+
+
+class ServiceEnvironment(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    TABLE_NAME: str
+    EVENT_BUS_NAME: str
+    SCHEDULE_GROUP_NAME: str = ""
+    SCHEDULER_ROLE_ARN: str = ""
+    TIMEOUT_FUNCTION_ARN: str = ""
+    SENDER_EMAIL: str = "leads@example.com"
+    # Empty: links use the host and stage of the request that made them.
+    PUBLIC_BASE_URL: str = ""
+    AWS_REGION: str | None = None
+
+
+@lru_cache(maxsize=1)
+def environment() -> ServiceEnvironment:
+    return ServiceEnvironment.model_validate(dict(os.environ))

@@ -1,0 +1,22 @@
+"""Logger, tracer and metrics, shared by every function. Lead contact details never reach a log line:
+services log ids, and `masked()` erases contact fields from anything that must be logged whole."""
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.utilities.data_masking import DataMasking
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+
+_CONTACT_FIELDS = ["first_name", "last_name", "email", "phone", "contact", "message"]
+_masking = DataMasking()
+
+
+def masked(data: dict[str, Any]) -> dict[str, Any]:
+    present = [field for field in _CONTACT_FIELDS if field in data]
+    if not present:
+        return data
+    erased: dict[str, Any] = _masking.erase(data, fields=present)
+    return erased

@@ -1,0 +1,1 @@
+"""Application services: each is given its repositories, publisher, clock and random source."""

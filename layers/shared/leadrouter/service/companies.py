@@ -1,0 +1,74 @@
+"""Creating companies (operators) and issuing, listing and revoking API keys (admins)."""
+
+from dataclasses import dataclass
+
+from leadrouter.domain.company import Company, CompanySettings
+from leadrouter.domain.credentials import Credential, hash_secret, new_key_id, new_secret
+from leadrouter.domain.errors import InvalidInput
+from leadrouter.domain.ids import new_company_id
+from leadrouter.domain.ports import Clock, RandomSource
+from leadrouter.domain.principals import Role
+from leadrouter.service.ports import ConfigRepository, CredentialRepository
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    credential: Credential
+    secret: str
+
+
+class KeyService:
+    def __init__(self, credentials: CredentialRepository, clock: Clock, rng: RandomSource) -> None:
+        self._credentials = credentials
+        self._clock = clock
+        self._rng = rng
+
+    def issue(
+        self,
+        role: Role,
+        company_id: str | None,
+        agent_id: int | None = None,
+        office_ids: list[str] | None = None,
+        label: str | None = None,
+    ) -> IssuedKey:
+        secret = new_secret(self._rng)
+        credential = Credential(
+            key_id=new_key_id(self._rng),
+            key_hash=hash_secret(secret),
+            role=role,
+            company_id=company_id,
+            agent_id=agent_id,
+            office_ids=office_ids or [],
+            label=label,
+            created_at=self._clock.now(),
+        )
+        self._credentials.put(credential)
+        return IssuedKey(credential, secret)
+
+    def verify(self, secret: str) -> Credential | None:
+        return self._credentials.find_by_hash(hash_secret(secret))
+
+    def list(self, company_id: str) -> list[Credential]:
+        return self._credentials.list_for_company(company_id)
+
+    def revoke(self, company_id: str, key_id: str) -> None:
+        self._credentials.delete(company_id, key_id)
+
+
+class CompanyService:
+    def __init__(self, config: ConfigRepository, keys: KeyService, clock: Clock, rng: RandomSource) -> None:
+        self._config = config
+        self._keys = keys
+        self._clock = clock
+        self._rng = rng
+
+    def create(self, name: str, time_zone: str) -> tuple[Company, IssuedKey]:
+        now = self._clock.now()
+        try:
+            settings = CompanySettings(time_zone=time_zone)
+        except ValueError as error:
+            raise InvalidInput(f"time_zone: unknown IANA time zone {time_zone!r}") from error
+        company = Company(company_id=new_company_id(now, self._rng), name=name, created_at=now, settings=settings)
+        self._config.create_company(company)
+        admin_key = self._keys.issue(Role.ADMIN, company.company_id, label="first admin key")
+        return company, admin_key

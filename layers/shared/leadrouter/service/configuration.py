@@ -1,0 +1,158 @@
+"""Settings, agents and offices: validated against each other, every write bumps the config version."""
+
+import re
+from typing import Any
+
+from pydantic import ValidationError
+
+from leadrouter.domain.agents import Agent, Office
+from leadrouter.domain.company import CompanySettings
+from leadrouter.domain.config import CompanyConfig
+from leadrouter.domain.errors import Conflict, InvalidInput, NotFound
+from leadrouter.domain.principals import Principal, Role
+from leadrouter.service.ports import ConfigRepository
+
+
+def validation_message(error: ValidationError) -> str:
+    parts = []
+    for problem in error.errors():
+        where = ".".join(str(part) for part in problem["loc"]) or "body"
+        parts.append(f"{where}: {problem['msg']}")
+    return "; ".join(parts)
+
+
+class ConfigurationService:
+    def __init__(self, config: ConfigRepository) -> None:
+        self._config = config
+
+    def load(self, company_id: str) -> CompanyConfig:
+        return self._config.load(company_id)
+
+    # Settings --------------------------------------------------------------------------------------------
+
+    def update_settings(self, company_id: str, changes: dict[str, Any]) -> CompanySettings:
+        """PUT takes any subset of the settings; the ones left out keep their values."""
+        config = self._config.load(company_id)
+        merged = {**config.settings.model_dump(mode="json"), **changes}
+        try:
+            settings = CompanySettings.model_validate(merged)
+        except ValidationError as error:
+            raise InvalidInput(validation_message(error)) from error
+        for field in ("default_agent_id", "default_broker_id"):
+            agent_id = getattr(settings, field)
+            if agent_id is not None and agent_id not in config.agents:
+                raise InvalidInput(f"{field}: no agent {agent_id} in this company")
+        self._config.save_settings(company_id, settings)
+        return settings
+
+    # Agents ----------------------------------------------------------------------------------------------
+
+    def agent(self, principal: Principal, agent_id: int) -> Agent:
+        config = self._config.load(principal.company)
+        agent = config.agents.get(agent_id)
+        if agent is None or not _visible(principal, agent.office_id):
+            raise NotFound(f"No agent {agent_id}.")
+        return agent
+
+    def agents(self, principal: Principal) -> list[Agent]:
+        config = self._config.load(principal.company)
+        return [agent for agent in config.agents_by_id() if _visible(principal, agent.office_id)]
+
+    def create_agent(self, company_id: str, body: dict[str, Any]) -> Agent:
+        config = self._config.load(company_id)
+        if body.get("agent_id") is None:
+            body = {**body, "agent_id": max(config.agents, default=0) + 1}
+        agent = self._validated_agent(config, body)
+        if agent.agent_id in config.agents:
+            raise Conflict(f"Agent {agent.agent_id} exists already; PUT /v1/agents/{agent.agent_id} changes it.")
+        self._config.put_agent(company_id, agent, must_exist=False)
+        return agent
+
+    def replace_agent(self, company_id: str, agent_id: int, body: dict[str, Any]) -> Agent:
+        config = self._config.load(company_id)
+        if agent_id not in config.agents:
+            raise NotFound(f"No agent {agent_id}.")
+        agent = self._validated_agent(config, {**body, "agent_id": agent_id})
+        self._config.put_agent(company_id, agent, must_exist=True)
+        return agent
+
+    def patch_agent(self, company_id: str, agent_id: int, changes: dict[str, Any]) -> Agent:
+        config = self._config.load(company_id)
+        current = config.agents.get(agent_id)
+        if current is None:
+            raise NotFound(f"No agent {agent_id}.")
+        merged = {**current.model_dump(mode="json"), **changes, "agent_id": agent_id}
+        agent = self._validated_agent(config, merged)
+        self._config.put_agent(company_id, agent, must_exist=True)
+        return agent
+
+    def deactivate_agent(self, company_id: str, agent_id: int) -> Agent:
+        """Deleting keeps the agent (their leads' history names them) but takes them out of routing."""
+        return self.patch_agent(company_id, agent_id, {"active": False})
+
+    @staticmethod
+    def _validated_agent(config: CompanyConfig, body: dict[str, Any]) -> Agent:
+        try:
+            agent = Agent.model_validate(body)
+        except ValidationError as error:
+            raise InvalidInput(validation_message(error)) from error
+        if agent.office_id is not None and agent.office_id not in config.offices:
+            raise InvalidInput(f"office_id: no office {agent.office_id!r} in this company")
+        target = agent.rejected_lead_agent
+        if isinstance(target, int):
+            if target == agent.agent_id:
+                raise InvalidInput("rejected_lead_agent: an agent cannot pass rejected leads to themselves")
+            if target not in config.agents:
+                raise InvalidInput(f"rejected_lead_agent: no agent {target} in this company")
+        return agent
+
+    # Offices ---------------------------------------------------------------------------------------------
+
+    def office(self, principal: Principal, office_id: str) -> Office:
+        office = self._config.load(principal.company).offices.get(office_id)
+        if office is None or not _visible(principal, office_id):
+            raise NotFound(f"No office {office_id}.")
+        return office
+
+    def offices(self, principal: Principal) -> list[Office]:
+        config = self._config.load(principal.company)
+        return [config.offices[key] for key in sorted(config.offices) if _visible(principal, key)]
+
+    def create_office(self, company_id: str, body: dict[str, Any]) -> Office:
+        if not body.get("office_id") and isinstance(body.get("name"), str):
+            body = {**body, "office_id": re.sub(r"[^a-z0-9]+", "-", body["name"].lower()).strip("-")[:63]}
+        office = _validated_office(body)
+        if office.office_id in self._config.load(company_id).offices:
+            raise Conflict(f"Office {office.office_id} exists already.")
+        self._config.put_office(company_id, office, must_exist=False)
+        return office
+
+    def replace_office(self, company_id: str, office_id: str, body: dict[str, Any]) -> Office:
+        if office_id not in self._config.load(company_id).offices:
+            raise NotFound(f"No office {office_id}.")
+        office = _validated_office({**body, "office_id": office_id})
+        self._config.put_office(company_id, office, must_exist=True)
+        return office
+
+    def delete_office(self, company_id: str, office_id: str) -> None:
+        config = self._config.load(company_id)
+        if office_id not in config.offices:
+            raise NotFound(f"No office {office_id}.")
+        members = [agent.agent_id for agent in config.agents.values() if agent.office_id == office_id]
+        if members:
+            raise Conflict(f"Office {office_id} still has agents {members}; move them first.")
+        self._config.delete_office(company_id, office_id)
+
+
+def _validated_office(body: dict[str, Any]) -> Office:
+    try:
+        return Office.model_validate(body)
+    except ValidationError as error:
+        raise InvalidInput(validation_message(error)) from error
+
+
+def _visible(principal: Principal, office_id: str | None) -> bool:
+    """Office managers see only their offices' agents and offices; admins see everything."""
+    if principal.role is Role.OFFICE_MANAGER:
+        return office_id is not None and office_id in principal.office_ids
+    return True

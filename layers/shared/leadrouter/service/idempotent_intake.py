@@ -1,0 +1,61 @@
+"""Intake exactly once, with Powertools' idempotency utility: an `Idempotency-Key` header makes the first
+answer stick for a day; without one, the same payload to the same company within a short window is the
+same lead (a double-clicked submit button, a retried request)."""
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.idempotency import (
+    BasePersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from leadrouter.domain.leads import LeadSubmission
+from leadrouter.service.intake import IntakeService
+
+KEY_TTL_SECONDS = 24 * 3600
+PAYLOAD_WINDOW_SECONDS = 10 * 60
+
+
+class IdempotentIntake:
+    def __init__(self, intake: IntakeService, store: BasePersistenceLayer) -> None:
+        self._intake = intake
+        self._key_config = IdempotencyConfig(
+            event_key_jmespath="[company_id, idempotency_key]",
+            payload_validation_jmespath="submission",
+            expires_after_seconds=KEY_TTL_SECONDS,
+            raise_on_no_idempotency_key=True,
+        )
+        self._payload_config = IdempotencyConfig(
+            event_key_jmespath="[company_id, submission]", expires_after_seconds=PAYLOAD_WINDOW_SECONDS
+        )
+        self._by_key = idempotent_function(
+            data_keyword_argument="request", persistence_store=store, config=self._key_config
+        )(self._run)
+        self._by_payload = idempotent_function(
+            data_keyword_argument="request", persistence_store=store, config=self._payload_config
+        )(self._run)
+
+    def register_lambda_context(self, context: LambdaContext | None) -> None:
+        """Lets an in-progress record expire with the invocation, so a timed-out attempt can be retried."""
+        if context is not None:
+            self._key_config.register_lambda_context(context)
+            self._payload_config.register_lambda_context(context)
+
+    def _run(self, request: dict[str, Any]) -> dict[str, str]:
+        submission = LeadSubmission.model_validate(request["submission"])
+        return self._intake.submit(request["company_id"], submission).as_dict()
+
+    def submit(self, company_id: str, submission: LeadSubmission, idempotency_key: str | None) -> dict[str, str]:
+        if submission.is_spam:
+            # Nothing is stored for a bot, not even an idempotency record.
+            return self._intake.submit(company_id, submission).as_dict()
+        request = {
+            "company_id": company_id,
+            "idempotency_key": idempotency_key,
+            "submission": submission.model_dump(mode="json", exclude_none=True),
+        }
+        if idempotency_key:
+            return self._by_key(request=request)  # type: ignore[no-any-return]
+        return self._by_payload(request=request)  # type: ignore[no-any-return]

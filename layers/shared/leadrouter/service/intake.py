@@ -1,0 +1,100 @@
+"""Intake: a website's lead through the cascade into the table, exactly once."""
+
+import time
+from dataclasses import dataclass
+
+from aws_lambda_powertools import Logger
+
+from leadrouter.domain.cascade import Decision, LeadFacts, RoundRobinTurn, decide, round_robin_assignment
+from leadrouter.domain.config import CompanyConfig
+from leadrouter.domain.errors import Unavailable
+from leadrouter.domain.ids import new_lead_id
+from leadrouter.domain.leads import Lead, LeadStatus, LeadSubmission
+from leadrouter.domain.lifecycle import apply_decision, new_lead
+from leadrouter.domain.ports import Clock, RandomSource
+from leadrouter.domain.round_robin import CursorAdvance, TurnTaken, next_in_queue
+from leadrouter.service.ports import ConfigRepository, EventPublisher, LeadRepository
+from leadrouter.service.publishing import publish_new_entries
+
+logger = Logger(child=True)
+
+# Concurrent intakes race for round-robin turns; each loser re-reads the queue's position and tries again.
+_MAX_TURN_ATTEMPTS = 25
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    lead_id: str
+    status: LeadStatus
+
+    def as_dict(self) -> dict[str, str]:
+        return {"lead_id": self.lead_id, "status": self.status.value}
+
+
+def facts_of(submission: LeadSubmission) -> LeadFacts:
+    return LeadFacts(
+        source=submission.source,
+        agent_code=submission.agent_code,
+        chosen_agent_id=submission.chosen_agent_id,
+        listing=submission.listing,
+        interest=submission.interest,
+    )
+
+
+class IntakeService:
+    def __init__(
+        self,
+        config: ConfigRepository,
+        leads: LeadRepository,
+        publisher: EventPublisher,
+        clock: Clock,
+        rng: RandomSource,
+    ) -> None:
+        self._config = config
+        self._leads = leads
+        self._publisher = publisher
+        self._clock = clock
+        self._rng = rng
+
+    def submit(self, company_id: str, submission: LeadSubmission) -> IntakeResult:
+        config = self._config.load(company_id)  # NotFound for an unknown company
+        now = self._clock.now()
+        lead_id = new_lead_id(now, self._rng)
+        if submission.is_spam:
+            # Answer like a real intake so the bot learns nothing; store nothing.
+            logger.info("honeypot filled: lead dropped", extra={"company_id": company_id})
+            return IntakeResult(lead_id, LeadStatus.UNASSIGNED)
+        decision = decide(facts_of(submission), config, now, self._rng)
+        lead = self._commit(config, lead_id, submission, decision)
+        logger.info(
+            "lead routed",
+            extra={
+                "company_id": company_id,
+                "lead_id": lead.lead_id,
+                "step": decision.step,
+                "status": lead.status,
+            },
+        )
+        publish_new_entries(self._publisher, lead, before=0)
+        return IntakeResult(lead.lead_id, lead.status)
+
+    def _commit(self, config: CompanyConfig, lead_id: str, submission: LeadSubmission, decision: Decision) -> Lead:
+        office_of = {agent_id: agent.office_id for agent_id, agent in config.agents.items()}
+        outcome = decision.outcome
+        if not isinstance(outcome, RoundRobinTurn):
+            lead = new_lead(lead_id, config.company.company_id, submission, self._clock.now())
+            apply_decision(lead, decision, office_of, lead.created_at)
+            self._leads.create(lead)
+            return lead
+        for attempt in range(_MAX_TURN_ATTEMPTS):
+            previous = self._leads.last_assigned(config.company.company_id)
+            chosen = next_in_queue(outcome.queue, previous)
+            assigned = Decision(decision.step, round_robin_assignment(config, outcome, chosen), decision.reports)
+            lead = new_lead(lead_id, config.company.company_id, submission, self._clock.now())
+            apply_decision(lead, assigned, office_of, lead.created_at)
+            try:
+                self._leads.create(lead, CursorAdvance(previous=previous, next=chosen))
+                return lead
+            except TurnTaken:
+                time.sleep(min(0.2, 0.005 * (attempt + 1)) * (0.5 + self._rng.token_bytes(1)[0] / 255))
+        raise Unavailable("Too many leads at once for the round-robin queue; retry shortly.")

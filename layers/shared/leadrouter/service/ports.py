@@ -1,0 +1,53 @@
+"""The interfaces the services depend on; the DynamoDB/EventBridge adapters implement them, and tests
+can hand in fakes."""
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from leadrouter.domain.agents import Agent, Office
+from leadrouter.domain.company import Company, CompanySettings
+from leadrouter.domain.config import CompanyConfig
+from leadrouter.domain.credentials import Credential
+from leadrouter.domain.leads import HistoryEntry, Lead
+from leadrouter.domain.queries import LeadQuery, Page
+from leadrouter.domain.round_robin import CursorAdvance
+
+
+class ConfigRepository(Protocol):
+    def load(self, company_id: str) -> CompanyConfig: ...
+
+    def create_company(self, company: Company) -> None: ...
+
+    def save_settings(self, company_id: str, settings: CompanySettings) -> None: ...
+
+    def put_agent(self, company_id: str, agent: Agent, must_exist: bool | None) -> None: ...
+
+    def put_office(self, company_id: str, office: Office, must_exist: bool | None) -> None: ...
+
+    def delete_office(self, company_id: str, office_id: str) -> None: ...
+
+
+class LeadRepository(Protocol):
+    def last_assigned(self, company_id: str) -> int | None: ...
+
+    def create(self, lead: Lead, turn: CursorAdvance | None = None) -> None: ...
+
+    def get(self, company_id: str, lead_id: str) -> Lead: ...
+
+    def save(self, lead: Lead) -> None: ...
+
+    def list(self, company_id: str, query: LeadQuery) -> Page[Lead]: ...
+
+
+class CredentialRepository(Protocol):
+    def put(self, credential: Credential) -> None: ...
+
+    def find_by_hash(self, key_hash: str) -> Credential | None: ...
+
+    def list_for_company(self, company_id: str) -> list[Credential]: ...
+
+    def delete(self, company_id: str, key_id: str) -> None: ...
+
+
+class EventPublisher(Protocol):
+    def publish(self, lead: Lead, entries: Sequence[HistoryEntry]) -> None: ...

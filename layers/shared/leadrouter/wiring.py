@@ -1,0 +1,91 @@
+"""Builds the services from the environment, once per container, on first use (never at import time,
+so tests set up moto and the environment first, then call `reset()`)."""
+
+import threading
+from dataclasses import dataclass
+from functools import cached_property
+
+from leadrouter.adapters.clients import AwsClients
+from leadrouter.adapters.dynamo_config import DynamoConfigRepository
+from leadrouter.adapters.dynamo_credentials import DynamoCredentialRepository
+from leadrouter.adapters.dynamo_leads import DynamoLeadRepository
+from leadrouter.adapters.eventbridge import EventBridgePublisher
+from leadrouter.domain.ports import Clock, RandomSource, SystemClock, SystemRandom
+from leadrouter.environment import ServiceEnvironment, environment
+from leadrouter.service.companies import CompanyService, KeyService
+from leadrouter.service.configuration import ConfigurationService
+from leadrouter.service.idempotent_intake import IdempotentIntake
+from leadrouter.service.intake import IntakeService
+from leadrouter.service.lead_desk import LeadDesk
+
+
+@dataclass
+class Services:
+    env: ServiceEnvironment
+    clients: AwsClients
+    clock: Clock
+    rng: RandomSource
+
+    @cached_property
+    def config_repository(self) -> DynamoConfigRepository:
+        return DynamoConfigRepository(self.clients.dynamodb, self.env.TABLE_NAME)
+
+    @cached_property
+    def lead_repository(self) -> DynamoLeadRepository:
+        return DynamoLeadRepository(self.clients.dynamodb, self.env.TABLE_NAME)
+
+    @cached_property
+    def publisher(self) -> EventBridgePublisher:
+        return EventBridgePublisher(self.clients.events, self.env.EVENT_BUS_NAME)
+
+    @cached_property
+    def keys(self) -> KeyService:
+        return KeyService(DynamoCredentialRepository(self.clients.dynamodb, self.env.TABLE_NAME), self.clock, self.rng)
+
+    @cached_property
+    def companies(self) -> CompanyService:
+        return CompanyService(self.config_repository, self.keys, self.clock, self.rng)
+
+    @cached_property
+    def configuration(self) -> ConfigurationService:
+        return ConfigurationService(self.config_repository)
+
+    @cached_property
+    def intake(self) -> IntakeService:
+        return IntakeService(self.config_repository, self.lead_repository, self.publisher, self.clock, self.rng)
+
+    @cached_property
+    def idempotent_intake(self) -> IdempotentIntake:
+        from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
+        store = DynamoDBPersistenceLayer(
+            table_name=self.env.TABLE_NAME,
+            key_attr="PK",
+            sort_key_attr="SK",
+            boto3_client=self.clients.dynamodb,
+        )
+        return IdempotentIntake(self.intake, store)
+
+    @cached_property
+    def lead_desk(self) -> LeadDesk:
+        return LeadDesk(self.config_repository, self.lead_repository, self.publisher, self.clock)
+
+
+_lock = threading.Lock()
+_services: Services | None = None
+
+
+def services() -> Services:
+    global _services  # noqa: PLW0603  # one set of services per container, like the clients it holds
+    with _lock:
+        if _services is None:
+            _services = Services(env=environment(), clients=AwsClients(), clock=SystemClock(), rng=SystemRandom())
+        return _services
+
+
+def reset(replacement: Services | None = None) -> None:
+    """Forget the built services (tests: after changing the environment or the AWS mock)."""
+    global _services  # noqa: PLW0603
+    with _lock:
+        environment.cache_clear()
+        _services = replacement

@@ -1,0 +1,50 @@
+"""python -m leadrouter_cli create-operator-key --stack-name lead-router-dev [--region us-east-1]
+python -m leadrouter_cli create-operator-key --table-name T --endpoint-url http://127.0.0.1:PORT
+python -m leadrouter_cli openapi > docs/openapi.json"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "layers" / "shared"))
+
+import boto3
+
+from leadrouter_cli import create_operator_key
+
+
+def _table_of_stack(stack_name: str, region: str | None) -> str:
+    cloudformation = boto3.client("cloudformation", region_name=region)
+    stack = cloudformation.describe_stacks(StackName=stack_name)["Stacks"][0]
+    for output in stack.get("Outputs", []):
+        if output["OutputKey"] == "TableName":
+            return output["OutputValue"]
+    raise SystemExit(f"stack {stack_name} has no TableName output")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="leadrouter_cli", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    create = commands.add_parser("create-operator-key", help="create an operator key and print it once")
+    where = create.add_mutually_exclusive_group(required=True)
+    where.add_argument("--stack-name", help="a deployed stack: its TableName output is used")
+    where.add_argument("--table-name", help="the table itself (local stack: see .local/stack.json)")
+    create.add_argument("--endpoint-url", help="an emulated AWS endpoint, e.g. the local stack's")
+    create.add_argument("--region", default=None)
+    create.add_argument("--label", default="operator")
+    commands.add_parser("openapi", help="print the OpenAPI document the service serves")
+    args = parser.parse_args(argv)
+    if args.command == "openapi":
+        from leadrouter.api.catalog import openapi_document
+
+        print(json.dumps(json.loads(openapi_document()), indent=2))
+        return 0
+    table = args.table_name or _table_of_stack(args.stack_name, args.region)
+    dynamodb = boto3.client("dynamodb", region_name=args.region, endpoint_url=args.endpoint_url)
+    print(create_operator_key(dynamodb, table, args.label))  # the one place the secret is shown
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

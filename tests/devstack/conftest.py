@@ -1,0 +1,44 @@
+"""Fixtures of the devstack tests: a toy SAM project, a serialized moto server, clients for it."""
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+import requests
+
+from devstack.moto_server import MotoServer
+from devstack.template import Template, load_template
+from tests.devstack.toy_project import write_toy_project
+
+
+@pytest.fixture(scope="session")
+def toy_template_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_toy_project(tmp_path_factory.mktemp("toy"))
+
+
+@pytest.fixture(scope="session")
+def toy_template(toy_template_path: Path) -> Template:
+    return load_template(toy_template_path)
+
+
+@pytest.fixture(scope="module")
+def moto_server() -> Iterator[MotoServer]:
+    server = MotoServer()
+    server.start()
+    # moto's backends are process-wide: start every module from an empty account.
+    requests.post(f"{server.endpoint_url}/moto-api/reset", timeout=10).raise_for_status()
+    yield server
+    server.stop()
+
+
+def aws_client(server: MotoServer, service: str) -> Any:
+    """A client of the local moto server, without touching os.environ."""
+    return boto3.client(
+        service,  # type: ignore[call-overload]
+        endpoint_url=server.endpoint_url,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )

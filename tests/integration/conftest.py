@@ -1,0 +1,103 @@
+"""Handlers against moto, in this process: tables, bus and schedule group built from template.yaml, and
+requests dispatched through the local gateway's routing and authorizer (what API Gateway would do)."""
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from botocore.client import BaseClient
+from moto import mock_aws
+
+from devstack.gateway import Gateway
+from devstack.lambdas import LambdaRuntime, function_environment
+from devstack.moto_server import FAKE_CREDENTIALS
+from devstack.resources import CreatedResources, create_resources
+from devstack.template import Template, load_template
+from leadrouter import wiring
+from tests.support.client import ApiClient, WsgiTransport
+from tests.support.scenario import Company, create_company
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def template() -> Template:
+    return load_template(ROOT / "template.yaml")
+
+
+@pytest.fixture(scope="session")
+def runtime(template: Template) -> LambdaRuntime:
+    return LambdaRuntime(template)
+
+
+@pytest.fixture
+def aws(template: Template, monkeypatch: pytest.MonkeyPatch) -> Iterator[CreatedResources]:
+    environment = function_environment(template, {"PUBLIC_BASE_URL": "http://localhost"})
+    for name, value in {**environment, **FAKE_CREDENTIALS}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        created = create_resources(template)
+        wiring.reset()
+        yield created
+    wiring.reset()
+
+
+@pytest.fixture
+def api(aws: CreatedResources, template: Template, runtime: LambdaRuntime) -> Iterator[ApiClient]:
+    gateway = Gateway(template, runtime, port=0)
+    try:
+        yield ApiClient(WsgiTransport(gateway.wsgi))
+    finally:
+        gateway.stop()
+
+
+@pytest.fixture
+def table_name(aws: CreatedResources) -> str:
+    return aws.table_names[0]
+
+
+@pytest.fixture
+def operator_key(aws: CreatedResources, table_name: str) -> str:
+    import boto3
+
+    from leadrouter_cli import create_operator_key
+
+    return create_operator_key(boto3.client("dynamodb"), table_name)
+
+
+@pytest.fixture
+def company(api: ApiClient, operator_key: str) -> Company:
+    return create_company(api, operator_key, name="Lakeside Realty", time_zone="America/Chicago")
+
+
+@pytest.fixture
+def other_company(api: ApiClient, operator_key: str) -> Company:
+    return create_company(api, operator_key, name="Other Realty")
+
+
+class AwsCalls:
+    """Counts the AWS requests the code makes (after moto's own set-up calls)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str]] = []
+
+    def reset(self) -> None:
+        self.calls.clear()
+
+    def names(self) -> list[str]:
+        return [f"{service}.{operation}" for service, operation in self.calls]
+
+
+@pytest.fixture
+def aws_calls(monkeypatch: pytest.MonkeyPatch) -> AwsCalls:
+    counter = AwsCalls()
+    original: Callable[..., Any] = BaseClient._make_api_call  # type: ignore[attr-defined]
+
+    def counting(self: BaseClient, operation_name: str, api_params: Any) -> Any:
+        counter.calls.append((self.meta.service_model.service_name, operation_name))
+        return original(self, operation_name, api_params)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", counting)
+    return counter

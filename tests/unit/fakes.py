@@ -1,0 +1,174 @@
+"""Deterministic stand-ins for the domain's ports, and builders that make tests read like ROUTING.md."""
+
+import random
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+
+from leadrouter.domain.agents import Agent, Criteria, LeadType, RejectedLeadAgent
+from leadrouter.domain.cascade import Decision, LeadFacts, decide
+from leadrouter.domain.company import Company, CompanySettings
+from leadrouter.domain.config import CompanyConfig
+from leadrouter.domain.leads import Interest, Listing
+
+# A Friday afternoon; nothing in the routing domain depends on the particular moment.
+NOW = datetime(2025, 3, 14, 15, 9, 26, tzinfo=UTC)
+COMPANY_ID = "co_test"
+
+
+class FixedClock:
+    """A clock that only moves when a test moves it."""
+
+    def __init__(self, at: datetime = NOW) -> None:
+        self._at = at
+
+    def now(self) -> datetime:
+        return self._at
+
+    def set(self, at: datetime) -> None:
+        self._at = at
+
+    def advance(self, delta: timedelta) -> datetime:
+        self._at += delta
+        return self._at
+
+
+class ScriptedRandom:
+    """A RandomSource whose answers a test decides.
+
+    `choice` takes the next index from `picks` (an index into the options it is given); once the script
+    is used up it falls back to a `random.Random(seed)`. `token_bytes` hands out the scripted `tokens`
+    first (each must have the requested length), then bytes from the same seeded generator. Every call is
+    recorded, so tests can check what the domain asked for.
+    """
+
+    def __init__(self, picks: Iterable[int] = (), *, seed: int = 0, tokens: Iterable[bytes] = ()) -> None:
+        self._picks = list(picks)
+        self._tokens = list(tokens)
+        self._rng = random.Random(seed)
+        self.choices_offered: list[list[int]] = []
+        self.token_sizes: list[int] = []
+
+    def choice(self, options: list[int]) -> int:
+        self.choices_offered.append(list(options))
+        if not options:
+            raise IndexError("choice from an empty list")
+        if self._picks:
+            return options[self._picks.pop(0)]
+        return self._rng.choice(options)
+
+    def token_bytes(self, n: int) -> bytes:
+        self.token_sizes.append(n)
+        if self._tokens:
+            token = self._tokens.pop(0)
+            if len(token) != n:
+                raise AssertionError(f"scripted token has {len(token)} bytes, the domain asked for {n}")
+            return token
+        return self._rng.randbytes(n)
+
+
+class NoRandom:
+    """A RandomSource for cases that must not need chance: any call fails the test."""
+
+    def choice(self, options: list[int]) -> int:
+        raise AssertionError(f"the cascade asked for a random choice among {options}")
+
+    def token_bytes(self, n: int) -> bytes:
+        raise AssertionError(f"the domain asked for {n} random bytes")
+
+
+# Builders --------------------------------------------------------------------------------------------------
+
+NAMES = {1: "Ada", 2: "Bea", 3: "Cy", 4: "Dee", 5: "Eli", 6: "Fay", 7: "Gus", 8: "Hal", 9: "Ivy"}
+
+
+def agent(
+    agent_id: int,
+    *,
+    name: str | None = None,
+    active: bool = True,
+    in_queue: bool = False,
+    click_to_claim: bool = False,
+    lead_management: bool = False,
+    mls_id: str | None = None,
+    office_id: str | None = None,
+    criteria: Criteria | None = None,
+    away_until: datetime | None = None,
+    rejected_lead_agent: RejectedLeadAgent = None,
+) -> Agent:
+    return Agent(
+        agent_id=agent_id,
+        name=name or NAMES.get(agent_id, f"Agent {agent_id}"),
+        email=f"agent{agent_id}@brokerage.example",
+        mls_id=mls_id,
+        office_id=office_id,
+        active=active,
+        click_to_claim=click_to_claim,
+        in_auto_assign_queue=in_queue,
+        lead_management=lead_management,
+        criteria=criteria or Criteria(),
+        rejected_lead_agent=rejected_lead_agent,
+        away_until=away_until,
+    )
+
+
+def company(*agents: Agent, **settings: object) -> CompanyConfig:
+    """A company with these agents; keyword arguments are CompanySettings fields."""
+    return CompanyConfig(
+        company=Company(
+            company_id=COMPANY_ID,
+            name="Test Realty",
+            created_at=NOW - timedelta(days=30),
+            settings=CompanySettings.model_validate(settings),
+        ),
+        agents={member.agent_id: member for member in agents},
+    )
+
+
+def exclusive_listing(listing_agent_mls_id: str | None, mls_number: str | None = "MLS-4711") -> Listing:
+    return Listing(mls_number=mls_number, listing_agent_mls_id=listing_agent_mls_id, exclusive=True)
+
+
+def interest(
+    *,
+    type: LeadType | None = None,
+    zip: str | None = None,
+    city: str | None = None,
+    price: int | None = None,
+) -> Interest:
+    return Interest(type=type, zip=zip, city=city, price=price)
+
+
+def lead(
+    *,
+    source: str = "website",
+    agent_code: str | None = None,
+    chosen_agent_id: int | None = None,
+    listing: Listing | None = None,
+    interest: Interest | None = None,
+) -> LeadFacts:
+    return LeadFacts(
+        source=source,
+        agent_code=agent_code,
+        chosen_agent_id=chosen_agent_id,
+        listing=listing,
+        interest=interest,
+    )
+
+
+def route(
+    facts: LeadFacts,
+    config: CompanyConfig,
+    rng: ScriptedRandom | NoRandom | None = None,
+    *,
+    at: datetime = NOW,
+) -> Decision:
+    """Run the cascade (at NOW unless told); by default any call for chance fails the test."""
+    return decide(facts, config, at, rng if rng is not None else NoRandom())
+
+
+def details(decision: Decision) -> list[str]:
+    return [report.detail for report in decision.reports]
+
+
+def note_details(decision: Decision) -> list[str]:
+    return [note.detail for note in decision.notes()]
