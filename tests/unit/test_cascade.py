@@ -666,15 +666,9 @@ def test_the_first_step_that_applies_wins(
     assert not any(report.applied for report in decision.reports[:-1])
 
 
-# Known bugs (strict xfail: when a fix lands, these start passing and pytest asks to drop the marker) -------
+# Regressions: bugs found by these tests and fixed ------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="BUG: Agent.away_until accepts a datetime without an offset (the API passes the string through), "
-    "then Agent.is_away compares it with the aware routing clock and raises TypeError",
-)
 def test_away_until_without_an_offset_never_crashes_routing() -> None:
     try:
         naive = Agent.model_validate(
@@ -693,12 +687,6 @@ def test_away_until_without_an_offset_never_crashes_routing() -> None:
     assert route(lead(), config).outcome == RoundRobinTurn((2,))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="BUG: AgentCodeStep tests code.isdigit(), which is true for digits int() cannot parse "
-    "(superscripts, circled digits), so int(code) raises ValueError and the intake fails",
-)
 @pytest.mark.parametrize("code", ["²", "①", "1²"])
 def test_agent_code_with_digits_int_cannot_read_is_not_an_agent_id(code: str) -> None:
     decision = route(lead(agent_code=code), company(agent(1), agent(2)))

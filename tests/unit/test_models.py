@@ -190,12 +190,6 @@ def test_settings_reject_an_empty_time_zone() -> None:
         CompanySettings(time_zone="")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=IsADirectoryError,
-    reason="BUG: _check_time_zone catches only ZoneInfoNotFoundError/ValueError; ZoneInfo('America') raises "
-    "IsADirectoryError, which escapes pydantic as a raw exception instead of a ValidationError (HTTP 500)",
-)
 @pytest.mark.parametrize("zone", ["America", "Europe"])
 def test_settings_reject_a_time_zone_directory(zone: str) -> None:
     with pytest.raises(ValidationError, match="unknown IANA time zone"):
@@ -397,12 +391,6 @@ def test_lead_ids_sort_by_arrival(at: datetime, gap_ms: int, first_bytes: bytes,
     assert earlier < later
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (latent): new_ulid computes int(at.timestamp() * 1000); the float product lands just below the "
-    "integer for some instants (e.g. 2004-10-08T11:34:07.087Z, 2039-03-10T02:08:36.200Z), so the id encodes the "
-    "previous millisecond and a lead 1 ms later can sort before an earlier one",
-)
 @pytest.mark.parametrize(
     "at",
     [datetime(2004, 10, 8, 11, 34, 7, 87000, tzinfo=UTC), datetime(2039, 3, 10, 2, 8, 36, 200000, tzinfo=UTC)],

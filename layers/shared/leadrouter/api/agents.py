@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PositiveInt
 
 from leadrouter.api.caller import caller
 from leadrouter.api.resolver import new_router
@@ -34,7 +34,9 @@ class AgentBody(BaseModel):
     lead_management: bool = False
     criteria: Criteria = Field(default_factory=Criteria)
     rejected_lead_agent: RejectedLeadAgent = None
-    away_until: str | None = Field(default=None, description="ISO 8601 with offset; skipped by routing until then")
+    away_until: AwareDatetime | None = Field(
+        default=None, description="ISO 8601 with offset; skipped by automatic routing until then"
+    )
 
 
 class AgentList(BaseModel):

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PositiveInt, field_validator, model_validator
 
 from leadrouter.domain.company import EMAIL_PATTERN
 
@@ -23,6 +23,12 @@ class Criteria(BaseModel):
     price_min: Annotated[int, Field(ge=0)] | None = None
     price_max: Annotated[int, Field(ge=0)] | None = None
     sources: list[Annotated[str, Field(min_length=1, max_length=64)]] | None = None
+
+    @field_validator("zips", "cities", "types", "sources", mode="before")
+    @classmethod
+    def _empty_list_is_unset(cls, value: object) -> object:
+        # An empty list would match no lead at all; a brokerage clearing a criterion means "any".
+        return None if value == [] else value
 
     @model_validator(mode="after")
     def _range_in_order(self) -> "Criteria":
@@ -52,8 +58,9 @@ class Agent(BaseModel):
     lead_management: bool = False
     criteria: Criteria = Field(default_factory=Criteria)
     rejected_lead_agent: RejectedLeadAgent = None
-    # An agent on vacation: skipped by every automatic step until this moment.
-    away_until: datetime | None = None
+    # An agent on vacation: skipped by routes, click to claim, advanced distribution and round robin until
+    # this moment (steps that name one agent on purpose, like an agent code, still reach them).
+    away_until: AwareDatetime | None = None
 
     def is_away(self, at: datetime) -> bool:
         return self.away_until is not None and at < self.away_until

@@ -112,7 +112,7 @@ class AgentCodeStep:
         if code is None:
             ctx.skip(self.name, "no agent code")
             return None
-        if not code.isdigit() or int(code) == 0:
+        if not (code.isascii() and code.isdigit()) or int(code) == 0:
             ctx.skip(self.name, f"agent code {code!r} skipped: not an agent id", noteworthy=True)
             return None
         agent = _named_agent(ctx, self.name, int(code), "agent code")

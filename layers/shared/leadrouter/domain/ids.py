@@ -1,9 +1,10 @@
 """Identifiers: time-ordered lead ids (so listings sort by arrival) with 80 random bits."""
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from leadrouter.domain.ports import RandomSource
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
@@ -16,7 +17,8 @@ def _base32(value: int, length: int) -> str:
 
 
 def new_ulid(at: datetime, rng: RandomSource) -> str:
-    millis = int(at.timestamp() * 1000)
+    # Integer arithmetic: timestamp() * 1000 can land a float just below the whole millisecond.
+    millis = (at - _EPOCH) // timedelta(milliseconds=1)
     entropy = int.from_bytes(rng.token_bytes(10), "big")
     return _base32(millis, 10) + _base32(entropy, 16)
 

@@ -64,10 +64,12 @@ class LeadSubmission(BaseModel):
     # The honeypot: people never see it, bots fill it in.
     website: Annotated[str, Field(max_length=2000)] | None = None
 
-    @field_validator("source")
+    @field_validator("source", mode="before")
     @classmethod
-    def _normalise_source(cls, value: str) -> str:
-        return value.strip().lower()
+    def _normalise_source(cls, value: object) -> object:
+        if isinstance(value, str):
+            return value.strip().lower() or "website"
+        return value if value is not None else "website"
 
     @field_validator("first_name", "last_name", "email", "phone", "message", "agent_code", "page_url", mode="before")
     @classmethod
@@ -78,7 +80,10 @@ class LeadSubmission(BaseModel):
     @classmethod
     def _blank_choice_is_none(cls, value: object) -> object:
         # The dropdown's "no, I'm not working with an agent" option posts an empty value.
-        return None if value in ("", "none", "0", 0) else value
+        if isinstance(value, str):
+            value = value.strip()
+            return None if value.lower() in ("", "none", "0") else value
+        return None if value == 0 else value
 
     @model_validator(mode="after")
     def _reachable(self) -> "LeadSubmission":

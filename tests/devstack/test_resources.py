@@ -1,0 +1,60 @@
+"""create_resources builds the real template's resources inside moto.mock_aws() (no server)."""
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from devstack.resources import create_resources
+from devstack.template import load_template
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[boto3.session.Session]:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, "testing")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        yield boto3.session.Session(region_name="us-east-1")
+
+
+def test_the_real_template_resources_are_created(aws: boto3.session.Session) -> None:
+    template = load_template(REPO / "template.yaml")
+    created = create_resources(template, aws)
+    dynamodb = aws.client("dynamodb")
+    (table_name,) = created.table_names
+    table = dynamodb.describe_table(TableName=table_name)["Table"]
+    assert {index["IndexName"] for index in table["GlobalSecondaryIndexes"]} == {
+        index["IndexName"] for index in template.tables[0].properties["GlobalSecondaryIndexes"]
+    }
+    assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    ttl = dynamodb.describe_time_to_live(TableName=table_name)["TimeToLiveDescription"]
+    assert ttl == {"AttributeName": "expiration", "TimeToLiveStatus": "ENABLED"}
+    assert aws.client("events").describe_event_bus(Name=created.event_bus_names[0])["Name"] == created.event_bus_names[0]
+    assert aws.client("scheduler").get_schedule_group(Name=created.schedule_group_names[0])["State"] == "ACTIVE"
+    assert "leads@example.com" in aws.client("ses").list_identities()["Identities"]
+
+
+def test_published_events_are_captured_in_the_queue(aws: boto3.session.Session) -> None:
+    template = load_template(REPO / "template.yaml")
+    created = create_resources(template, aws)
+    assert created.event_queue_url is not None
+    aws.client("events").put_events(
+        Entries=[
+            {
+                "EventBusName": created.event_bus_names[0],
+                "Source": "leadrouter",
+                "DetailType": "lead.received",
+                "Detail": json.dumps({"lead_id": "ld_1"}),
+            }
+        ]
+    )
+    messages = aws.client("sqs").receive_message(QueueUrl=created.event_queue_url)["Messages"]
+    event = json.loads(messages[0]["Body"])
+    assert event["detail-type"] == "lead.received"
+    assert event["detail"] == {"lead_id": "ld_1"}
