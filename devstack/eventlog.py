@@ -17,9 +17,10 @@ LOGGER = logging.getLogger("devstack.events")
 
 
 class EventLog:
-    def __init__(self, sqs: "SQSClient", queue_url: str) -> None:
+    def __init__(self, sqs: "SQSClient", queue_url: str, account_id: str | None = None) -> None:
         self.sqs = sqs
         self.queue_url = queue_url
+        self.account_id = account_id
         self._events: list[dict[str, Any]] = []
         self._lock = threading.Lock()
 
@@ -44,6 +45,9 @@ class EventLog:
                 if isinstance(event.get("detail"), str):
                     with contextlib.suppress(ValueError):
                         event["detail"] = json.loads(event["detail"])
+                if self.account_id:
+                    # moto's copy for a queue leaves the account out of the envelope.
+                    event.setdefault("account", self.account_id)
                 self._events.append(event)
             self.sqs.delete_message_batch(
                 QueueUrl=self.queue_url,

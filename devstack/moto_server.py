@@ -10,6 +10,7 @@ than moto alone, but the guarantees the code is written against hold.
 import logging
 import os
 import threading
+import urllib.request
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Final
@@ -97,6 +98,12 @@ class MotoServer:
     def start(self) -> None:
         self._thread = threading.Thread(target=self._server.serve_forever, name="devstack-moto", daemon=True)
         self._thread.start()
+
+    def reset(self) -> None:
+        """Empty every backend: moto keeps them process-wide, across servers and mocks."""
+        request = urllib.request.Request(f"{self.endpoint_url}/moto-api/reset", method="POST")  # noqa: S310
+        with urllib.request.urlopen(request, timeout=30):  # noqa: S310 - our own http URL
+            pass
 
     def stop(self) -> None:
         if self._thread is not None:

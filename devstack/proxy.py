@@ -43,6 +43,15 @@ def proxy_event(request: Request, body: bytes, match: RouteMatch, api: Api, info
     for name, value in request.headers.items():
         headers[name] = value  # API Gateway keeps the last value in the single-value map
         multi_headers.setdefault(name, []).append(value)
+    # Headers API Gateway adds to every request it forwards.
+    forwarded = {
+        "X-Forwarded-For": request.remote_addr or "127.0.0.1",
+        "X-Forwarded-Port": info.domain_name.rpartition(":")[2],
+        "X-Forwarded-Proto": "http",
+    }
+    for name, value in forwarded.items():
+        headers.setdefault(name, value)
+        multi_headers.setdefault(name, [value])
     query: dict[str, str] = {}
     multi_query: dict[str, list[str]] = {}
     for name, values in request.args.lists():

@@ -6,6 +6,7 @@ os.environ. (That is also why end-to-end tests run ``python -m devstack`` as a s
 """
 
 import logging
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,8 @@ from devstack.template import Template, load_template
 
 LOGGER = logging.getLogger("devstack")
 REPO_ROOT: Final = Path(__file__).resolve().parent.parent
+# Held while a stack runs: a second one in the same process would share moto's backends.
+_ONE_STACK = threading.Lock()
 
 
 @dataclass
@@ -84,11 +87,14 @@ def start(
     template = load_template(template_path or root / "template.yaml", parameters=parameters)
     region = template.context.region
     warn = warn or (lambda message: LOGGER.warning("%s", message))
-    stoppers: list[Callable[[], None]] = []
+    if not _ONE_STACK.acquire(blocking=False):
+        raise RuntimeError("a local stack is already running in this process; stop it first")
+    stoppers: list[Callable[[], None]] = [_ONE_STACK.release]
     try:
         moto = MotoServer()
         moto.start()
         stoppers.append(moto.stop)
+        moto.reset()
         previous = point_process_at(moto.endpoint_url, region)
         stoppers.append(lambda: _restore(previous))
         session = boto3.session.Session(region_name=region)
@@ -97,7 +103,8 @@ def start(
         mailbox = Mailbox(template.context.account_id, region, lock=moto.backends_locked)
         moto.add_after_request_hook(mailbox.note_new_messages)
         queue_url = resources.event_queue_url
-        event_log = EventLog(session.client("sqs", region_name=region), queue_url) if queue_url else None
+        sqs = session.client("sqs", region_name=region)
+        event_log = EventLog(sqs, queue_url, template.context.account_id) if queue_url else None
         runtime = LambdaRuntime(template, max_containers=max_containers)
         demo_holder: list[DemoState] = []
         site = LocalSite(mailbox, event_log, lambda: demo_holder[0].company_id if demo_holder else None)
