@@ -1,0 +1,71 @@
+"""End to end: the local stack `make run` starts, as a subprocess, spoken to over real HTTP."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.support.client import ApiClient, HttpTransport
+from tests.support.scenario import Company, create_company
+
+ROOT = Path(__file__).resolve().parents[2]
+START_TIMEOUT_SECONDS = 90
+
+
+@dataclass(frozen=True)
+class LocalStack:
+    api_url: str
+    operator_key: str
+    demo_company_id: str
+    demo_admin_key: str
+    log: Path
+
+    def client(self) -> ApiClient:
+        return ApiClient(HttpTransport(self.api_url))
+
+
+@pytest.fixture(scope="session")
+def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    state = tmp_path_factory.mktemp("stack")
+    log = state / "console.log"
+    env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
+    with log.open("w") as console:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "devstack", "--port", "0", "--state-dir", str(state)],
+            cwd=ROOT,
+            env=env,
+            stdout=console,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        stack_json = state / "stack.json"
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while not stack_json.exists():
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the local stack did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.2)
+        info = json.loads(stack_json.read_text())
+        yield LocalStack(info["api_url"], info["operator_key"], info["company_id"], info["admin_key"], log)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def api(local_stack: LocalStack) -> ApiClient:
+    return local_stack.client()
+
+
+@pytest.fixture
+def company(api: ApiClient, local_stack: LocalStack) -> Company:
+    return create_company(api, local_stack.operator_key, name="E2E Realty", time_zone="America/Chicago")
