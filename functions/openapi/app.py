@@ -2,22 +2,13 @@
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from leadrouter.api.catalog import openapi_document
+from leadrouter.api import document
+from leadrouter.api.resolver import build_resolver
 from leadrouter.observability import logger
 
-app = APIGatewayRestResolver()
-_document: dict[str, str] = {}
-
-
-@app.get("/v1/openapi.json")
-def serve() -> Response[str]:
-    # The document depends only on the code: build it once per container.
-    if "body" not in _document:
-        _document["body"] = openapi_document()
-    return Response(200, content_types.APPLICATION_JSON, _document["body"], headers={"Cache-Control": "max-age=300"})
+app = build_resolver(document.router)
 
 
 @logger.inject_lambda_context

@@ -101,3 +101,12 @@ def aws_calls(monkeypatch: pytest.MonkeyPatch) -> AwsCalls:
 
     monkeypatch.setattr(BaseClient, "_make_api_call", counting)
     return counter
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_botocore_loader() -> Iterator[None]:
+    """Speed only: boto3 sessions share one loader of the service models (see tests/support/shared_loader.py)."""
+    from tests.support.shared_loader import shared_botocore_loader
+
+    with shared_botocore_loader():
+        yield

@@ -26,7 +26,9 @@ def issue(company: Company, **body: Any) -> Answer:
 
 
 def test_the_operator_creates_a_company_with_its_first_admin_key(api: ApiClient, operator_key: str) -> None:
-    answer = api.post("/v1/companies", json_body={"name": "North Shore Homes", "time_zone": "America/Chicago"}, key=operator_key)
+    answer = api.post(
+        "/v1/companies", json_body={"name": "North Shore Homes", "time_zone": "America/Chicago"}, key=operator_key
+    )
     created = expect(answer, 201)
     assert set(created) == {"company_id", "admin_key"}
     assert created["company_id"].startswith("co_")
@@ -161,7 +163,6 @@ def test_the_key_list_never_shows_a_secret(company: Company) -> None:
 
 
 def test_a_revoked_key_is_refused(company: Company) -> None:
-    company.agent(1)
     issued = expect(issue(company, role="admin", label="temporary"), 201)
     expect(company.api.get("/v1/settings", key=issued["key"]), 200)
     answer = company.api.delete(f"/v1/keys/{issued['key_id']}", key=company.admin_key)
@@ -231,16 +232,24 @@ def test_revoking_a_key_is_admin_only(company: Company, scoped_keys: dict[str, s
     expect(company.api.get("/v1/settings", key=company.admin_key), 200)
 
 
-def test_an_agent_key_cannot_read_the_admins_lead_list(company: Company, scoped_keys: dict[str, str]) -> None:
-    assert_contract_error(company.api.get("/v1/leads", key=scoped_keys["agent"]), 403, "forbidden")
+@pytest.mark.parametrize("path", ["/v1/leads", "/v1/agents", "/v1/agents/1", "/v1/offices", "/v1/offices/north"])
+def test_an_agent_key_cannot_read_what_admins_and_office_managers_read(
+    company: Company, scoped_keys: dict[str, str], path: str
+) -> None:
+    assert_contract_error(company.api.get(path, key=scoped_keys["agent"]), 403, "forbidden")
+
+
+def test_an_agent_key_cannot_assign_leads(company: Company, scoped_keys: dict[str, str]) -> None:
+    lead_id = expect(company.submit(), 202)["lead_id"]
+    answer = company.api.post(f"/v1/leads/{lead_id}/assign", json_body={"agent_id": 1}, key=scoped_keys["agent"])
+    assert_contract_error(answer, 403, "forbidden")
+    assert company.lead(lead_id)["status"] == "unassigned"
 
 
 # Storage ---------------------------------------------------------------------------------------------
 
 
-def test_keys_are_stored_only_as_hashes(
-    api: ApiClient, operator_key: str, company: Company, table_name: str
-) -> None:
+def test_keys_are_stored_only_as_hashes(api: ApiClient, operator_key: str, company: Company, table_name: str) -> None:
     company.agent(1)
     company.office("north")
     secrets = [

@@ -51,7 +51,9 @@ def lead_pages(company: Company, key: str | None = None, **params: Any) -> Itera
     """Every page of GET /v1/leads with these filters, following next_cursor."""
     cursor: str | None = None
     while True:
-        page = expect(company.api.get("/v1/leads", key=key or company.admin_key, params={**params, "cursor": cursor}), 200)
+        page = expect(
+            company.api.get("/v1/leads", key=key or company.admin_key, params={**params, "cursor": cursor}), 200
+        )
         yield page
         cursor = page["next_cursor"]
         if not cursor:

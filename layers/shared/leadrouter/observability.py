@@ -1,10 +1,14 @@
 """Logger, tracer and metrics, shared by every function. Lead contact details never reach a log line:
 services log ids, and `masked()` erases contact fields from anything that must be logged whole."""
 
+import warnings
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.data_masking import DataMasking
+
+# Endpoints such as the directory publish no metric; the empty flush is expected, not worth a warning.
+warnings.filterwarnings("ignore", message="No application metrics to publish")
 
 logger = Logger()
 tracer = Tracer()

@@ -4,6 +4,7 @@ never handed out twice and never burnt by a failed write."""
 
 import base64
 import json
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
 
 def _lead_item(lead: Lead) -> dict[str, Any]:
-    sort = f"{lead.created_at.isoformat()}#{lead.lead_id}"
+    sort = f"{_utc(lead.created_at)}#{lead.lead_id}"
     item: dict[str, Any] = {
         **lead_key(lead.company_id, lead.lead_id),
         **lead.model_dump(mode="json"),
@@ -49,14 +50,29 @@ def _encode_cursor(key: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
 
 
-def _decode_cursor(cursor: str) -> dict[str, Any]:
+def _decode_cursor(cursor: str, index: str, partition: str) -> dict[str, Any]:
+    """A cursor must be the last key of a page of this very listing: the same index and partition."""
+    invalid = BadRequest("The cursor is not one this API gave out for this listing.")
     try:
         value = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (ValueError, UnicodeDecodeError) as error:
-        raise BadRequest("The cursor is not one this API gave out.") from error
-    if not isinstance(value, dict):
-        raise BadRequest("The cursor is not one this API gave out.")
+        raise invalid from error
+    expected = {"PK", "SK", f"{index}PK", f"{index}SK"}
+    if (
+        not isinstance(value, dict)
+        or set(value) != expected
+        or not all(isinstance(part, str) for part in value.values())
+        or value[f"{index}PK"] != partition
+        or value["SK"] != "LEAD"
+    ):
+        raise invalid
     return value
+
+
+def _utc(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat()
 
 
 class DynamoLeadRepository:
@@ -131,8 +147,9 @@ class DynamoLeadRepository:
         key_condition = "#pk = :pk"
         if query.created_from is not None or query.created_to is not None:
             names["#sk"] = f"{index}SK"
-            low = query.created_from.isoformat() if query.created_from else ""
-            high = (query.created_to.isoformat() if query.created_to else "9999") + "#\uffff"
+            # Sort keys start with the UTC creation time: compare like with like.
+            low = _utc(query.created_from) if query.created_from else "0000"
+            high = (_utc(query.created_to) if query.created_to else "9999") + "#\uffff"
             key_condition += " AND #sk BETWEEN :low AND :high"
             values.update({":low": low, ":high": high})
         filters = _filters(index, query, names, values)
@@ -148,7 +165,7 @@ class DynamoLeadRepository:
         if filters:
             request["FilterExpression"] = " AND ".join(filters)
         if query.cursor:
-            request["ExclusiveStartKey"] = to_item(_decode_cursor(query.cursor))
+            request["ExclusiveStartKey"] = to_item(_decode_cursor(query.cursor, index, partition))
         try:
             with domain_errors():
                 answer = self._db.query(**request)

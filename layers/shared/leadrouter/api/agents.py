@@ -8,7 +8,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PositiveInt
 
 from leadrouter.api.caller import caller
 from leadrouter.api.resolver import new_router
-from leadrouter.api.views import documented
+from leadrouter.api.views import KEY_REQUIRED, documented
 from leadrouter.domain.agents import Agent, Criteria, OfficeId, RejectedLeadAgent
 from leadrouter.domain.principals import Role
 from leadrouter.wiring import services
@@ -45,6 +45,7 @@ class AgentList(BaseModel):
 
 @router.post(
     "/v1/agents",
+    security=KEY_REQUIRED,
     summary="Add an agent",
     tags=["Admin"],
     responses=documented(401, 403, 409, 422, ok=201, model=Agent, description="Created"),
@@ -55,7 +56,7 @@ def create_agent(body: Annotated[AgentBody, Body()]) -> Response[str]:
     return Response(201, content_types.APPLICATION_JSON, agent.model_dump_json())
 
 
-@router.get("/v1/agents", summary="List agents", tags=["Admin"], responses=documented(401, 403))
+@router.get("/v1/agents", security=KEY_REQUIRED, summary="List agents", tags=["Admin"], responses=documented(401, 403))
 def list_agents() -> AgentList:
     principal = caller(router, Role.ADMIN, Role.OFFICE_MANAGER)
     return AgentList(agents=services().configuration.agents(principal))
@@ -63,6 +64,7 @@ def list_agents() -> AgentList:
 
 @router.get(
     "/v1/agents/<agent_id>",
+    security=KEY_REQUIRED,
     summary="Read an agent",
     tags=["Admin"],
     responses=documented(401, 403, 404),
@@ -74,6 +76,7 @@ def get_agent(agent_id: AgentId) -> Agent:
 
 @router.put(
     "/v1/agents/<agent_id>",
+    security=KEY_REQUIRED,
     summary="Replace an agent",
     tags=["Admin"],
     responses=documented(401, 403, 404, 422),
@@ -86,6 +89,7 @@ def put_agent(agent_id: AgentId, body: Annotated[AgentBody, Body()]) -> Agent:
 
 @router.patch(
     "/v1/agents/<agent_id>",
+    security=KEY_REQUIRED,
     summary="Change some of an agent's fields",
     tags=["Admin"],
     responses=documented(401, 403, 404, 422),
@@ -97,6 +101,7 @@ def patch_agent(agent_id: AgentId, body: Annotated[dict[str, Any], Body()]) -> A
 
 @router.delete(
     "/v1/agents/<agent_id>",
+    security=KEY_REQUIRED,
     summary="Deactivate an agent (their history stays)",
     tags=["Admin"],
     responses=documented(401, 403, 404),

@@ -8,14 +8,10 @@ from urllib.parse import parse_qsl
 from aws_lambda_powertools.utilities.data_classes.common import BaseProxyEvent
 from pydantic import BaseModel, ValidationError
 
-from leadrouter.domain.errors import BadRequest, InvalidInput, PayloadTooLarge
+from leadrouter.domain.errors import BadRequest, InvalidInput, PayloadTooLarge, UnsupportedMediaType
 from leadrouter.service.configuration import validation_message
 
 FORM = "application/x-www-form-urlencoded"
-
-
-class UnsupportedMediaType(BadRequest):
-    code = "unsupported_media_type"
 
 
 def raw_body(event: BaseProxyEvent, limit: int) -> bytes:

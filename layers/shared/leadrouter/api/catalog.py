@@ -3,7 +3,7 @@
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
 
-from leadrouter.api import agents, companies, intake, keys, leads_admin, offices, settings
+from leadrouter.api import agents, companies, document, intake, keys, leads_admin, offices, settings
 from leadrouter.api.resolver import build_resolver
 
 ALL_ROUTERS: tuple[Router, ...] = (
@@ -14,6 +14,7 @@ ALL_ROUTERS: tuple[Router, ...] = (
     offices.router,
     keys.router,
     leads_admin.router,
+    document.router,
 )
 
 TITLE = "Lead Router API"
@@ -32,5 +33,4 @@ def openapi_document(server_url: str | None = None) -> str:
         description=DESCRIPTION,
         servers=[Server(url=server_url)] if server_url else None,
         security_schemes={"apiKey": HTTPBearer(description="An API key issued through /v1/keys or the CLI.")},
-        security=[{"apiKey": []}],
     )

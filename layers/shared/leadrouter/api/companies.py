@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from leadrouter.api.caller import caller
 from leadrouter.api.resolver import new_router
-from leadrouter.api.views import documented
+from leadrouter.api.views import KEY_REQUIRED, documented
 from leadrouter.domain.principals import Role
 from leadrouter.wiring import services
 
@@ -30,6 +30,7 @@ class CreatedCompany(BaseModel):
 
 @router.post(
     "/v1/companies",
+    security=KEY_REQUIRED,
     summary="Create a company (operator key)",
     responses=documented(401, 403, 422, ok=201, model=CreatedCompany, description="Created"),
     tags=["Operator"],

@@ -19,6 +19,7 @@ STATUS: dict[type[errors.DomainError], HTTPStatus] = {
     errors.BadRequest: HTTPStatus.BAD_REQUEST,
     errors.InvalidInput: HTTPStatus.UNPROCESSABLE_ENTITY,
     errors.PayloadTooLarge: HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+    errors.UnsupportedMediaType: HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
     errors.Unauthorized: HTTPStatus.UNAUTHORIZED,
     errors.Forbidden: HTTPStatus.FORBIDDEN,
     errors.NotFound: HTTPStatus.NOT_FOUND,
@@ -27,9 +28,11 @@ STATUS: dict[type[errors.DomainError], HTTPStatus] = {
 }
 
 
-def error_response(status: HTTPStatus, code: str, message: str, **extra: Any) -> Response[str]:
+def error_response(
+    status: HTTPStatus, code: str, message: str, headers: dict[str, str] | None = None, **extra: Any
+) -> Response[str]:
     body: dict[str, Any] = {"code": code, "message": message, **extra}
-    headers: dict[str, str] = {}
+    headers = dict(headers or {})
     if status is HTTPStatus.SERVICE_UNAVAILABLE:
         headers["Retry-After"] = str(extra.pop("retry_after", 2))
         body.pop("retry_after", None)
@@ -61,13 +64,17 @@ def _describe_validation(error: RequestValidationError) -> tuple[str, list[dict[
     return "; ".join(parts) or "The request is not valid.", details
 
 
+def domain_error_response(error: errors.DomainError, headers: dict[str, str] | None = None) -> Response[str]:
+    status = status_of(error)
+    if isinstance(error, errors.Unavailable):
+        return error_response(status, error.code, error.message, headers, retry_after=error.retry_after_seconds)
+    return error_response(status, error.code, error.message, headers)
+
+
 def register_error_handlers(app: APIGatewayRestResolver) -> None:
     @app.exception_handler(errors.DomainError)  # type: ignore[untyped-decorator]
     def _domain(error: errors.DomainError) -> Response[str]:
-        status = status_of(error)
-        if isinstance(error, errors.Unavailable):
-            return error_response(status, error.code, error.message, retry_after=error.retry_after_seconds)
-        return error_response(status, error.code, error.message)
+        return domain_error_response(error)
 
     @app.exception_handler(RequestValidationError)  # type: ignore[untyped-decorator]
     def _invalid(error: RequestValidationError) -> Response[str]:

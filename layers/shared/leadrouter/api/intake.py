@@ -8,9 +8,10 @@ from aws_lambda_powertools.event_handler.openapi.params import Header, Path
 from aws_lambda_powertools.metrics import MetricUnit
 
 from leadrouter.api.bodies import parse_document, validated
+from leadrouter.api.errors import domain_error_response
 from leadrouter.api.resolver import new_router
 from leadrouter.api.views import Directory, DirectoryEntry, IntakeAnswer, documented
-from leadrouter.domain.errors import Forbidden
+from leadrouter.domain.errors import DomainError, Forbidden
 from leadrouter.domain.leads import LeadSubmission
 from leadrouter.observability import metrics
 from leadrouter.wiring import services
@@ -57,10 +58,14 @@ def post_lead(
 ) -> Response[str]:
     event = router.current_event
     headers = _cors(company_id, event.headers.get("origin") or event.headers.get("Origin"))
-    submission = validated(LeadSubmission, parse_document(event, MAX_LEAD_BODY_BYTES))
-    intake = services().idempotent_intake
-    intake.register_lambda_context(router.lambda_context)
-    answer = intake.submit(company_id, submission, idempotency_key)
+    try:
+        submission = validated(LeadSubmission, parse_document(event, MAX_LEAD_BODY_BYTES))
+        intake = services().idempotent_intake
+        intake.register_lambda_context(router.lambda_context)
+        answer = intake.submit(company_id, submission, idempotency_key)
+    except DomainError as error:
+        # The website's script may read why its lead was refused: the error carries the CORS headers too.
+        return domain_error_response(error, headers)
     metrics.add_metric(name="LeadsAccepted", unit=MetricUnit.Count, value=1)
     return Response(202, content_types.APPLICATION_JSON, json.dumps(answer), headers=headers)
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, PositiveInt
 
 from leadrouter.api.caller import caller
 from leadrouter.api.resolver import new_router
-from leadrouter.api.views import documented
+from leadrouter.api.views import KEY_REQUIRED, documented
 from leadrouter.domain.agents import OfficeId
 from leadrouter.domain.credentials import Credential
 from leadrouter.domain.errors import InvalidInput
@@ -73,6 +73,7 @@ def _check_scope(company_id: str, body: NewKey) -> None:
 
 @router.post(
     "/v1/keys",
+    security=KEY_REQUIRED,
     summary="Issue a key",
     tags=["Admin"],
     responses=documented(401, 403, 422, ok=201, model=IssuedKeyView, description="Issued"),
@@ -87,6 +88,7 @@ def issue_key(body: Annotated[NewKey, Body()]) -> Response[str]:
 
 @router.get(
     "/v1/keys",
+    security=KEY_REQUIRED,
     summary="List keys (never their secrets)",
     tags=["Admin"],
     responses=documented(401, 403),
@@ -98,6 +100,7 @@ def list_keys() -> KeyList:
 
 @router.delete(
     "/v1/keys/<key_id>",
+    security=KEY_REQUIRED,
     summary="Revoke a key",
     tags=["Admin"],
     responses=documented(401, 403, 404, ok=204, description="Revoked"),

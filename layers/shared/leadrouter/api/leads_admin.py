@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, PositiveInt, model_validator
 
 from leadrouter.api.caller import caller
 from leadrouter.api.resolver import new_router
-from leadrouter.api.views import LeadDetail, LeadPage, LeadView, documented
+from leadrouter.api.views import KEY_REQUIRED, LeadDetail, LeadPage, LeadView, documented
 from leadrouter.domain.agents import OfficeId
 from leadrouter.domain.leads import LeadStatus
 from leadrouter.domain.principals import Role
@@ -34,6 +34,7 @@ class Assignment(BaseModel):
 
 @router.get(
     "/v1/leads",
+    security=KEY_REQUIRED,
     summary="List leads, newest first",
     tags=["Admin"],
     responses=documented(400, 401, 403, 422),
@@ -65,6 +66,7 @@ def list_leads(
 
 @router.get(
     "/v1/leads/<lead_id>",
+    security=KEY_REQUIRED,
     summary="A lead with its full history",
     tags=["Admin"],
     responses=documented(401, 403, 404),
@@ -76,6 +78,7 @@ def get_lead(lead_id: LeadId) -> LeadDetail:
 
 @router.post(
     "/v1/leads/<lead_id>/assign",
+    security=KEY_REQUIRED,
     summary="Assign a lead to an agent or an office",
     tags=["Admin"],
     responses=documented(401, 403, 404, 409, 422),

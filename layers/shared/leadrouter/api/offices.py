@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from leadrouter.api.caller import caller
 from leadrouter.api.resolver import new_router
-from leadrouter.api.views import documented
+from leadrouter.api.views import KEY_REQUIRED, documented
 from leadrouter.domain.agents import Office, OfficeId, Text
 from leadrouter.domain.principals import Role
 from leadrouter.wiring import services
@@ -30,6 +30,7 @@ class OfficeList(BaseModel):
 
 @router.post(
     "/v1/offices",
+    security=KEY_REQUIRED,
     summary="Add an office",
     tags=["Admin"],
     responses=documented(401, 403, 409, 422, ok=201, model=Office, description="Created"),
@@ -40,7 +41,13 @@ def create_office(body: Annotated[OfficeBody, Body()]) -> Response[str]:
     return Response(201, content_types.APPLICATION_JSON, office.model_dump_json())
 
 
-@router.get("/v1/offices", summary="List offices", tags=["Admin"], responses=documented(401, 403))
+@router.get(
+    "/v1/offices",
+    security=KEY_REQUIRED,
+    summary="List offices",
+    tags=["Admin"],
+    responses=documented(401, 403),
+)
 def list_offices() -> OfficeList:
     principal = caller(router, Role.ADMIN, Role.OFFICE_MANAGER)
     return OfficeList(offices=services().configuration.offices(principal))
@@ -48,6 +55,7 @@ def list_offices() -> OfficeList:
 
 @router.get(
     "/v1/offices/<office_id>",
+    security=KEY_REQUIRED,
     summary="Read an office",
     tags=["Admin"],
     responses=documented(401, 403, 404),
@@ -59,6 +67,7 @@ def get_office(office_id: OfficeIdPath) -> Office:
 
 @router.put(
     "/v1/offices/<office_id>",
+    security=KEY_REQUIRED,
     summary="Rename an office",
     tags=["Admin"],
     responses=documented(401, 403, 404, 422),
@@ -70,6 +79,7 @@ def put_office(office_id: OfficeIdPath, body: Annotated[OfficeBody, Body()]) -> 
 
 @router.delete(
     "/v1/offices/<office_id>",
+    security=KEY_REQUIRED,
     summary="Delete an office that has no agents",
     tags=["Admin"],
     responses=documented(401, 403, 404, 409, ok=204, description="Deleted"),

@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, PositiveInt
 
 from leadrouter.api.caller import caller
 from leadrouter.api.resolver import new_router
-from leadrouter.api.views import documented
+from leadrouter.api.views import KEY_REQUIRED, documented
 from leadrouter.domain.company import CompanySettings
 from leadrouter.domain.principals import Role
 from leadrouter.wiring import services
@@ -37,6 +37,7 @@ class SettingsChange(BaseModel):
 
 @router.get(
     "/v1/settings",
+    security=KEY_REQUIRED,
     summary="Read the company's settings",
     tags=["Admin"],
     responses=documented(401, 403),
@@ -48,6 +49,7 @@ def get_settings() -> CompanySettings:
 
 @router.put(
     "/v1/settings",
+    security=KEY_REQUIRED,
     summary="Change settings (any subset; null clears a default agent or broker)",
     tags=["Admin"],
     responses=documented(401, 403, 422),

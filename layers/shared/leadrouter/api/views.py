@@ -92,15 +92,18 @@ def _fields(lead: Lead, with_contact: bool) -> dict[str, object]:
     }
 
 
+# Routes that need an API key say so; the public ones (intake, directory, links, the document) do not.
+KEY_REQUIRED: list[dict[str, list[str]]] = [{"apiKey": []}]
+
+
 def documented(
     *errors: int, ok: int | None = None, model: type[BaseModel] | None = None, description: str = "Done"
 ) -> dict[int, OpenAPIResponse]:
-    """OpenAPI `responses`: the success answer when it is not a plain 200 of the return type, and the errors."""
-    responses: dict[int, OpenAPIResponse] = {}
-    if ok is not None:
-        responses[ok] = {"description": description}
-        if model is not None:
-            responses[ok]["content"] = {"application/json": {"model": model}}
-    for status in errors:
+    """OpenAPI `responses`: the success answer (by default a 200 of the route's return type) and the errors,
+    always with 422 in the contract's error shape."""
+    responses: dict[int, OpenAPIResponse] = {ok or 200: {"description": description}}
+    if model is not None:
+        responses[ok or 200]["content"] = {"application/json": {"model": model}}
+    for status in {*errors, 422}:
         responses[status] = {"description": "Error", "content": {"application/json": {"model": ErrorAnswer}}}
     return responses

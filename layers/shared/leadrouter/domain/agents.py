@@ -1,6 +1,6 @@
 """Agents, offices and the distribution criteria that advanced distribution matches leads against."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PositiveInt, field_validator, model_validator
@@ -61,6 +61,11 @@ class Agent(BaseModel):
     # An agent on vacation: skipped by routes, click to claim, advanced distribution and round robin until
     # this moment (steps that name one agent on purpose, like an agent code, still reach them).
     away_until: AwareDatetime | None = None
+
+    @field_validator("away_until")
+    @classmethod
+    def _in_utc(cls, value: datetime | None) -> datetime | None:
+        return value.astimezone(UTC) if value is not None else None
 
     def is_away(self, at: datetime) -> bool:
         return self.away_until is not None and at < self.away_until

@@ -21,6 +21,10 @@ class BadRequest(DomainError):
     code = "bad_request"
 
 
+class UnsupportedMediaType(DomainError):
+    code = "unsupported_media_type"
+
+
 class PayloadTooLarge(DomainError):
     code = "too_large"
 

@@ -12,6 +12,19 @@ from leadrouter.domain.company import EMAIL_PATTERN
 Name = Annotated[str, Field(max_length=100)]
 
 
+class FormFields(BaseModel):
+    """What websites post: blank fields are missing ones, and numbers may stand where text is expected."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, coerce_numbers_to_str=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blanks_are_missing(cls, data: object) -> object:
+        if isinstance(data, dict):
+            return {key: None if isinstance(value, str) and not value.strip() else value for key, value in data.items()}
+        return data
+
+
 class LeadStatus(StrEnum):
     UNASSIGNED = "unassigned"
     OFFERED = "offered"
@@ -19,36 +32,28 @@ class LeadStatus(StrEnum):
     ASSIGNED = "assigned"
 
 
-class Contact(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class Contact(FormFields):
     first_name: Name | None = None
     last_name: Name | None = None
     email: Annotated[str, Field(pattern=EMAIL_PATTERN, max_length=254)] | None = None
     phone: Annotated[str, Field(pattern=r"^[0-9+()\-. ]{5,40}$")] | None = None
 
 
-class Listing(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class Listing(FormFields):
     mls_number: Annotated[str, Field(max_length=40)] | None = None
     listing_agent_mls_id: Annotated[str, Field(max_length=40)] | None = None
     exclusive: bool = False
 
 
-class Interest(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class Interest(FormFields):
     type: LeadType | None = None
     zip: Annotated[str, Field(max_length=10)] | None = None
     city: Annotated[str, Field(max_length=100)] | None = None
     price: Annotated[int, Field(ge=0, le=10_000_000_000)] | None = None
 
 
-class LeadSubmission(BaseModel):
+class LeadSubmission(FormFields):
     """What a website form posts. Unknown fields (submit buttons, tracking) are ignored, as forms send them."""
-
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
     first_name: Name | None = None
     last_name: Name | None = None

@@ -1,0 +1,89 @@
+"""Every sample event under events/ runs through its function (as `sam local invoke` would) and gets the
+answer a caller would expect, once the ids in it name things that exist."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from devstack.lambdas import LambdaRuntime
+from devstack.template import Template
+from tests.support.scenario import Company, expect
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = sorted((ROOT / "events").glob("*/*.json"))
+SAMPLE_COMPANY = "co_01m87bqwswwsxrm5tmvc86had8"
+SAMPLE_LEAD = "ld_01m87bqwwxt48wffkveswmhyfd"
+
+# What each sample answers once its company, lead and keys exist (the samples create agent 101).
+EXPECTED_STATUS = {
+    "admin_api/assign_lead.json": 200,
+    "admin_api/create_agent.json": 201,
+    "admin_api/create_company.json": 201,
+    "admin_api/create_office.json": 201,
+    "admin_api/delete_agent.json": 200,
+    "admin_api/get_lead.json": 200,
+    "admin_api/get_settings.json": 200,
+    "admin_api/issue_key.json": 201,
+    "admin_api/list_agents.json": 200,
+    "admin_api/list_keys.json": 200,
+    "admin_api/list_leads.json": 200,
+    "admin_api/patch_agent.json": 200,
+    "admin_api/put_settings.json": 200,
+    "intake/agent_directory.json": 200,
+    "intake/post_lead_form.json": 202,
+    "intake/post_lead_json.json": 202,
+    "intake/preflight.json": 204,
+    "openapi/get_document.json": 200,
+}
+
+
+def _function_for(template: Template, sample: Path) -> str:
+    folder = sample.parent.name
+    for logical_id, function in template.functions.items():
+        if function.code_dir.name == folder:
+            return logical_id
+    raise AssertionError(f"no function in template.yaml has CodeUri functions/{folder}/")
+
+
+def _principal(runtime: LambdaRuntime, template: Template, key: str) -> dict[str, Any]:
+    request = json.loads((ROOT / "events/authorizer/request.json").read_text())
+    request["headers"]["Authorization"] = f"Bearer {key}"
+    answer = runtime.invoke(_function_for(template, ROOT / "events/authorizer/request.json"), request)
+    return {"principalId": answer["principalId"], **answer["context"]}
+
+
+def test_every_function_has_sample_events(template: Template) -> None:
+    folders = {sample.parent.name for sample in SAMPLES}
+    assert {function.code_dir.name for function in template.functions.values()} <= folders
+    assert {str(sample.relative_to(ROOT / "events")) for sample in SAMPLES} - {"authorizer/request.json"} == set(
+        EXPECTED_STATUS
+    )
+
+
+@pytest.mark.parametrize("sample", [s for s in SAMPLES if s.parent.name != "authorizer"], ids=lambda s: s.stem)
+def test_sample_event(
+    sample: Path, template: Template, runtime: LambdaRuntime, company: Company, operator_key: str
+) -> None:
+    company.settings(allowed_origins=["https://www.demo-realty.test"])
+    company.office("downtown-east")
+    if "create_agent" not in sample.name:
+        company.agent(101, mls_id="M-101", in_auto_assign_queue=True)
+    lead_id = expect(company.submit(), 202)["lead_id"]
+    text = sample.read_text().replace(SAMPLE_COMPANY, company.company_id).replace(SAMPLE_LEAD, lead_id)
+    event = json.loads(text)
+    if "authorizer" in event["requestContext"]:
+        role = event["requestContext"]["authorizer"]["role"]
+        event["requestContext"]["authorizer"] = _principal(
+            runtime, template, operator_key if role == "operator" else company.admin_key
+        )
+    answer = runtime.invoke(_function_for(template, sample), event)
+    relative = str(sample.relative_to(ROOT / "events"))
+    assert answer["statusCode"] == EXPECTED_STATUS[relative], answer.get("body")
+
+
+def test_the_authorizer_sample_with_a_real_key(template: Template, runtime: LambdaRuntime, company: Company) -> None:
+    principal = _principal(runtime, template, company.admin_key)
+    assert principal["role"] == "admin"
+    assert principal["company_id"] == company.company_id
