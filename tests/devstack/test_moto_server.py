@@ -31,7 +31,7 @@ class _SlowCondition:
 @pytest.fixture(autouse=True)
 def slow_conditions(monkeypatch: pytest.MonkeyPatch) -> None:
     # Without the server's lock, the tests below fail every time with this window; with it they pass.
-    original = moto_table.get_filter_expression
+    original = moto_table.get_filter_expression  # type: ignore[attr-defined]
     monkeypatch.setattr(
         moto_table, "get_filter_expression", lambda *args, **kwargs: _SlowCondition(original(*args, **kwargs))
     )
@@ -69,7 +69,7 @@ def test_read_check_write_races_leave_a_consistent_counter(moto_server: MotoServ
                 )
                 won += 1
             except ClientError as error:
-                assert error.response["Error"]["Code"] == "ConditionalCheckFailedException"
+                assert error.response["Error"]["Code"] == "ConditionalCheckFailedException"  # noqa: PT017
         return won
 
     with ThreadPoolExecutor(max_workers=THREADS) as pool:

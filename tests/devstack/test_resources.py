@@ -35,7 +35,9 @@ def test_the_real_template_resources_are_created(aws: boto3.session.Session) -> 
     assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
     ttl = dynamodb.describe_time_to_live(TableName=table_name)["TimeToLiveDescription"]
     assert ttl == {"AttributeName": "expiration", "TimeToLiveStatus": "ENABLED"}
-    assert aws.client("events").describe_event_bus(Name=created.event_bus_names[0])["Name"] == created.event_bus_names[0]
+    assert (
+        aws.client("events").describe_event_bus(Name=created.event_bus_names[0])["Name"] == created.event_bus_names[0]
+    )
     assert aws.client("scheduler").get_schedule_group(Name=created.schedule_group_names[0])["State"] == "ACTIVE"
     assert "leads@example.com" in aws.client("ses").list_identities()["Identities"]
 
