@@ -2,6 +2,7 @@
 requests dispatched through the local gateway's routing and authorizer (what API Gateway would do)."""
 
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -101,3 +102,27 @@ def aws_calls(monkeypatch: pytest.MonkeyPatch) -> AwsCalls:
 
     monkeypatch.setattr(BaseClient, "_make_api_call", counting)
     return counter
+
+
+class MovableClock:
+    """The services' clock: real time until a test moves it (offers expire without waiting)."""
+
+    def __init__(self) -> None:
+        self._offset = timedelta()
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self._offset
+
+    def advance(self, **delta: float) -> None:
+        self._offset += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(aws: CreatedResources) -> MovableClock:
+    from leadrouter.adapters.clients import AwsClients
+    from leadrouter.domain.ports import SystemRandom
+    from leadrouter.environment import environment
+
+    moving = MovableClock()
+    wiring.reset(wiring.Services(env=environment(), clients=AwsClients(), clock=moving, rng=SystemRandom()))
+    return moving

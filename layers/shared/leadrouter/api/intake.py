@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Header, Path
 from aws_lambda_powertools.metrics import MetricUnit
 
 from leadrouter.api.bodies import parse_document, validated
+from leadrouter.api.links import link_base_url
 from leadrouter.api.resolver import new_router
 from leadrouter.api.views import Directory, DirectoryEntry, IntakeAnswer, documented
 from leadrouter.domain.errors import Forbidden
@@ -60,7 +61,7 @@ def post_lead(
     submission = validated(LeadSubmission, parse_document(event, MAX_LEAD_BODY_BYTES))
     intake = services().idempotent_intake
     intake.register_lambda_context(router.lambda_context)
-    answer = intake.submit(company_id, submission, idempotency_key)
+    answer = intake.submit(company_id, submission, idempotency_key, link_base_url(event))
     metrics.add_metric(name="LeadsAccepted", unit=MetricUnit.Count, value=1)
     return Response(202, content_types.APPLICATION_JSON, json.dumps(answer), headers=headers)
 

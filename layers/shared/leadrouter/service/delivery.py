@@ -160,7 +160,7 @@ class OfferDelivery:
     def _compose(self, lead: Lead, offer: Offer, config: CompanyConfig, agent: Agent, token: str) -> Email:
         base = lead.link_base_url or self._default_base_url
         link = offer_link(base, token)
-        context = email_context(lead, offer, agent, config.company.name, self._clock.now())
+        context = email_context(lead, offer, agent.display_name(), config.company.name, self._clock.now())
         context["links"] = [
             {"action": action.value, "url": f"{link}?action={action.value}"} for action in offer.actions()
         ]
@@ -174,13 +174,13 @@ class OfferDelivery:
         )
 
 
-def email_context(lead: Lead, offer: Offer, agent: Agent, company_name: str, now: datetime) -> dict[str, Any]:
+def email_context(lead: Lead, offer: Offer, agent_name: str, company_name: str, now: datetime) -> dict[str, Any]:
     """What emails and the link page may show: the summary, never the contact details."""
     summary = summary_of(lead)
     seconds = offer.seconds_left(now)
     return {
         "company_name": company_name,
-        "agent_name": agent.display_name(),
+        "agent_name": agent_name,
         "kind": offer.kind.value,
         "summary": summary,
         "seconds_left": seconds,
