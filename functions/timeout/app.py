@@ -25,7 +25,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         # Retrying cannot help an event that names no offer.
         logger.error("timer event without company, lead and offer ids: ignored")
         return {"outcome": "invalid_event"}
-    logger.append_keys(company_id=firing.company_id, lead_id=firing.lead_id, offer_id=firing.offer_id)
     outcome = services().offer_desk.expire(firing.company_id, firing.lead_id, firing.offer_id)
-    logger.info("offer timer handled", extra={"outcome": outcome})
+    # Ids in `extra`, not appended keys: those would stick to the logger for later invocations.
+    logger.info("offer timer handled", extra={"outcome": outcome, **firing.model_dump()})
     return {"outcome": outcome, **firing.model_dump()}
