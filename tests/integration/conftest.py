@@ -2,6 +2,7 @@
 requests dispatched through the local gateway's routing and authorizer (what API Gateway would do)."""
 
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -110,3 +111,27 @@ def _shared_botocore_loader() -> Iterator[None]:
 
     with shared_botocore_loader():
         yield
+
+
+class MovableClock:
+    """The services' clock: real time until a test moves it (offers expire without waiting)."""
+
+    def __init__(self) -> None:
+        self._offset = timedelta()
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self._offset
+
+    def advance(self, **delta: float) -> None:
+        self._offset += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(aws: CreatedResources) -> MovableClock:
+    from leadrouter.adapters.clients import AwsClients
+    from leadrouter.domain.ports import SystemRandom
+    from leadrouter.environment import environment
+
+    moving = MovableClock()
+    wiring.reset(wiring.Services(env=environment(), clients=AwsClients(), clock=moving, rng=SystemRandom()))
+    return moving

@@ -36,7 +36,14 @@ EXPECTED_STATUS = {
     "intake/post_lead_json.json": 202,
     "intake/preflight.json": 204,
     "openapi/get_document.json": 200,
+    "agent_api/my_offers.json": 200,
+    "agent_api/my_leads.json": 200,
+    # The samples' offer and token do not exist in a fresh company: the answers a stale link gets.
+    "agent_api/answer_my_offer.json": 404,
+    "agent_api/answer_offer_link.json": 404,
+    "agent_api/show_offer_link.json": 404,
 }
+SAMPLE_TIMER_COMPANY = "co_01m87bqwwxt48wffkveswmhyfa"
 
 
 def _function_for(template: Template, sample: Path) -> str:
@@ -57,12 +64,15 @@ def _principal(runtime: LambdaRuntime, template: Template, key: str) -> dict[str
 def test_every_function_has_sample_events(template: Template) -> None:
     folders = {sample.parent.name for sample in SAMPLES}
     assert {function.code_dir.name for function in template.functions.values()} <= folders
-    assert {str(sample.relative_to(ROOT / "events")) for sample in SAMPLES} - {"authorizer/request.json"} == set(
-        EXPECTED_STATUS
-    )
+    not_http = {"authorizer/request.json", "timeout/offer_expired.json"}
+    assert {str(sample.relative_to(ROOT / "events")) for sample in SAMPLES} - not_http == set(EXPECTED_STATUS)
 
 
-@pytest.mark.parametrize("sample", [s for s in SAMPLES if s.parent.name != "authorizer"], ids=lambda s: s.stem)
+@pytest.mark.parametrize(
+    "sample",
+    [s for s in SAMPLES if s.parent.name in {"admin_api", "agent_api", "intake", "openapi"}],
+    ids=lambda s: s.stem,
+)
 def test_sample_event(
     sample: Path, template: Template, runtime: LambdaRuntime, company: Company, operator_key: str
 ) -> None:
@@ -75,9 +85,8 @@ def test_sample_event(
     event = json.loads(text)
     if "authorizer" in event["requestContext"]:
         role = event["requestContext"]["authorizer"]["role"]
-        event["requestContext"]["authorizer"] = _principal(
-            runtime, template, operator_key if role == "operator" else company.admin_key
-        )
+        key = {"operator": operator_key, "admin": company.admin_key}.get(role) or company.key("agent", agent_id=101)
+        event["requestContext"]["authorizer"] = _principal(runtime, template, key)
     answer = runtime.invoke(_function_for(template, sample), event)
     relative = str(sample.relative_to(ROOT / "events"))
     assert answer["statusCode"] == EXPECTED_STATUS[relative], answer.get("body")
@@ -87,3 +96,13 @@ def test_the_authorizer_sample_with_a_real_key(template: Template, runtime: Lamb
     principal = _principal(runtime, template, company.admin_key)
     assert principal["role"] == "admin"
     assert principal["company_id"] == company.company_id
+
+
+def test_the_timer_sample_for_an_offer_that_is_gone_changes_nothing(
+    template: Template, runtime: LambdaRuntime, company: Company
+) -> None:
+    sample = ROOT / "events/timeout/offer_expired.json"
+    event = json.loads(sample.read_text().replace(SAMPLE_TIMER_COMPANY, company.company_id))
+    answer = runtime.invoke(_function_for(template, sample), event)
+    assert answer["outcome"] == "unknown_lead", answer
+    assert expect(company.api.get("/v1/leads", key=company.admin_key), 200)["leads"] == []

@@ -9,14 +9,21 @@ from leadrouter.adapters.clients import AwsClients
 from leadrouter.adapters.dynamo_config import DynamoConfigRepository
 from leadrouter.adapters.dynamo_credentials import DynamoCredentialRepository
 from leadrouter.adapters.dynamo_leads import DynamoLeadRepository
+from leadrouter.adapters.dynamo_offers import DynamoTicketRepository
 from leadrouter.adapters.eventbridge import EventBridgePublisher
+from leadrouter.adapters.scheduler import SchedulerTimers
+from leadrouter.adapters.ses import SesMailer
+from leadrouter.adapters.templates import JinjaRenderer
 from leadrouter.domain.ports import Clock, RandomSource, SystemClock, SystemRandom
 from leadrouter.environment import ServiceEnvironment, environment
 from leadrouter.service.companies import CompanyService, KeyService
 from leadrouter.service.configuration import ConfigurationService
+from leadrouter.service.delivery import OfferDelivery
 from leadrouter.service.idempotent_intake import IdempotentIntake
 from leadrouter.service.intake import IntakeService
+from leadrouter.service.lead_changes import LeadChanges
 from leadrouter.service.lead_desk import LeadDesk
+from leadrouter.service.offer_desk import OfferDesk
 
 
 @dataclass
@@ -52,7 +59,7 @@ class Services:
 
     @cached_property
     def intake(self) -> IntakeService:
-        return IntakeService(self.config_repository, self.lead_repository, self.publisher, self.clock, self.rng)
+        return IntakeService(self.config_repository, self.lead_repository, self.lead_changes, self.clock, self.rng)
 
     @cached_property
     def idempotent_intake(self) -> IdempotentIntake:
@@ -68,7 +75,44 @@ class Services:
 
     @cached_property
     def lead_desk(self) -> LeadDesk:
-        return LeadDesk(self.config_repository, self.lead_repository, self.publisher, self.clock)
+        return LeadDesk(self.lead_repository, self.lead_changes, self.clock, self.rng)
+
+    @cached_property
+    def tickets(self) -> DynamoTicketRepository:
+        return DynamoTicketRepository(self.clients.dynamodb, self.env.TABLE_NAME)
+
+    @cached_property
+    def renderer(self) -> JinjaRenderer:
+        return JinjaRenderer()
+
+    @cached_property
+    def delivery(self) -> OfferDelivery:
+        timers = SchedulerTimers(
+            self.clients.scheduler,
+            self.env.SCHEDULE_GROUP_NAME,
+            self.env.TIMEOUT_FUNCTION_ARN,
+            self.env.SCHEDULER_ROLE_ARN,
+        )
+        return OfferDelivery(
+            self.tickets,
+            SesMailer(self.clients.sesv2),
+            timers,
+            self.renderer,
+            self.clock,
+            self.rng,
+            default_sender=self.env.SENDER_EMAIL,
+            default_base_url=self.env.PUBLIC_BASE_URL,
+        )
+
+    @cached_property
+    def lead_changes(self) -> LeadChanges:
+        return LeadChanges(self.config_repository, self.lead_repository, self.publisher, self.delivery, self.rng)
+
+    @cached_property
+    def offer_desk(self) -> OfferDesk:
+        return OfferDesk(
+            self.config_repository, self.lead_repository, self.tickets, self.lead_changes, self.clock, self.rng
+        )
 
 
 _lock = threading.Lock()

@@ -20,6 +20,17 @@ _THROTTLED = {
 }
 
 
+# Sending an email again may help after these; after any other error (a rejected message, an unverified
+# sender, a paused account) it cannot.
+_TRANSIENT_SEND = _THROTTLED | {
+    "LimitExceededException",
+    "InternalFailure",
+    "InternalServiceErrorException",
+    "ServiceUnavailableException",
+    "Throttling",
+}
+
+
 def error_code(error: ClientError) -> str:
     return str(error.response.get("Error", {}).get("Code", ""))
 
@@ -27,6 +38,28 @@ def error_code(error: ClientError) -> str:
 def cancellation_codes(error: ClientError) -> list[str]:
     reasons = error.response.get("CancellationReasons", [])
     return [str(reason.get("Code", "None")) for reason in reasons]
+
+
+def failed_conditions(error: ClientError) -> list[int]:
+    """The positions, in a cancelled transaction, of the items whose condition failed."""
+    return [index for index, code in enumerate(cancellation_codes(error)) if code == "ConditionalCheckFailed"]
+
+
+def is_transient(error: Exception) -> bool:
+    """Whether trying the same request again later may succeed (throttling, a service hiccup, no answer)."""
+    if isinstance(error, BotoCoreError):
+        return True
+    if isinstance(error, ClientError):
+        status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
+        return error_code(error) in _TRANSIENT_SEND or status >= 500
+    return False
+
+
+def describe(error: Exception) -> str:
+    """A short, log- and history-safe name for an AWS failure (its code, never the request)."""
+    if isinstance(error, ClientError):
+        return error_code(error) or "ClientError"
+    return type(error).__name__
 
 
 def translate(error: ClientError, on_condition: Callable[[], DomainError] | None = None) -> DomainError | None:

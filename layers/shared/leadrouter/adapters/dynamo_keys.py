@@ -45,3 +45,11 @@ def credential_key(key_hash: str) -> dict[str, str]:
 
 def company_credentials(company_id: str) -> str:
     return f"C#{company_id}#KEYS"
+
+
+def ticket_key(token_hash: str) -> dict[str, str]:
+    return {"PK": f"OFFERTOKEN#{token_hash}", "SK": "TOKEN"}
+
+
+def agent_inbox(company_id: str, agent_id: int) -> str:
+    return f"C#{company_id}#INBOX#{agent_id}"

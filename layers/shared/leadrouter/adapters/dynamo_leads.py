@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from leadrouter.adapters.aws_errors import domain_errors, error_code
+from leadrouter.adapters.aws_errors import domain_errors, error_code, failed_conditions, translate
 from leadrouter.adapters.dynamo_codec import from_item, to_item, to_value
 from leadrouter.adapters.dynamo_keys import (
     cursor_key,
@@ -99,21 +99,23 @@ class DynamoLeadRepository:
             with domain_errors(lambda: Conflict(f"Lead {lead.lead_id} already exists.")):
                 self._db.put_item(**put["Put"])
             return
+        with domain_errors(lambda: TurnTaken("The round-robin turn was taken by another lead.")):
+            self._db.transact_write_items(TransactItems=[put, self._advance(lead.company_id, turn)])
+
+    def _advance(self, company_id: str, turn: CursorAdvance) -> "TransactWriteItemTypeDef":
         if turn.previous is None:
             condition, values = "attribute_not_exists(last_agent_id)", {":next": turn.next}
         else:
             condition, values = "last_agent_id = :previous", {":next": turn.next, ":previous": turn.previous}
-        advance: TransactWriteItemTypeDef = {
+        return {
             "Update": {
                 "TableName": self._table,
-                "Key": to_item(cursor_key(lead.company_id)),
+                "Key": to_item(cursor_key(company_id)),
                 "UpdateExpression": "SET last_agent_id = :next",
                 "ConditionExpression": condition,
                 "ExpressionAttributeValues": to_item(values),
             }
         }
-        with domain_errors(lambda: TurnTaken("The round-robin turn was taken by another lead.")):
-            self._db.transact_write_items(TransactItems=[put, advance])
 
     def get(self, company_id: str, lead_id: str) -> Lead:
         with domain_errors():
@@ -124,21 +126,57 @@ class DynamoLeadRepository:
             raise NotFound(f"No lead {lead_id}.")
         return Lead.model_validate(from_item(answer["Item"]))
 
-    def save(self, lead: Lead) -> None:
-        """Write a changed lead if nobody changed it since it was read (its version)."""
+    def save(self, lead: Lead, turn: CursorAdvance | None = None) -> None:
+        """Write a changed lead if nobody changed it since it was read (its version); with a round-robin
+        turn, in one transaction with the queue's position (TurnTaken when another lead took that turn)."""
         expected = lead.version
         lead.version = expected + 1
+        put: TransactWriteItemTypeDef = {
+            "Put": {
+                "TableName": self._table,
+                "Item": to_item(_lead_item(lead)),
+                "ConditionExpression": "version = :expected",
+                "ExpressionAttributeValues": {":expected": to_value(expected)},
+            }
+        }
         try:
-            with domain_errors(lambda: Conflict("Another change to this lead won the race.")):
-                self._db.put_item(
-                    TableName=self._table,
-                    Item=to_item(_lead_item(lead)),
-                    ConditionExpression="version = :expected",
-                    ExpressionAttributeValues={":expected": to_value(expected)},
-                )
+            if turn is None:
+                with domain_errors(lambda: Conflict("Another change to this lead won the race.")):
+                    self._db.put_item(**put["Put"])
+                return
+            try:
+                self._db.transact_write_items(TransactItems=[put, self._advance(lead.company_id, turn)])
+            except ClientError as error:
+                failed = failed_conditions(error)
+                if 0 in failed:
+                    raise Conflict("Another change to this lead won the race.") from error
+                if failed:
+                    raise TurnTaken("The round-robin turn was taken by another lead.") from error
+                translated = translate(error)
+                if translated is None:
+                    raise
+                raise translated from error
         except Exception:
             lead.version = expected
             raise
+
+    def get_many(self, company_id: str, lead_ids: list[str]) -> dict[str, Lead]:
+        """Several leads by id (missing ones are left out); eventually consistent, for listings."""
+        found: dict[str, Lead] = {}
+        wanted = list(dict.fromkeys(lead_ids))
+        for start in range(0, len(wanted), 100):
+            keys = [to_item(lead_key(company_id, lead_id)) for lead_id in wanted[start : start + 100]]
+            pending: dict[str, Any] = {self._table: {"Keys": keys}}
+            for _attempt in range(5):
+                with domain_errors():
+                    answer = self._db.batch_get_item(RequestItems=pending)
+                for item in answer.get("Responses", {}).get(self._table, []):
+                    lead = Lead.model_validate(from_item(item))
+                    found[lead.lead_id] = lead
+                pending = dict(answer.get("UnprocessedKeys") or {})
+                if not pending:
+                    break
+        return found
 
     def list(self, company_id: str, query: LeadQuery) -> Page[Lead]:
         index, partition = self._index_for(company_id, query)

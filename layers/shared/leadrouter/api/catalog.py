@@ -3,7 +3,18 @@
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
 
-from leadrouter.api import agents, companies, document, intake, keys, leads_admin, offices, settings
+from leadrouter.api import (
+    agents,
+    companies,
+    document,
+    intake,
+    keys,
+    leads_admin,
+    me,
+    offer_links,
+    offices,
+    settings,
+)
 from leadrouter.api.resolver import build_resolver
 
 ALL_ROUTERS: tuple[Router, ...] = (
@@ -14,6 +25,8 @@ ALL_ROUTERS: tuple[Router, ...] = (
     offices.router,
     keys.router,
     leads_admin.router,
+    offer_links.router,
+    me.router,
     document.router,
 )
 

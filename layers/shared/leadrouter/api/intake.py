@@ -9,6 +9,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from leadrouter.api.bodies import parse_document, validated
 from leadrouter.api.errors import domain_error_response
+from leadrouter.api.links import link_base_url
 from leadrouter.api.resolver import new_router
 from leadrouter.api.views import Directory, DirectoryEntry, IntakeAnswer, documented
 from leadrouter.domain.errors import DomainError, Forbidden
@@ -62,7 +63,7 @@ def post_lead(
         submission = validated(LeadSubmission, parse_document(event, MAX_LEAD_BODY_BYTES))
         intake = services().idempotent_intake
         intake.register_lambda_context(router.lambda_context)
-        answer = intake.submit(company_id, submission, idempotency_key)
+        answer = intake.submit(company_id, submission, idempotency_key, link_base_url(event))
     except DomainError as error:
         # The website's script may read why its lead was refused: the error carries the CORS headers too.
         return domain_error_response(error, headers)

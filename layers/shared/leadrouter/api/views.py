@@ -6,6 +6,8 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel
 
 from leadrouter.domain.leads import Contact, HistoryEntry, Interest, Lead, LeadStatus, Listing
+from leadrouter.domain.offers import Offer, OfferKind, OfferState
+from leadrouter.domain.summaries import contact_visible_to, summary_of
 
 
 class HistoryView(BaseModel):
@@ -37,10 +39,17 @@ class LeadView(BaseModel):
 
 class LeadDetail(LeadView):
     history: list[HistoryView]
+    offers: list["OfferView"]
+    declined_agent_ids: list[int]
 
     @classmethod
     def of(cls, lead: Lead, with_contact: bool = True) -> "LeadDetail":
-        return cls(**_fields(lead, with_contact), history=[_history(entry) for entry in lead.history])
+        return cls(
+            **_fields(lead, with_contact),
+            history=[_history(entry) for entry in lead.history],
+            offers=[OfferView.of(offer) for offer in lead.offers],
+            declined_agent_ids=list(lead.declined_agent_ids),
+        )
 
 
 class LeadPage(BaseModel):
@@ -107,3 +116,53 @@ def documented(
     for status in {*errors, 422}:
         responses[status] = {"description": "Error", "content": {"application/json": {"model": ErrorAnswer}}}
     return responses
+
+
+class LeadSummaryView(BaseModel):
+    """What an agent sees of a lead before it is theirs: no contact details."""
+
+    lead_id: str
+    name_initial: str | None
+    area: str | None
+    source: str
+
+    @classmethod
+    def of(cls, lead: Lead) -> "LeadSummaryView":
+        summary = summary_of(lead)
+        return cls(lead_id=summary.lead_id, name_initial=summary.name_initial, area=summary.area, source=summary.source)
+
+
+class OfferView(BaseModel):
+    """An offer as admins see it on a lead."""
+
+    offer_id: str
+    kind: OfferKind
+    origin: str
+    state: OfferState
+    recipients: list[int]
+    created_at: datetime
+    expires_at: datetime
+    passed_by: list[int]
+    answered_by: int | None
+    closed_at: datetime | None
+
+    @classmethod
+    def of(cls, offer: Offer) -> "OfferView":
+        return cls(**offer.model_dump(include=set(cls.model_fields)))
+
+
+class AgentLeadView(LeadView):
+    """A lead as its agent sees it: contact details, message and particulars only once it is theirs."""
+
+    summary: LeadSummaryView
+
+    @classmethod
+    def for_agent(cls, lead: Lead, agent_id: int) -> "AgentLeadView":
+        visible = contact_visible_to(lead, agent_id)
+        fields = _fields(lead, visible)
+        if not visible:
+            fields.update(interest=None, listing=None, page_url=None)
+        return cls(**fields, summary=LeadSummaryView.of(lead))
+
+
+LeadDetail.model_rebuild()

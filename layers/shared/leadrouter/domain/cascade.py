@@ -1,7 +1,7 @@
 """The assignment cascade (ROUTING.md): an ordered list of steps; the first step that applies decides.
 
-Each step is a small strategy object. Routes (step 5) and click to claim (step 6) plug in as further
-strategies; nothing here special-cases them. The cascade never does I/O: a round-robin turn is returned
+Each step is a small strategy object. Click to claim (step 6) is one more strategy, and routes (step 5)
+will plug in the same way; nothing here special-cases them. The cascade never does I/O: a round-robin turn is returned
 as a request for the queue's next turn, which the service takes with a conditional write.
 """
 
@@ -44,7 +44,15 @@ class ToPool:
     detail: str
 
 
-Outcome = AssignTo | RoundRobinTurn | ToPool
+@dataclass(frozen=True)
+class OfferTo:
+    """A claim offer to these agents (ascending ids); the lead waits in the pool until one claims it."""
+
+    recipients: tuple[int, ...]
+    detail: str
+
+
+Outcome = AssignTo | RoundRobinTurn | ToPool | OfferTo
 
 
 @dataclass(frozen=True)
@@ -180,6 +188,55 @@ class DefaultAgentStep:
         return None
 
 
+def _ids(agents: Sequence[Agent]) -> str:
+    return ", ".join(str(agent.agent_id) for agent in agents)
+
+
+class ClickToClaimStep:
+    """Step 6 (seed 004, item 6): claim emails to the click-to-claim agents whose criteria match (advanced
+    distribution on), else to every click-to-claim agent; none available: the pool."""
+
+    name = "click_to_claim"
+
+    def apply(self, ctx: CascadeContext) -> Outcome | None:
+        settings = ctx.config.settings
+        if not settings.click_to_claim_enabled:
+            ctx.skip(self.name, "click to claim is off")
+            return None
+        available: list[Agent] = []
+        for agent in ctx.config.agents_by_id():
+            if not agent.click_to_claim:
+                continue
+            reason = agent.unavailable_reason(ctx.at)
+            if reason is None:
+                available.append(agent)
+            elif agent.active:
+                ctx.skip(self.name, f"{_describe(agent)} skipped: {reason}", noteworthy=True)
+        if settings.advanced_distribution_enabled:
+            matching = [
+                agent for agent in available if criteria_match(agent.criteria, ctx.facts.source, ctx.facts.interest)
+            ]
+            if matching:
+                return OfferTo(
+                    tuple(agent.agent_id for agent in matching),
+                    f"Claim email sent to {len(matching)} click-to-claim agent(s) whose distribution criteria "
+                    f"match the lead (agents {_ids(matching)}); the first to claim gets it.",
+                )
+            if available:
+                ctx.skip(
+                    self.name,
+                    "no click-to-claim agent's criteria match the lead; emailing every click-to-claim agent",
+                    noteworthy=True,
+                )
+        if available:
+            return OfferTo(
+                tuple(agent.agent_id for agent in available),
+                f"Claim email sent to every click-to-claim agent ({len(available)}: agents {_ids(available)}); "
+                "the first to claim gets it.",
+            )
+        return ToPool("Click to claim is on but no active click-to-claim agent is available: to the pool.")
+
+
 class AdvancedDistributionStep:
     name = "advanced_distribution"
 
@@ -235,6 +292,7 @@ DEFAULT_STEPS: tuple[Step, ...] = (
     ChosenAgentStep(),
     ExclusiveListingStep(),
     DefaultAgentStep(),
+    ClickToClaimStep(),
     AdvancedDistributionStep(),
     RoundRobinStep(),
 )

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, PositiveInt, field_validator,
 
 from leadrouter.domain.agents import LeadType, OfficeId
 from leadrouter.domain.company import EMAIL_PATTERN
+from leadrouter.domain.offers import Offer
 
 Name = Annotated[str, Field(max_length=100)]
 
@@ -111,6 +112,7 @@ class HistoryEntry(BaseModel):
     detail: str
     step: str | None = None
     by: str | None = None
+    offer_id: str | None = None
 
 
 class Lead(BaseModel):
@@ -130,9 +132,25 @@ class Lead(BaseModel):
     interest: Interest | None = None
     page_url: str | None = None
     history: list[HistoryEntry] = Field(default_factory=list)
+    # Every offer made on this lead, oldest first; at most one is open at a time.
+    offers: list[Offer] = Field(default_factory=list)
+    # Agents who passed, rejected or let an acceptance run out: never offered this lead again.
+    declined_agent_ids: list[int] = Field(default_factory=list)
+    # Where the links in this lead's emails point (the timeout function has no request to ask).
+    link_base_url: str | None = None
     # Optimistic concurrency: every write is conditional on the version it read.
     version: int = 0
 
     def record(self, entry: HistoryEntry) -> None:
         self.history.append(entry)
         self.updated_at = entry.at
+
+    def open_offer(self) -> Offer | None:
+        return next((offer for offer in reversed(self.offers) if offer.is_open), None)
+
+    def offer(self, offer_id: str) -> Offer | None:
+        return next((offer for offer in self.offers if offer.offer_id == offer_id), None)
+
+    def decline(self, agent_id: int) -> None:
+        if agent_id not in self.declined_agent_ids:
+            self.declined_agent_ids.append(agent_id)

@@ -1,10 +1,14 @@
 """How a lead's state changes. Every change appends a history entry in words; the entries whose event is
 one of the contract's `lead.*` names are also published on the event bus."""
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from leadrouter.domain.cascade import AssignTo, Decision, StepReport, ToPool
+from leadrouter.domain.cascade import AssignTo, Decision, OfferTo, StepReport, ToPool
+from leadrouter.domain.company import CompanySettings
+from leadrouter.domain.errors import NotFound
 from leadrouter.domain.leads import HistoryEntry, Lead, LeadStatus, LeadSubmission
+from leadrouter.domain.offers import Offer, OfferAction, OfferKind, OfferOrigin, OfferState
 
 PUBLISHED_EVENTS = frozenset(
     {
@@ -60,20 +64,42 @@ def to_pool(lead: Lead, detail: str, at: datetime, step: str, by: str) -> None:
     lead.record(HistoryEntry(at=at, event="lead.returned_to_pool", detail=detail, step=step, by=by))
 
 
-def apply_decision(lead: Lead, decision: Decision, office_of: dict[int, str | None], at: datetime) -> None:
-    """Apply a cascade decision whose round-robin turn, if any, has already been taken."""
+@dataclass(frozen=True)
+class OfferTerms:
+    """What a new offer needs from outside the domain: its id (random), and the company's settings."""
+
+    offer_id: str
+    settings: CompanySettings
+
+    def lasts(self, kind: OfferKind) -> timedelta:
+        seconds = (
+            self.settings.acceptance_timeout_seconds
+            if kind is OfferKind.ACCEPTANCE
+            else self.settings.claim_link_ttl_seconds
+        )
+        return timedelta(seconds=seconds)
+
+
+def apply_decision(
+    lead: Lead,
+    decision: Decision,
+    office_of: dict[int, str | None],
+    at: datetime,
+    terms: OfferTerms | None = None,
+) -> None:
+    """Apply a cascade decision whose round-robin turn, if any, has already been taken. With `terms`, an
+    assignment becomes an acceptance offer when the company requires acceptance, and a click-to-claim
+    decision opens its claim offer."""
     record_notes(lead, decision.notes(), at)
     outcome = decision.outcome
     if isinstance(outcome, AssignTo):
-        assign(
-            lead,
-            outcome.agent_id,
-            office_of.get(outcome.agent_id),
-            outcome.detail,
-            at,
-            decision.step,
-            "routing",
+        place(
+            lead, outcome.agent_id, office_of.get(outcome.agent_id), outcome.detail, at, decision.step, "routing", terms
         )
+    elif isinstance(outcome, OfferTo):
+        if terms is None:
+            raise TypeError("a click-to-claim decision needs offer terms")
+        open_claim_offer(lead, outcome, terms, at, decision.step, OfferOrigin.CLICK_TO_CLAIM)
     elif isinstance(outcome, ToPool):
         # The lead was never out of the pool: say why it stays there without a state change event.
         lead.record(HistoryEntry(at=at, event="routing.pooled", detail=outcome.detail, step=decision.step))
@@ -96,3 +122,173 @@ def to_office(lead: Lead, office_id: str, detail: str, at: datetime, by: str) ->
     lead.agent_id = None
     lead.office_id = office_id
     lead.record(HistoryEntry(at=at, event="lead.assigned", detail=detail, step="manual", by=by))
+
+
+# Offers -------------------------------------------------------------------------------------------------
+
+
+def _when(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def place(
+    lead: Lead,
+    agent_id: int,
+    office_id: str | None,
+    detail: str,
+    at: datetime,
+    step: str,
+    by: str,
+    terms: OfferTerms | None,
+) -> Offer | None:
+    """An assignment the agent did not take themselves: with acceptance required, an acceptance offer
+    (status pending_acceptance, the agent named but not yet holding it); otherwise the agent holds it."""
+    if terms is None or not terms.settings.acceptance_required:
+        assign(lead, agent_id, office_id, detail, at, step, by)
+        return None
+    offer = Offer(
+        offer_id=terms.offer_id,
+        kind=OfferKind.ACCEPTANCE,
+        origin=OfferOrigin.ACCEPTANCE,
+        recipients=[agent_id],
+        created_at=at,
+        expires_at=at + terms.lasts(OfferKind.ACCEPTANCE),
+        step=step,
+    )
+    lead.status = LeadStatus.PENDING_ACCEPTANCE
+    lead.agent_id = agent_id
+    lead.office_id = office_id
+    lead.offers.append(offer)
+    lead.record(
+        HistoryEntry(
+            at=at,
+            event="lead.offered",
+            agent_id=agent_id,
+            detail=f"{detail.rstrip('.')}; waiting for the agent to accept until {_when(offer.expires_at)}.",
+            step=step,
+            by=by,
+            offer_id=offer.offer_id,
+        )
+    )
+    return offer
+
+
+def open_claim_offer(lead: Lead, outcome: OfferTo, terms: OfferTerms, at: datetime, step: str, origin: str) -> Offer:
+    """Claim emails are out: the lead stays where it is (the pool, for click to claim) until one claims."""
+    offer = Offer(
+        offer_id=terms.offer_id,
+        kind=OfferKind.CLAIM,
+        origin=origin,
+        recipients=list(outcome.recipients),
+        created_at=at,
+        expires_at=at + terms.lasts(OfferKind.CLAIM),
+        step=step,
+    )
+    lead.offers.append(offer)
+    detail = f"{outcome.detail.rstrip('.')}; the links work until {_when(offer.expires_at)}."
+    lead.record(
+        HistoryEntry(at=at, event="lead.offered", detail=detail, step=step, by="routing", offer_id=offer.offer_id)
+    )
+    return offer
+
+
+@dataclass(frozen=True)
+class Answered:
+    """What an answer did: the offer's new state, and whether the agent declined (the lead moves on)."""
+
+    offer: Offer
+    declined: bool
+
+
+def answer_offer(
+    lead: Lead, offer_id: str, agent_id: int, action: OfferAction, at: datetime, agent_name: str, by: str
+) -> Answered:
+    """A recipient's answer. Raises (changing nothing) when the lead is no longer open to it."""
+    offer = lead.offer(offer_id)
+    if offer is None:
+        raise NotFound("No such offer.")
+    state = offer.answer(agent_id, action, at)
+    who = f"agent {agent_id} ({agent_name})"
+
+    def entry(event: str, detail: str) -> HistoryEntry:
+        return HistoryEntry(
+            at=at, event=event, agent_id=agent_id, detail=detail, step=offer.step, by=by, offer_id=offer_id
+        )
+
+    if state is OfferState.CLAIMED:
+        lead.status = LeadStatus.ASSIGNED
+        lead.agent_id = agent_id
+        lead.record(entry("lead.claimed", f"Claimed by {who}: the first to claim."))
+        return Answered(offer, declined=False)
+    if state is OfferState.ACCEPTED:
+        lead.status = LeadStatus.ASSIGNED
+        lead.record(entry("lead.accepted", f"Accepted by {who}."))
+        return Answered(offer, declined=False)
+    lead.decline(agent_id)
+    if action is OfferAction.PASS:
+        lead.record(entry("lead.passed", f"Passed by {who}."))
+        if state is OfferState.PASSED:
+            lead.record(
+                HistoryEntry(
+                    at=at,
+                    event="offer.closed",
+                    detail="Every agent the claim email went to passed: the lead stays in the pool.",
+                    step=offer.step,
+                    offer_id=offer_id,
+                )
+            )
+        return Answered(offer, declined=False)
+    lead.record(entry("lead.rejected", f"Rejected by {who}."))
+    return Answered(offer, declined=True)
+
+
+def expire_offer(lead: Lead, offer: Offer, at: datetime, agent_names: dict[int, str]) -> bool:
+    """The timer fired on an open offer. Answers whether the lead must move on (an acceptance ran out: the
+    same as a reject); a claim offer that ran out leaves the lead in the pool."""
+    offer.expire(at)
+    if offer.kind is OfferKind.CLAIM:
+        lead.record(
+            HistoryEntry(
+                at=at,
+                event="lead.expired",
+                detail="Nobody claimed the lead before the claim links expired: it stays in the pool.",
+                step=offer.step,
+                by="timer",
+                offer_id=offer.offer_id,
+            )
+        )
+        return False
+    agent_id = offer.recipients[0]
+    lead.decline(agent_id)
+    name = agent_names.get(agent_id, "unknown")
+    lead.record(
+        HistoryEntry(
+            at=at,
+            event="lead.expired",
+            agent_id=agent_id,
+            detail=f"Agent {agent_id} ({name}) did not accept in time: treated as a reject.",
+            step=offer.step,
+            by="timer",
+            offer_id=offer.offer_id,
+        )
+    )
+    return True
+
+
+def close_open_offer(lead: Lead, at: datetime, why: str, by: str) -> Offer | None:
+    """An admin decided for the lead: the open offer, if any, is closed (its links then answer 409)."""
+    offer = lead.open_offer()
+    if offer is None:
+        return None
+    offer.close(at)
+    lead.record(
+        HistoryEntry(
+            at=at,
+            event="offer.closed",
+            detail=f"The open {offer.kind.value} offer was closed: {why}",
+            step=offer.step,
+            by=by,
+            offer_id=offer.offer_id,
+        )
+    )
+    return offer

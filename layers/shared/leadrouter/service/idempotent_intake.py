@@ -45,15 +45,23 @@ class IdempotentIntake:
 
     def _run(self, request: dict[str, Any]) -> dict[str, str]:
         submission = LeadSubmission.model_validate(request["submission"])
-        return self._intake.submit(request["company_id"], submission).as_dict()
+        return self._intake.submit(request["company_id"], submission, request.get("link_base_url")).as_dict()
 
-    def submit(self, company_id: str, submission: LeadSubmission, idempotency_key: str | None) -> dict[str, str]:
+    def submit(
+        self,
+        company_id: str,
+        submission: LeadSubmission,
+        idempotency_key: str | None,
+        link_base_url: str | None = None,
+    ) -> dict[str, str]:
         if submission.is_spam:
             # Nothing is stored for a bot, not even an idempotency record.
             return self._intake.submit(company_id, submission).as_dict()
         request = {
             "company_id": company_id,
             "idempotency_key": idempotency_key,
+            # Not part of the idempotency key (the jmespath selects company, key and submission).
+            "link_base_url": link_base_url,
             "submission": submission.model_dump(mode="json", exclude_none=True),
         }
         if idempotency_key:

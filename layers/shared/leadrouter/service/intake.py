@@ -8,13 +8,13 @@ from aws_lambda_powertools import Logger
 from leadrouter.domain.cascade import Decision, LeadFacts, RoundRobinTurn, decide, round_robin_assignment
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.errors import Unavailable
-from leadrouter.domain.ids import new_lead_id
+from leadrouter.domain.ids import new_lead_id, new_offer_id
 from leadrouter.domain.leads import Lead, LeadStatus, LeadSubmission
-from leadrouter.domain.lifecycle import apply_decision, new_lead
+from leadrouter.domain.lifecycle import OfferTerms, apply_decision, new_lead
 from leadrouter.domain.ports import Clock, RandomSource
 from leadrouter.domain.round_robin import CursorAdvance, TurnTaken, next_in_queue
-from leadrouter.service.ports import ConfigRepository, EventPublisher, LeadRepository
-from leadrouter.service.publishing import publish_new_entries
+from leadrouter.service.lead_changes import LeadChanges, Snapshot
+from leadrouter.service.ports import ConfigRepository, LeadRepository
 
 logger = Logger(child=True)
 
@@ -46,17 +46,18 @@ class IntakeService:
         self,
         config: ConfigRepository,
         leads: LeadRepository,
-        publisher: EventPublisher,
+        changes: LeadChanges,
         clock: Clock,
         rng: RandomSource,
     ) -> None:
         self._config = config
         self._leads = leads
-        self._publisher = publisher
+        self._changes = changes
         self._clock = clock
         self._rng = rng
 
-    def submit(self, company_id: str, submission: LeadSubmission) -> IntakeResult:
+    def submit(self, company_id: str, submission: LeadSubmission, link_base_url: str | None = None) -> IntakeResult:
+        """`link_base_url`: where links in this lead's emails point (the API's public address)."""
         config = self._config.load(company_id)  # NotFound for an unknown company
         now = self._clock.now()
         lead_id = new_lead_id(now, self._rng)
@@ -65,7 +66,7 @@ class IntakeService:
             logger.info("honeypot filled: lead dropped", extra={"company_id": company_id})
             return IntakeResult(lead_id, LeadStatus.UNASSIGNED)
         decision = decide(facts_of(submission), config, now, self._rng)
-        lead = self._commit(config, lead_id, submission, decision)
+        lead = self._commit(config, lead_id, submission, decision, link_base_url)
         logger.info(
             "lead routed",
             extra={
@@ -75,26 +76,42 @@ class IntakeService:
                 "status": lead.status,
             },
         )
-        publish_new_entries(self._publisher, lead, before=0)
+        # The lead is stored: publish, start timers and send emails; failures are recorded on the lead.
+        self._changes.after_commit(lead, config, Snapshot.of(None))
         return IntakeResult(lead.lead_id, lead.status)
 
-    def _commit(self, config: CompanyConfig, lead_id: str, submission: LeadSubmission, decision: Decision) -> Lead:
+    def _new_lead(self, config: CompanyConfig, lead_id: str, submission: LeadSubmission, base_url: str | None) -> Lead:
+        lead = new_lead(lead_id, config.company.company_id, submission, self._clock.now())
+        lead.link_base_url = base_url
+        return lead
+
+    def _commit(
+        self,
+        config: CompanyConfig,
+        lead_id: str,
+        submission: LeadSubmission,
+        decision: Decision,
+        base_url: str | None,
+    ) -> Lead:
         office_of = {agent_id: agent.office_id for agent_id, agent in config.agents.items()}
         outcome = decision.outcome
         if not isinstance(outcome, RoundRobinTurn):
-            lead = new_lead(lead_id, config.company.company_id, submission, self._clock.now())
-            apply_decision(lead, decision, office_of, lead.created_at)
+            lead = self._new_lead(config, lead_id, submission, base_url)
+            apply_decision(lead, decision, office_of, lead.created_at, self._terms(config, lead))
             self._leads.create(lead)
             return lead
         for attempt in range(_MAX_TURN_ATTEMPTS):
             previous = self._leads.last_assigned(config.company.company_id)
             chosen = next_in_queue(outcome.queue, previous)
             assigned = Decision(decision.step, round_robin_assignment(config, outcome, chosen), decision.reports)
-            lead = new_lead(lead_id, config.company.company_id, submission, self._clock.now())
-            apply_decision(lead, assigned, office_of, lead.created_at)
+            lead = self._new_lead(config, lead_id, submission, base_url)
+            apply_decision(lead, assigned, office_of, lead.created_at, self._terms(config, lead))
             try:
                 self._leads.create(lead, CursorAdvance(previous=previous, next=chosen))
                 return lead
             except TurnTaken:
                 time.sleep(min(0.2, 0.005 * (attempt + 1)) * (0.5 + self._rng.token_bytes(1)[0] / 255))
         raise Unavailable("Too many leads at once for the round-robin queue; retry shortly.")
+
+    def _terms(self, config: CompanyConfig, lead: Lead) -> OfferTerms:
+        return OfferTerms(new_offer_id(lead.created_at, self._rng), config.settings)

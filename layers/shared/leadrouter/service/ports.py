@@ -2,13 +2,16 @@
 can hand in fakes."""
 
 from collections.abc import Sequence
-from typing import Protocol
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
 
 from leadrouter.domain.agents import Agent, Office
 from leadrouter.domain.company import Company, CompanySettings
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.credentials import Credential
 from leadrouter.domain.leads import HistoryEntry, Lead
+from leadrouter.domain.offers import OfferTicket
 from leadrouter.domain.queries import LeadQuery, Page
 from leadrouter.domain.round_robin import CursorAdvance
 
@@ -34,7 +37,9 @@ class LeadRepository(Protocol):
 
     def get(self, company_id: str, lead_id: str) -> Lead: ...
 
-    def save(self, lead: Lead) -> None: ...
+    def save(self, lead: Lead, turn: CursorAdvance | None = None) -> None: ...
+
+    def get_many(self, company_id: str, lead_ids: list[str]) -> dict[str, Lead]: ...
 
     def list(self, company_id: str, query: LeadQuery) -> Page[Lead]: ...
 
@@ -51,3 +56,53 @@ class CredentialRepository(Protocol):
 
 class EventPublisher(Protocol):
     def publish(self, lead: Lead, entries: Sequence[HistoryEntry]) -> None: ...
+
+
+class TicketRepository(Protocol):
+    """Offer tickets: each recipient's one-time link (by token hash) and inbox entry (by agent)."""
+
+    def put_many(self, tickets: list[OfferTicket]) -> None: ...
+
+    def find(self, token_hash: str) -> OfferTicket | None: ...
+
+    def inbox(self, company_id: str, agent_id: int, limit: int = 100) -> list[OfferTicket]: ...
+
+    def in_inbox(self, company_id: str, agent_id: int, offer_id: str) -> OfferTicket | None: ...
+
+    def mark_used(self, token_hash: str, at: datetime) -> None: ...
+
+
+@dataclass(frozen=True)
+class Email:
+    to: str
+    sender: str
+    subject: str
+    text: str
+    html: str
+
+
+class SendFailed(Exception):
+    """The email was not taken. `transient`: trying again later may work; `reason` is safe to record."""
+
+    def __init__(self, reason: str, transient: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.transient = transient
+
+
+class Mailer(Protocol):
+    def send(self, email: Email) -> str:
+        """Send one email; answers the message id, raises SendFailed."""
+        ...
+
+
+class Timers(Protocol):
+    """One-time timers that call the timeout function with the offer's ids when the offer expires."""
+
+    def start(self, company_id: str, lead_id: str, offer_id: str, expires_at: datetime) -> None: ...
+
+    def cancel(self, offer_id: str) -> None: ...
+
+
+class Renderer(Protocol):
+    def render(self, name: str, **context: Any) -> str: ...

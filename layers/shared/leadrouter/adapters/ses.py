@@ -1,0 +1,40 @@
+"""Emails through SES v2 SendEmail, Simple content (subject, text and HTML), one recipient per message."""
+
+from typing import TYPE_CHECKING
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from leadrouter.adapters.aws_errors import describe, is_transient
+from leadrouter.service.ports import Email, SendFailed
+
+if TYPE_CHECKING:
+    from mypy_boto3_sesv2 import SESV2Client
+
+
+def _header_safe(value: str) -> str:
+    # A subject is one line: whatever a lead typed must not start a new header.
+    return " ".join(value.split())[:200]
+
+
+class SesMailer:
+    def __init__(self, client: "SESV2Client") -> None:
+        self._ses = client
+
+    def send(self, email: Email) -> str:
+        try:
+            answer = self._ses.send_email(
+                FromEmailAddress=email.sender,
+                Destination={"ToAddresses": [email.to]},
+                Content={
+                    "Simple": {
+                        "Subject": {"Data": _header_safe(email.subject), "Charset": "UTF-8"},
+                        "Body": {
+                            "Text": {"Data": email.text, "Charset": "UTF-8"},
+                            "Html": {"Data": email.html, "Charset": "UTF-8"},
+                        },
+                    }
+                },
+            )
+        except (ClientError, BotoCoreError) as error:
+            raise SendFailed(describe(error), is_transient(error)) from error
+        return str(answer.get("MessageId", ""))

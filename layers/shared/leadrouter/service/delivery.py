@@ -1,0 +1,194 @@
+"""Getting an offer to its recipients once the lead that holds it is safely stored: its timer, a one-time
+link per recipient (stored only as a hash), and one email per recipient. Nothing here can lose a lead: a
+failure is retried where that can help, then handed back as a history entry the caller records on the lead,
+where admins see it."""
+
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from leadrouter.domain.agents import Agent
+from leadrouter.domain.config import CompanyConfig
+from leadrouter.domain.leads import HistoryEntry, Lead
+from leadrouter.domain.offers import Offer, OfferKind, OfferTicket, duration_words, hash_token, new_token
+from leadrouter.domain.ports import Clock, RandomSource
+from leadrouter.domain.summaries import summary_of
+from leadrouter.service.ports import Email, Mailer, Renderer, SendFailed, TicketRepository, Timers
+
+logger = Logger(child=True)
+
+SEND_ATTEMPTS = 3
+_BACKOFF_SECONDS = 0.2
+_MAX_PARALLEL_SENDS = 8
+
+
+def offer_link(base_url: str, token: str) -> str:
+    return f"{base_url.rstrip('/')}/v1/offers/{token}"
+
+
+class OfferDelivery:
+    def __init__(
+        self,
+        tickets: TicketRepository,
+        mailer: Mailer,
+        timers: Timers,
+        renderer: Renderer,
+        clock: Clock,
+        rng: RandomSource,
+        default_sender: str,
+        default_base_url: str,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._tickets = tickets
+        self._mailer = mailer
+        self._timers = timers
+        self._renderer = renderer
+        self._clock = clock
+        self._rng = rng
+        self._default_sender = default_sender
+        self._default_base_url = default_base_url
+        self._sleep = sleep
+
+    # Timers ----------------------------------------------------------------------------------------------
+
+    def cancel(self, offer: Offer) -> None:
+        """The offer was answered or closed before its timer fired; a timer that fires anyway is harmless."""
+        try:
+            self._timers.cancel(offer.offer_id)
+        except Exception as error:
+            logger.warning("offer timer not deleted", extra={"offer_id": offer.offer_id, "error": type(error).__name__})
+
+    # A new offer ---------------------------------------------------------------------------------------
+
+    def deliver(self, lead: Lead, offer: Offer, config: CompanyConfig) -> list[HistoryEntry]:
+        """Start the offer's timer and email its recipients; answers what failed, as history entries."""
+        failures: list[HistoryEntry] = []
+        now = self._clock.now()
+        try:
+            self._timers.start(lead.company_id, lead.lead_id, offer.offer_id, offer.expires_at)
+        except Exception as error:
+            logger.error("offer timer not created", extra={"offer_id": offer.offer_id, "error": _name(error)})
+            failures.append(
+                HistoryEntry(
+                    at=now,
+                    event="timer.failed",
+                    detail=f"The timer of this {offer.kind.value} offer could not be created ({_name(error)}): "
+                    "it will not expire by itself; an admin can assign the lead.",
+                    offer_id=offer.offer_id,
+                )
+            )
+        recipients = [config.agents[agent_id] for agent_id in offer.recipients if agent_id in config.agents]
+        tokens = {agent.agent_id: new_token(self._rng) for agent in recipients}
+        tickets = [
+            OfferTicket(
+                token_hash=hash_token(tokens[agent.agent_id]),
+                company_id=lead.company_id,
+                lead_id=lead.lead_id,
+                offer_id=offer.offer_id,
+                agent_id=agent.agent_id,
+                kind=offer.kind,
+                created_at=offer.created_at,
+                expires_at=offer.expires_at,
+            )
+            for agent in recipients
+        ]
+        try:
+            self._tickets.put_many(tickets)
+        except Exception as error:
+            logger.error("offer links not stored", extra={"offer_id": offer.offer_id, "error": _name(error)})
+            return [
+                *failures,
+                *(
+                    self._failed(offer, agent, f"its link could not be stored ({_name(error)})", now)
+                    for agent in recipients
+                ),
+            ]
+        with ThreadPoolExecutor(max_workers=max(1, min(_MAX_PARALLEL_SENDS, len(recipients)))) as pool:
+            outcomes = list(
+                pool.map(
+                    lambda agent: self._compose_and_send(lead, offer, config, agent, tokens[agent.agent_id]), recipients
+                )
+            )
+        for agent, reason in zip(recipients, outcomes, strict=True):
+            if reason is not None:
+                failures.append(self._failed(offer, agent, reason, self._clock.now()))
+        return failures
+
+    def _compose_and_send(
+        self, lead: Lead, offer: Offer, config: CompanyConfig, agent: Agent, token: str
+    ) -> str | None:
+        try:
+            email = self._compose(lead, offer, config, agent, token)
+        except Exception as error:  # a broken template must not lose the lead or the other emails
+            logger.exception("offer email not composed", extra={"offer_id": offer.offer_id})
+            return f"the email could not be composed ({type(error).__name__})"
+        return self._send(email)
+
+    def _send(self, email: Email) -> str | None:
+        """None when sent; else why not, after retrying what may pass."""
+        reason = "not tried"
+        for attempt in range(1, SEND_ATTEMPTS + 1):
+            try:
+                self._mailer.send(email)
+                return None
+            except SendFailed as error:
+                reason = error.reason
+                if not error.transient:
+                    return f"{reason}, not retried"
+            except Exception as error:  # an unexpected failure must not lose the other emails
+                reason = _name(error)
+            if attempt < SEND_ATTEMPTS:
+                self._sleep(_BACKOFF_SECONDS * 2 ** (attempt - 1))
+        return f"{reason}, after {SEND_ATTEMPTS} attempts"
+
+    @staticmethod
+    def _failed(offer: Offer, agent: Agent, reason: str, at: datetime) -> HistoryEntry:
+        where = "the lead stays in the pool" if offer.kind is OfferKind.CLAIM else "the offer stays open"
+        return HistoryEntry(
+            at=at,
+            event="delivery.failed",
+            agent_id=agent.agent_id,
+            detail=f"The {offer.kind.value} email to agent {agent.agent_id} ({agent.display_name()}) could not be "
+            f"sent ({reason}); {where} and the agent still sees it in their offers.",
+            offer_id=offer.offer_id,
+        )
+
+    def _compose(self, lead: Lead, offer: Offer, config: CompanyConfig, agent: Agent, token: str) -> Email:
+        base = lead.link_base_url or self._default_base_url
+        link = offer_link(base, token)
+        context = email_context(lead, offer, agent.display_name(), config.company.name, self._clock.now())
+        context["links"] = [
+            {"action": action.value, "url": f"{link}?action={action.value}"} for action in offer.actions()
+        ]
+        context["page_url"] = link
+        return Email(
+            to=agent.email,
+            sender=config.settings.sender_email or self._default_sender,
+            subject=self._renderer.render(f"offer_{offer.kind.value}_subject.txt.j2", **context).strip(),
+            text=self._renderer.render(f"offer_{offer.kind.value}.txt.j2", **context),
+            html=self._renderer.render(f"offer_{offer.kind.value}.html.j2", **context),
+        )
+
+
+def email_context(lead: Lead, offer: Offer, agent_name: str, company_name: str, now: datetime) -> dict[str, Any]:
+    """What emails and the link page may show: the summary, never the contact details."""
+    summary = summary_of(lead)
+    seconds = offer.seconds_left(now)
+    return {
+        "company_name": company_name,
+        "agent_name": agent_name,
+        "kind": offer.kind.value,
+        "summary": summary,
+        "seconds_left": seconds,
+        "time_left": duration_words(seconds),
+        "expires_at": offer.expires_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
+        "expires_at_iso": offer.expires_at.isoformat(),
+    }
+
+
+def _name(error: Exception) -> str:
+    return getattr(error, "reason", None) or type(error).__name__

@@ -1,0 +1,132 @@
+"""The one way a stored lead changes: read it, let the domain change it, write it on the condition that its
+version is still the one read (with a round-robin turn in the same transaction when the change took one),
+then publish its events, stop the timers of the offers it closed and deliver the offers it opened.
+
+A change that loses a race is re-run on the fresh lead: the domain then decides again, and refuses (a
+Conflict, 409) when the lead is no longer open to it, so the first of several concurrent claims wins and the
+history stays consistent."""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from aws_lambda_powertools import Logger
+
+from leadrouter.domain.config import CompanyConfig
+from leadrouter.domain.errors import Conflict, Unavailable
+from leadrouter.domain.leads import HistoryEntry, Lead
+from leadrouter.domain.ports import RandomSource
+from leadrouter.domain.round_robin import CursorAdvance, TurnTaken, next_in_queue
+from leadrouter.service.delivery import OfferDelivery
+from leadrouter.service.ports import ConfigRepository, EventPublisher, LeadRepository
+from leadrouter.service.publishing import publish_new_entries
+
+logger = Logger(child=True)
+
+_ATTEMPTS = 25
+
+
+class Turns:
+    """Takes a round-robin turn for the change being made; the service writes it with the lead."""
+
+    def __init__(self, leads: LeadRepository, company_id: str) -> None:
+        self._leads = leads
+        self._company_id = company_id
+        self.advance: CursorAdvance | None = None
+
+    def take(self, queue: tuple[int, ...]) -> int:
+        previous = self._leads.last_assigned(self._company_id)
+        chosen = next_in_queue(queue, previous)
+        self.advance = CursorAdvance(previous=previous, next=chosen)
+        return chosen
+
+
+Change = Callable[[Lead, CompanyConfig, Turns], None]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a lead looked like before a change: to tell which entries and offers the change added."""
+
+    history_length: int
+    offer_ids: frozenset[str]
+    open_offer_ids: frozenset[str]
+
+    @classmethod
+    def of(cls, lead: Lead | None) -> "Snapshot":
+        if lead is None:
+            return cls(0, frozenset(), frozenset())
+        return cls(
+            len(lead.history),
+            frozenset(offer.offer_id for offer in lead.offers),
+            frozenset(offer.offer_id for offer in lead.offers if offer.is_open),
+        )
+
+
+class LeadChanges:
+    def __init__(
+        self,
+        config: ConfigRepository,
+        leads: LeadRepository,
+        publisher: EventPublisher,
+        delivery: OfferDelivery,
+        rng: RandomSource,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._config = config
+        self._leads = leads
+        self._publisher = publisher
+        self._delivery = delivery
+        self._rng = rng
+        self._sleep = sleep
+
+    def apply(self, company_id: str, lead_id: str, change: Change, *, retry_conflicts: bool = True) -> Lead:
+        """Run `change` on the current lead and store it; domain errors from `change` reach the caller."""
+        for attempt in range(_ATTEMPTS):
+            lead = self._leads.get(company_id, lead_id)
+            config = self._config.load(company_id)
+            before = Snapshot.of(lead)
+            turns = Turns(self._leads, company_id)
+            change(lead, config, turns)
+            try:
+                self._leads.save(lead, turns.advance)
+            except TurnTaken:
+                self._back_off(attempt)
+                continue
+            except Conflict:
+                if not retry_conflicts:
+                    raise
+                self._back_off(attempt)
+                continue
+            self.after_commit(lead, config, before)
+            return lead
+        raise Unavailable("Too many changes to this lead at once; retry shortly.")
+
+    def after_commit(self, lead: Lead, config: CompanyConfig, before: Snapshot) -> None:
+        """Everything that follows a stored change; none of it can undo the change."""
+        publish_new_entries(self._publisher, lead, before.history_length)
+        for offer in lead.offers:
+            if offer.offer_id in before.open_offer_ids and not offer.is_open:
+                self._delivery.cancel(offer)
+        failures: list[HistoryEntry] = []
+        for offer in lead.offers:
+            if offer.offer_id not in before.offer_ids and offer.is_open:
+                failures.extend(self._delivery.deliver(lead, offer, config))
+        if failures:
+            self.record(lead.company_id, lead.lead_id, failures)
+
+    def record(self, company_id: str, lead_id: str, entries: list[HistoryEntry]) -> None:
+        """Add entries to a lead's history (failures to deliver), whatever else changes it meanwhile."""
+        for attempt in range(_ATTEMPTS):
+            lead = self._leads.get(company_id, lead_id)
+            for entry in entries:
+                lead.record(entry)
+            try:
+                self._leads.save(lead)
+                return
+            except Conflict:
+                self._back_off(attempt)
+        logger.error("could not record on the lead", extra={"lead_id": lead_id, "entries": len(entries)})
+
+    def _back_off(self, attempt: int) -> None:
+        self._sleep(min(0.2, 0.005 * (attempt + 1)) * (0.5 + self._rng.token_bytes(1)[0] / 255))

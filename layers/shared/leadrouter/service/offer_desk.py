@@ -1,0 +1,214 @@
+"""Offers from the agent's side (links, /v1/me) and the timer's: answering, listing, expiring.
+
+Every answer and every expiry is one conditional write of the lead (through LeadChanges): the first one
+that closes an offer wins; anything after it finds the offer closed and answers 409, or, for a timer,
+changes nothing."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from aws_lambda_powertools import Logger
+
+from leadrouter.domain.acceptance import STEP as ACCEPTANCE_STEP
+from leadrouter.domain.acceptance import after_decline
+from leadrouter.domain.cascade import AssignTo, RoundRobinTurn, round_robin_assignment
+from leadrouter.domain.config import CompanyConfig
+from leadrouter.domain.errors import NotFound
+from leadrouter.domain.ids import new_offer_id
+from leadrouter.domain.leads import Lead, LeadStatus
+from leadrouter.domain.lifecycle import OfferTerms, answer_offer, expire_offer, place, to_pool
+from leadrouter.domain.offers import Offer, OfferAction, OfferTicket, hash_token, looks_like_token
+from leadrouter.domain.ports import Clock, RandomSource
+from leadrouter.domain.principals import Principal, Role
+from leadrouter.domain.queries import LeadQuery
+from leadrouter.service.lead_changes import LeadChanges, Turns
+from leadrouter.service.ports import ConfigRepository, LeadRepository, TicketRepository
+
+logger = Logger(child=True)
+
+
+@dataclass(frozen=True)
+class OfferInView:
+    """An offer as its recipient sees it, with the lead it is about and its company's name."""
+
+    ticket: OfferTicket
+    lead: Lead
+    offer: Offer
+    agent_name: str
+    company_name: str
+
+    def open_to_agent(self, at: datetime) -> bool:
+        return self.offer.open_to(self.ticket.agent_id) and at < self.offer.expires_at
+
+
+@dataclass(frozen=True)
+class Answer:
+    lead: Lead
+    offer: Offer
+    agent_id: int
+    action: OfferAction
+
+
+class NothingToDo(Exception):  # not an error: a timer that has nothing left to do
+    def __init__(self, outcome: str) -> None:
+        super().__init__(outcome)
+        self.outcome = outcome
+
+
+def move_on(lead: Lead, config: CompanyConfig, agent_id: int, turns: Turns, at: datetime, rng: RandomSource) -> None:
+    """After a reject or an acceptance that ran out: the agent's rejected-lead agent, round robin, or the pool."""
+    outcome = after_decline(config, agent_id, lead.declined_agent_ids, at)
+    if isinstance(outcome, RoundRobinTurn):
+        chosen = turns.take(outcome.queue)
+        assigned = round_robin_assignment(config, outcome, chosen)
+        outcome = AssignTo(
+            chosen, f"{assigned.detail.rstrip('.')}: agent {agent_id} passes rejected leads to round robin."
+        )
+    if isinstance(outcome, AssignTo):
+        agent = config.agents[outcome.agent_id]
+        terms = OfferTerms(new_offer_id(at, rng), config.settings)
+        place(lead, outcome.agent_id, agent.office_id, outcome.detail, at, ACCEPTANCE_STEP, "routing", terms)
+    else:
+        to_pool(lead, outcome.detail, at, ACCEPTANCE_STEP, "routing")
+
+
+class OfferDesk:
+    def __init__(
+        self,
+        config: ConfigRepository,
+        leads: LeadRepository,
+        tickets: TicketRepository,
+        changes: LeadChanges,
+        clock: Clock,
+        rng: RandomSource,
+    ) -> None:
+        self._config = config
+        self._leads = leads
+        self._tickets = tickets
+        self._changes = changes
+        self._clock = clock
+        self._rng = rng
+
+    # One-time links ----------------------------------------------------------------------------------
+
+    def by_token(self, token: str) -> OfferInView:
+        """What a link shows. Reads only: mail scanners open links."""
+        ticket = self._tickets.find(hash_token(token)) if looks_like_token(token) else None
+        if ticket is None:
+            raise NotFound("This link is not one we sent.")
+        return self._view(ticket)
+
+    def answer_link(self, token: str, action: OfferAction) -> Answer:
+        view = self.by_token(token)
+        answer = self._answer(view.ticket, action, by="link")
+        try:
+            self._tickets.mark_used(view.ticket.token_hash, self._clock.now())
+        except Exception as error:  # informational only: the offer's state makes the link single-use
+            logger.warning(
+                "link not marked used", extra={"offer_id": view.ticket.offer_id, "error": type(error).__name__}
+            )
+        return answer
+
+    # The agent's API ---------------------------------------------------------------------------------
+
+    def answer_mine(self, principal: Principal, offer_id: str, action: OfferAction) -> Answer:
+        agent_id = _agent_of(principal)
+        ticket = self._tickets.in_inbox(principal.company, agent_id, offer_id)
+        if ticket is None:
+            raise NotFound(f"No offer {offer_id} for you.")
+        return self._answer(ticket, action, by=principal.key_id)
+
+    def my_offers(self, principal: Principal) -> list[OfferInView]:
+        """My open offers, newest first (the lead is the truth; an inbox entry only points at it)."""
+        agent_id = _agent_of(principal)
+        now = self._clock.now()
+        tickets = self._tickets.inbox(principal.company, agent_id)
+        leads = self._leads.get_many(principal.company, [ticket.lead_id for ticket in tickets])
+        config = self._config.load(principal.company)
+        views: list[OfferInView] = []
+        for ticket in tickets:
+            lead = leads.get(ticket.lead_id)
+            offer = lead.offer(ticket.offer_id) if lead is not None else None
+            if lead is None or offer is None:
+                continue
+            view = OfferInView(ticket, lead, offer, _name(config, agent_id), config.company.name)
+            if view.open_to_agent(now):
+                views.append(view)
+        return views
+
+    def my_leads(
+        self, principal: Principal, limit: int = 50, cursor: str | None = None
+    ) -> tuple[list[Lead], str | None]:
+        """Leads I hold or am asked to accept, newest first."""
+        agent_id = _agent_of(principal)
+        page = self._leads.list(principal.company, LeadQuery(agent_id=agent_id, limit=limit, cursor=cursor))
+        held = (LeadStatus.ASSIGNED, LeadStatus.PENDING_ACCEPTANCE)
+        return [lead for lead in page.items if lead.status in held and lead.agent_id == agent_id], page.next_cursor
+
+    # The timer ---------------------------------------------------------------------------------------
+
+    def expire(self, company_id: str, lead_id: str, offer_id: str) -> str:
+        """A timer fired. Late, duplicate or stale firings change nothing; answers what happened, in a word."""
+
+        def change(lead: Lead, config: CompanyConfig, turns: Turns) -> None:
+            now = self._clock.now()
+            offer = lead.offer(offer_id)
+            if offer is None:
+                raise NothingToDo("unknown_offer")
+            if not offer.is_open:
+                raise NothingToDo("already_closed")
+            if not offer.is_due(now):
+                raise NothingToDo("not_due")
+            names = {agent_id: agent.display_name() for agent_id, agent in config.agents.items()}
+            if expire_offer(lead, offer, now, names):
+                move_on(lead, config, offer.recipients[0], turns, now, self._rng)
+
+        try:
+            self._changes.apply(company_id, lead_id, change)
+        except NothingToDo as nothing:
+            logger.info("offer timer changed nothing", extra={"offer_id": offer_id, "outcome": nothing.outcome})
+            return nothing.outcome
+        except NotFound:
+            logger.info("offer timer for a lead that is gone", extra={"lead_id": lead_id, "offer_id": offer_id})
+            return "unknown_lead"
+        return "expired"
+
+    # Shared ------------------------------------------------------------------------------------------
+
+    def _answer(self, ticket: OfferTicket, action: OfferAction, by: str) -> Answer:
+        agent_id = ticket.agent_id
+
+        def change(lead: Lead, config: CompanyConfig, turns: Turns) -> None:
+            now = self._clock.now()
+            answered = answer_offer(lead, ticket.offer_id, agent_id, action, now, _name(config, agent_id), by)
+            if answered.declined:
+                move_on(lead, config, agent_id, turns, now, self._rng)
+
+        lead = self._changes.apply(ticket.company_id, ticket.lead_id, change)
+        offer = lead.offer(ticket.offer_id)
+        assert offer is not None
+        logger.info(
+            "offer answered",
+            extra={"lead_id": lead.lead_id, "offer_id": offer.offer_id, "agent_id": agent_id, "action": action.value},
+        )
+        return Answer(lead, offer, agent_id, action)
+
+    def _view(self, ticket: OfferTicket) -> OfferInView:
+        lead = self._leads.get(ticket.company_id, ticket.lead_id)
+        offer = lead.offer(ticket.offer_id)
+        if offer is None:
+            raise NotFound("This link is not one we sent.")
+        config = self._config.load(ticket.company_id)
+        return OfferInView(ticket, lead, offer, _name(config, ticket.agent_id), config.company.name)
+
+
+def _agent_of(principal: Principal) -> int:
+    principal.require(Role.AGENT)
+    if principal.agent_id is None:
+        raise NotFound("This key names no agent.")
+    return principal.agent_id
+
+
+def _name(config: CompanyConfig, agent_id: int) -> str:
+    agent = config.agents.get(agent_id)
+    return agent.display_name() if agent is not None else "unknown"
