@@ -4,12 +4,12 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PositiveInt
+from pydantic import BaseModel, PositiveInt
 
 from leadrouter.api.caller import caller
 from leadrouter.api.resolver import new_router
 from leadrouter.api.views import KEY_REQUIRED, documented
-from leadrouter.domain.agents import Agent, Criteria, OfficeId, RejectedLeadAgent
+from leadrouter.domain.agents import Agent
 from leadrouter.domain.principals import Role
 from leadrouter.wiring import services
 
@@ -17,26 +17,11 @@ router = new_router()
 AgentId = Annotated[int, Path(ge=1, description="The agent's id within the company.")]
 
 
-class AgentBody(BaseModel):
-    """An agent as POST and PUT take it; POST without agent_id takes the next free id."""
+class AgentBody(Agent):
+    """An agent as POST and PUT take it (the same fields and checks); POST without agent_id takes the next free
+    id, and PUT takes the id from the path."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    agent_id: PositiveInt | None = None
-    name: str
-    email: str
-    phone: str | None = None
-    mls_id: str | None = None
-    office_id: OfficeId | None = None
-    active: bool = True
-    click_to_claim: bool = False
-    in_auto_assign_queue: bool = False
-    lead_management: bool = False
-    criteria: Criteria = Field(default_factory=Criteria)
-    rejected_lead_agent: RejectedLeadAgent = None
-    away_until: AwareDatetime | None = Field(
-        default=None, description="ISO 8601 with offset; skipped by automatic routing until then"
-    )
+    agent_id: PositiveInt | None = None  # type: ignore[assignment]
 
 
 class AgentList(BaseModel):
