@@ -10,5 +10,4 @@ def caller(router: Router, *roles: Role) -> Principal:
     principal = principal_from_event(router.current_event.raw_event)
     if roles:
         principal.require(*roles)
-    _ = principal.company if principal.role is not Role.OPERATOR else None
     return principal
