@@ -3,6 +3,7 @@
 Runs headless Chromium (Debian's `chromium`, driven by Playwright pointed at that system browser).
 `make test` installs Chromium where it can; where it cannot, this one test is skipped and says why."""
 
+import json
 import shutil
 
 import pytest
@@ -67,3 +68,31 @@ def test_an_agent_claims_a_lead_from_the_mailbox_in_a_browser(
 
     lead = company.lead(lead_id)
     assert (lead["status"], lead["agent_id"]) == ("assigned", 9)
+
+
+def test_the_demo_sign_up_page_fills_the_dropdown_and_posts_a_lead(api: ApiClient, local_stack: LocalStack) -> None:
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM is not None
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=QUIET_FLAGS)
+        try:
+            page = browser.new_page()
+            page.goto(f"{local_stack.api_url}/_local/")
+            choice = page.locator("#agent-choice")
+            choice.locator("option").nth(1).wait_for(state="attached")
+            directory = expect(api.get(f"/v1/companies/{local_stack.demo_company_id}/agents/directory"), 200)
+            chosen = directory["agents"][-1]
+            choice.select_option(str(chosen["agent_id"]))
+            page.fill("input[name=first_name]", "Robin")
+            page.fill("input[name=email]", "robin@example.net")
+            page.click("button[type=submit]")
+            page.locator("#answer").wait_for(state="visible")
+            answer = page.locator("#answer-body").inner_text()
+        finally:
+            browser.close()
+
+    lead_id = json.loads(answer)["lead_id"]
+    lead = expect(api.get(f"/v1/leads/{lead_id}", key=local_stack.demo_admin_key), 200)
+    assert (lead["status"], lead["agent_id"]) == ("assigned", chosen["agent_id"])
+    assert lead["page_url"].endswith("/_local/")
