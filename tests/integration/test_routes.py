@@ -353,3 +353,28 @@ def test_simulate_says_when_an_assignment_would_need_acceptance(
     assert (answer["step"], answer["outcome"], answer["agent_id"]) == ("default_agent", "assign", 1)
     assert answer["acceptance_required"] is acceptance
     assert ("asked to accept" in answer["detail"]) is acceptance
+
+
+@pytest.mark.parametrize(
+    ("settings", "agent_flags", "expected_note"),
+    [
+        ({"click_to_claim_enabled": True}, {"click_to_claim": True}, "agent 1 (Agent 1) skipped: away until"),
+        ({"advanced_distribution_enabled": True}, {}, "agent 1 (Agent 1) matches but is skipped: away until"),
+        ({"auto_assign_enabled": True}, {"in_auto_assign_queue": True}, "agent 1 skipped: away until"),
+    ],
+    ids=["click_to_claim", "advanced_distribution", "round_robin"],
+)
+def test_an_agent_marked_away_is_skipped_by_every_automatic_step_and_the_history_says_so(
+    company: Company, api: ApiClient, settings: dict[str, Any], agent_flags: dict[str, Any], expected_note: str
+) -> None:
+    company.agents([1, 2], **agent_flags)
+    away_until = (datetime.now(UTC) + timedelta(days=3)).replace(microsecond=0)
+    expect(api.patch("/v1/agents/1", json_body={"away_until": away_until.isoformat()}, key=company.admin_key), 200)
+    company.settings(**settings)
+
+    lead = company.lead(submit(company))
+
+    assert lead["agent_id"] != 1
+    assert all(1 not in offer["recipients"] for offer in lead["offers"])
+    notes = [entry["detail"] for entry in lead["history"] if entry["event"] == "routing.skipped"]
+    assert [note for note in notes if note.startswith(expected_note[:1].upper() + expected_note[1:])], notes
