@@ -1,15 +1,23 @@
-"""Companies, settings, agents, offices, keys and the admins' view of leads."""
+"""Companies, settings, agents, offices, routes, keys, the routing simulator and the admins' view of leads."""
 
 from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from leadrouter.api import agents, companies, keys, leads_admin, offices, settings
+from leadrouter.api import agents, companies, keys, leads_admin, offices, routing, settings
 from leadrouter.api.resolver import build_resolver
 from leadrouter.observability import logger, tracer
 
-app = build_resolver(companies.router, settings.router, agents.router, offices.router, keys.router, leads_admin.router)
+app = build_resolver(
+    companies.router,
+    settings.router,
+    agents.router,
+    offices.router,
+    routing.router,
+    keys.router,
+    leads_admin.router,
+)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -1,5 +1,5 @@
-"""The assignment cascade of ROUTING.md, steps 1-4 and 7-9: which step decides, what it decides, and the words
-that explain every skip."""
+"""The assignment cascade of ROUTING.md, steps 1-4 and 7-9 (routes: test_routes.py): which step decides, what it
+decides, and the words that explain every skip."""
 
 from datetime import datetime, timedelta
 
@@ -463,7 +463,7 @@ def test_advanced_distribution_whose_only_match_is_away_sends_the_lead_to_the_po
 def test_advanced_distribution_off_is_a_quiet_skip() -> None:
     decision = route(lead(), company(agent(1)))
 
-    assert decision.reports[5] == StepReport("advanced_distribution", False, "advanced distribution is off", False)
+    assert decision.reports[6] == StepReport("advanced_distribution", False, "advanced distribution is off", False)
 
 
 # 8. Round robin --------------------------------------------------------------------------------------------
@@ -518,7 +518,7 @@ def test_round_robin_whose_queue_is_all_away_sends_the_lead_to_the_pool_and_says
 def test_auto_assign_off_is_a_quiet_skip() -> None:
     decision = route(lead(), company(agent(1, in_queue=True)))
 
-    assert decision.reports[6] == StepReport("round_robin", False, "auto assignment is off", False)
+    assert decision.reports[7] == StepReport("round_robin", False, "auto assignment is off", False)
 
 
 def test_round_robin_turn_becomes_an_assignment_to_the_next_id_after_the_last() -> None:
@@ -570,13 +570,14 @@ def test_nothing_applies_sends_the_lead_to_the_pool_and_explains_every_step() ->
         "no agent chosen in the dropdown",
         "not from an exclusive listing",
         "no default agent or default broker set",
+        "no routes set up",
         "click to claim is off",
         "advanced distribution is off",
         "auto assignment is off",
         POOL_DETAIL,
     ]
     assert [report.step for report in decision.reports] == [*STEP_ORDER, "pool"]
-    assert [report.applied for report in decision.reports] == [False] * 7 + [True]
+    assert [report.applied for report in decision.reports] == [False] * 8 + [True]
     assert decision.notes() == []
 
 

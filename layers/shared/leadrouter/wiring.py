@@ -24,6 +24,8 @@ from leadrouter.service.intake import IntakeService
 from leadrouter.service.lead_changes import LeadChanges
 from leadrouter.service.lead_desk import LeadDesk
 from leadrouter.service.offer_desk import OfferDesk
+from leadrouter.service.routes import RouteService
+from leadrouter.service.simulation import RoutingSimulator
 
 
 @dataclass
@@ -56,6 +58,14 @@ class Services:
     @cached_property
     def configuration(self) -> ConfigurationService:
         return ConfigurationService(self.config_repository)
+
+    @cached_property
+    def routes(self) -> RouteService:
+        return RouteService(self.config_repository, self.clock, self.rng)
+
+    @cached_property
+    def simulator(self) -> RoutingSimulator:
+        return RoutingSimulator(self.config_repository, self.lead_repository, self.clock)
 
     @cached_property
     def intake(self) -> IntakeService:

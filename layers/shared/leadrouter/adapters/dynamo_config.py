@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from leadrouter.adapters.aws_errors import domain_errors
 from leadrouter.adapters.dynamo_codec import from_item, to_item, to_value
-from leadrouter.adapters.dynamo_keys import META, agent_sk, company_pk, office_sk
+from leadrouter.adapters.dynamo_keys import META, agent_sk, company_pk, office_sk, route_sk
 from leadrouter.domain.agents import Agent, Office
 from leadrouter.domain.company import Company, CompanySettings
-from leadrouter.domain.config import CompanyConfig
+from leadrouter.domain.config import CompanyConfig, StaleConfiguration
 from leadrouter.domain.errors import Conflict, DomainError, NotFound
+from leadrouter.domain.routes import Route
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -84,6 +85,7 @@ class DynamoConfigRepository:
         company: Company | None = None
         agents: dict[int, Agent] = {}
         offices: dict[str, Office] = {}
+        routes: dict[str, Route] = {}
         for item in items:
             sk = item["SK"]
             if sk == META:
@@ -94,9 +96,12 @@ class DynamoConfigRepository:
             elif sk.startswith("OFFICE#"):
                 office = Office.model_validate(_strip_keys(item))
                 offices[office.office_id] = office
+            elif sk.startswith("ROUTE#"):
+                route = Route.model_validate(_strip_keys(item))
+                routes[route.route_id] = route
         if company is None:
             raise NotFound(f"No company {company_id}.")
-        return CompanyConfig(company=company, agents=agents, offices=offices)
+        return CompanyConfig(company=company, agents=agents, offices=offices, routes=routes)
 
     def get_company(self, company_id: str) -> Company:
         return self.load(company_id).company
@@ -142,6 +147,36 @@ class DynamoConfigRepository:
                     _bump_version(self._table, company_id),
                 ]
             )
+
+    # Routes: written only if the configuration is still the one validated against (priorities unique among
+    # active routes, members existing), so two concurrent writes cannot both take the same priority.
+
+    def put_route(self, company_id: str, route: Route, must_exist: bool, expected_version: int) -> None:
+        put: PutTypeDef = {
+            "TableName": self._table,
+            "Item": to_item(
+                {"PK": company_pk(company_id), "SK": route_sk(route.route_id), **route.model_dump(mode="json")}
+            ),
+            "ConditionExpression": "attribute_exists(PK)" if must_exist else "attribute_not_exists(PK)",
+        }
+        self._write_at_version(company_id, {"Put": put}, expected_version)
+
+    def delete_route(self, company_id: str, route_id: str, expected_version: int) -> None:
+        delete: TransactWriteItemTypeDef = {
+            "Delete": {
+                "TableName": self._table,
+                "Key": to_item({"PK": company_pk(company_id), "SK": route_sk(route_id)}),
+                "ConditionExpression": "attribute_exists(PK)",
+            }
+        }
+        self._write_at_version(company_id, delete, expected_version)
+
+    def _write_at_version(self, company_id: str, write: "TransactWriteItemTypeDef", expected_version: int) -> None:
+        bump = _bump_version(self._table, company_id)
+        bump["Update"]["ConditionExpression"] = "config_version = :seen"
+        bump["Update"]["ExpressionAttributeValues"] = {":one": to_value(1), ":seen": to_value(expected_version)}
+        with domain_errors(lambda: StaleConfiguration("The configuration changed meanwhile; reload and retry.")):
+            self._db.transact_write_items(TransactItems=[write, bump])
 
     def _put_config_item(self, company_id: str, sk: str, values: dict[str, Any], must_exist: bool | None) -> None:
         put: PutTypeDef = {

@@ -15,6 +15,10 @@ def office_sk(office_id: str) -> str:
     return f"OFFICE#{office_id}"
 
 
+def route_sk(route_id: str) -> str:
+    return f"ROUTE#{route_id}"
+
+
 def cursor_key(company_id: str) -> dict[str, str]:
     return {"PK": f"C#{company_id}#RR", "SK": "RR"}
 

@@ -13,6 +13,7 @@ from leadrouter.api import (
     me,
     offer_links,
     offices,
+    routing,
     settings,
 )
 from leadrouter.api.resolver import build_resolver
@@ -23,6 +24,7 @@ ALL_ROUTERS: tuple[Router, ...] = (
     settings.router,
     agents.router,
     offices.router,
+    routing.router,
     keys.router,
     leads_admin.router,
     offer_links.router,

@@ -1,7 +1,7 @@
 """The assignment cascade (ROUTING.md): an ordered list of steps; the first step that applies decides.
 
-Each step is a small strategy object. Click to claim (step 6) is one more strategy, and routes (step 5)
-will plug in the same way; nothing here special-cases them. The cascade never does I/O: a round-robin turn is returned
+Each step is a small strategy object. Routes (step 5) and click to claim (step 6) are two more
+strategies; nothing here special-cases them. The cascade never does I/O: a round-robin turn is returned
 as a request for the queue's next turn, which the service takes with a conditional write.
 """
 
@@ -15,6 +15,7 @@ from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.criteria import criteria_match
 from leadrouter.domain.leads import Interest, Listing
 from leadrouter.domain.ports import RandomSource
+from leadrouter.domain.routes import NextMember, RouteTurn, describe_moment, evaluate, local_moment, next_member
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,17 @@ class OfferTo:
     detail: str
 
 
-Outcome = AssignTo | RoundRobinTurn | ToPool | OfferTo
+@dataclass(frozen=True)
+class RouteOffer:
+    """Step 5: a route matched (`matched` says which and when); its chain starts with `next`: the members
+    skipped, then a claim offer to one member, or the pool when none is available."""
+
+    matched: str
+    next: NextMember
+    detail: str
+
+
+Outcome = AssignTo | RoundRobinTurn | ToPool | OfferTo | RouteOffer
 
 
 @dataclass(frozen=True)
@@ -64,6 +75,8 @@ class StepReport:
     detail: str
     # Worth keeping in a real lead's history (an input was present but could not be used).
     noteworthy: bool = False
+    # The agent a skip is about, if any (simulations list the skipped agents); not part of equality.
+    agent_id: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -84,8 +97,8 @@ class CascadeContext:
     rng: RandomSource
     reports: list[StepReport] = field(default_factory=list)
 
-    def skip(self, step: str, detail: str, noteworthy: bool = False) -> None:
-        self.reports.append(StepReport(step, False, detail, noteworthy))
+    def skip(self, step: str, detail: str, noteworthy: bool = False, agent_id: int | None = None) -> None:
+        self.reports.append(StepReport(step, False, detail, noteworthy, agent_id))
 
 
 class Step(Protocol):
@@ -104,10 +117,10 @@ def _named_agent(ctx: CascadeContext, step: str, agent_id: int | None, what: str
         return None
     agent = ctx.config.agents.get(agent_id)
     if agent is None:
-        ctx.skip(step, f"{what} {agent_id} skipped: no such agent", noteworthy=True)
+        ctx.skip(step, f"{what} {agent_id} skipped: no such agent", noteworthy=True, agent_id=agent_id)
         return None
     if not agent.active:
-        ctx.skip(step, f"{what} {agent_id} skipped: {_describe(agent)} is inactive", noteworthy=True)
+        ctx.skip(step, f"{what} {agent_id} skipped: {_describe(agent)} is inactive", True, agent_id)
         return None
     return agent
 
@@ -188,6 +201,40 @@ class DefaultAgentStep:
         return None
 
 
+class RoutesStep:
+    """Step 5 (seed 000): the first active route, by ascending priority, whose conditions all hold now in the
+    company's time zone offers the lead to its first available member; the rest of the chain (pass, the
+    window running out) follows in the offer desk."""
+
+    name = "routes"
+
+    def apply(self, ctx: CascadeContext) -> Outcome | None:
+        routes = ctx.config.routes_by_priority()
+        active = [route for route in routes if route.active]
+        time_zone = ctx.config.settings.time_zone
+        if not active:
+            ctx.skip(self.name, "no active route" if routes else "no routes set up")
+            return None
+        for route in active:
+            verdict = evaluate(route, ctx.facts.source, ctx.at, time_zone)
+            if not verdict.matched:
+                ctx.skip(self.name, verdict.sentence(), noteworthy=True)
+                continue
+            following = next_member(RouteTurn.start(route), ctx.config.agents, (), ctx.at, after=-1)
+            for skipped in following.skipped:
+                ctx.skip(self.name, skipped.sentence, agent_id=skipped.agent_id)
+            if following.turn is None:
+                detail = following.pool_sentence(started=False)
+            else:
+                who = _describe(ctx.config.agents[following.turn.agent_id])
+                seconds = route.claim_window_seconds
+                detail = f"Offered to {who}, {following.turn.member_words()}, with a {seconds}-second claim window."
+            return RouteOffer(verdict.sentence(), following, f"{verdict.sentence()} {detail}")
+        moment = describe_moment(local_moment(ctx.at, time_zone), time_zone)
+        ctx.skip(self.name, f"no active route matched at {moment}")
+        return None
+
+
 def _ids(agents: Sequence[Agent]) -> str:
     return ", ".join(str(agent.agent_id) for agent in agents)
 
@@ -211,7 +258,7 @@ class ClickToClaimStep:
             if reason is None:
                 available.append(agent)
             elif agent.active:
-                ctx.skip(self.name, f"{_describe(agent)} skipped: {reason}", noteworthy=True)
+                ctx.skip(self.name, f"{_describe(agent)} skipped: {reason}", True, agent.agent_id)
         if settings.advanced_distribution_enabled:
             matching = [
                 agent for agent in available if criteria_match(agent.criteria, ctx.facts.source, ctx.facts.interest)
@@ -253,7 +300,7 @@ class AdvancedDistributionStep:
             if reason is None:
                 matching.append(agent.agent_id)
             elif agent.active:
-                ctx.skip(self.name, f"{_describe(agent)} matches but is skipped: {reason}", noteworthy=True)
+                ctx.skip(self.name, f"{_describe(agent)} matches but is skipped: {reason}", True, agent.agent_id)
         if matching:
             chosen = ctx.config.agents[ctx.rng.choice(matching)]
             return AssignTo(
@@ -279,8 +326,8 @@ class RoundRobinStep:
             ctx.skip(self.name, "auto assignment is off")
             return None
         queue, skipped = ctx.config.round_robin_queue(ctx.at)
-        for detail in skipped:
-            ctx.skip(self.name, detail, noteworthy=True)
+        for agent_id, detail in skipped:
+            ctx.skip(self.name, detail, noteworthy=True, agent_id=agent_id)
         if not queue:
             ctx.skip(self.name, "round robin skipped: no active agent is in the auto-assignment queue", True)
             return None
@@ -292,6 +339,7 @@ DEFAULT_STEPS: tuple[Step, ...] = (
     ChosenAgentStep(),
     ExclusiveListingStep(),
     DefaultAgentStep(),
+    RoutesStep(),
     ClickToClaimStep(),
     AdvancedDistributionStep(),
     RoundRobinStep(),

@@ -4,11 +4,13 @@ one of the contract's `lead.*` names are also published on the event bus."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from leadrouter.domain.cascade import AssignTo, Decision, OfferTo, StepReport, ToPool
+from leadrouter.domain.agents import Agent
+from leadrouter.domain.cascade import AssignTo, Decision, OfferTo, RouteOffer, StepReport, ToPool
 from leadrouter.domain.company import CompanySettings
 from leadrouter.domain.errors import NotFound
 from leadrouter.domain.leads import HistoryEntry, Lead, LeadStatus, LeadSubmission
 from leadrouter.domain.offers import Offer, OfferAction, OfferKind, OfferOrigin, OfferState
+from leadrouter.domain.routes import NextMember, next_member, offer_sentence
 
 PUBLISHED_EVENTS = frozenset(
     {
@@ -86,10 +88,11 @@ def apply_decision(
     office_of: dict[int, str | None],
     at: datetime,
     terms: OfferTerms | None = None,
+    agents: dict[int, Agent] | None = None,
 ) -> None:
     """Apply a cascade decision whose round-robin turn, if any, has already been taken. With `terms`, an
-    assignment becomes an acceptance offer when the company requires acceptance, and a click-to-claim
-    decision opens its claim offer."""
+    assignment becomes an acceptance offer when the company requires acceptance, and a click-to-claim or
+    route decision opens its claim offer (`agents` names the route's members in the history)."""
     record_notes(lead, decision.notes(), at)
     outcome = decision.outcome
     if isinstance(outcome, AssignTo):
@@ -100,6 +103,11 @@ def apply_decision(
         if terms is None:
             raise TypeError("a click-to-claim decision needs offer terms")
         open_claim_offer(lead, outcome, terms, at, decision.step, OfferOrigin.CLICK_TO_CLAIM)
+    elif isinstance(outcome, RouteOffer):
+        if terms is None:
+            raise TypeError("a route decision needs offer terms")
+        lead.record(HistoryEntry(at=at, event="route.matched", detail=outcome.matched, step=decision.step))
+        advance_route(lead, outcome.next, agents or {}, terms.offer_id, at, started=False)
     elif isinstance(outcome, ToPool):
         # The lead was never out of the pool: say why it stays there without a state change event.
         lead.record(HistoryEntry(at=at, event="routing.pooled", detail=outcome.detail, step=decision.step))
@@ -215,10 +223,12 @@ def answer_offer(
             at=at, event=event, agent_id=agent_id, detail=detail, step=offer.step, by=by, offer_id=offer_id
         )
 
+    route = offer.route
     if state is OfferState.CLAIMED:
         lead.status = LeadStatus.ASSIGNED
         lead.agent_id = agent_id
-        lead.record(entry("lead.claimed", f"Claimed by {who}: the first to claim."))
+        how = f"{route.member_words()}, within its claim window" if route is not None else "the first to claim"
+        lead.record(entry("lead.claimed", f"Claimed by {who}: {how}."))
         return Answered(offer, declined=False)
     if state is OfferState.ACCEPTED:
         lead.status = LeadStatus.ASSIGNED
@@ -226,8 +236,8 @@ def answer_offer(
         return Answered(offer, declined=False)
     lead.decline(agent_id)
     if action is OfferAction.PASS:
-        lead.record(entry("lead.passed", f"Passed by {who}."))
-        if state is OfferState.PASSED:
+        lead.record(entry("lead.passed", f"Passed by {who}" + (f", {route.member_words()}." if route else ".")))
+        if state is OfferState.PASSED and route is None:
             lead.record(
                 HistoryEntry(
                     at=at,
@@ -244,8 +254,25 @@ def answer_offer(
 
 def expire_offer(lead: Lead, offer: Offer, at: datetime, agent_names: dict[int, str]) -> bool:
     """The timer fired on an open offer. Answers whether the lead must move on (an acceptance ran out: the
-    same as a reject); a claim offer that ran out leaves the lead in the pool."""
+    same as a reject; a route member's window ran out: the next member); a click-to-claim offer that ran out
+    leaves the lead in the pool."""
     offer.expire(at)
+    if offer.route is not None:
+        agent_id = offer.recipients[0]
+        name = agent_names.get(agent_id, "unknown")
+        lead.record(
+            HistoryEntry(
+                at=at,
+                event="lead.expired",
+                agent_id=agent_id,
+                detail=f"Agent {agent_id} ({name}), {offer.route.member_words()}, did not claim or pass within "
+                f"the {offer.route.claim_window_seconds}-second claim window.",
+                step=offer.step,
+                by="timer",
+                offer_id=offer.offer_id,
+            )
+        )
+        return True
     if offer.kind is OfferKind.CLAIM:
         lead.record(
             HistoryEntry(
@@ -292,3 +319,64 @@ def close_open_offer(lead: Lead, at: datetime, why: str, by: str) -> Offer | Non
         )
     )
     return offer
+
+
+# Routes -------------------------------------------------------------------------------------------------
+
+ROUTES_STEP = "routes"
+
+
+def advance_route(
+    lead: Lead, following: NextMember, agents: dict[int, Agent], offer_id: str, at: datetime, *, started: bool
+) -> Offer | None:
+    """The next link of a route's chain: record the members skipped, then offer the lead to the next member
+    (status `offered`, nobody holds it), or, with nobody left, the pool. `started`: the chain was already
+    under way (the lead leaves `offered`), rather than starting at intake (the lead was never out of the pool)."""
+    for skipped in following.skipped:
+        lead.record(
+            HistoryEntry(
+                at=at, event="routing.skipped", agent_id=skipped.agent_id, detail=skipped.sentence, step=ROUTES_STEP
+            )
+        )
+    turn = following.turn
+    if turn is None:
+        detail = following.pool_sentence(started)
+        if started:
+            to_pool(lead, detail, at, ROUTES_STEP, "routing")
+        else:
+            lead.record(HistoryEntry(at=at, event="routing.pooled", detail=detail, step=ROUTES_STEP))
+        return None
+    offer = Offer(
+        offer_id=offer_id,
+        kind=OfferKind.CLAIM,
+        origin=OfferOrigin.ROUTE,
+        recipients=[turn.agent_id],
+        created_at=at,
+        expires_at=at + timedelta(seconds=turn.claim_window_seconds),
+        step=ROUTES_STEP,
+        route=turn,
+    )
+    lead.status = LeadStatus.OFFERED
+    lead.agent_id = None
+    lead.offers.append(offer)
+    lead.record(
+        HistoryEntry(
+            at=at,
+            event="lead.offered",
+            agent_id=turn.agent_id,
+            detail=offer_sentence(turn, agents, offer.expires_at),
+            step=ROUTES_STEP,
+            by="routing",
+            offer_id=offer.offer_id,
+        )
+    )
+    return offer
+
+
+def continue_route(lead: Lead, offer: Offer, agents: dict[int, Agent], offer_id: str, at: datetime) -> Offer | None:
+    """A member passed or let the window run out: the next available member of the same route, at once."""
+    turn = offer.route
+    if turn is None:
+        raise TypeError("not a route offer")
+    following = next_member(turn, agents, lead.declined_agent_ids, at, after=turn.position)
+    return advance_route(lead, following, agents, offer_id, at, started=True)

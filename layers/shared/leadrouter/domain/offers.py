@@ -1,6 +1,7 @@
 """Offers: a time-limited chance for one agent, or a set of agents, to act on one lead.
 
-A *claim offer* (claim or pass) comes from click to claim (and, in a later issue, from routes); an
+A *claim offer* (claim or pass) comes from click to claim (several recipients) or from a route (one member
+at a time, the route's claim window); an
 *acceptance offer* (accept or reject) comes from any assignment the agent did not take themselves when the
 company requires acceptance. An offer lives inside its lead's item, so every answer is part of the one
 conditional write that changes the lead: the first answer that closes an offer wins, and every later one
@@ -29,6 +30,7 @@ from pydantic import BaseModel, Field
 
 from leadrouter.domain.errors import Conflict, InvalidInput, NotFound
 from leadrouter.domain.ports import RandomSource
+from leadrouter.domain.routes import RouteTurn
 
 TOKEN_BYTES = 32  # 256 random bits per link
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{43}$")
@@ -40,9 +42,10 @@ class OfferKind(StrEnum):
 
 
 class OfferOrigin(StrEnum):
-    """Why the offer exists; routes (a later issue) add their own origin."""
+    """Why the offer exists."""
 
     CLICK_TO_CLAIM = "click_to_claim"
+    ROUTE = "route"
     ACCEPTANCE = "acceptance"
 
 
@@ -123,6 +126,8 @@ class Offer(BaseModel):
     passed_by: list[int] = Field(default_factory=list)
     answered_by: int | None = None
     closed_at: datetime | None = None
+    # Route offers: the route, its members as they were when it matched, and which member this offer is for.
+    route: RouteTurn | None = None
 
     @property
     def is_open(self) -> bool:

@@ -147,7 +147,8 @@ class OfferDelivery:
 
     @staticmethod
     def _failed(offer: Offer, agent: Agent, reason: str, at: datetime) -> HistoryEntry:
-        where = "the lead stays in the pool" if offer.kind is OfferKind.CLAIM else "the offer stays open"
+        in_pool = offer.kind is OfferKind.CLAIM and offer.route is None
+        where = "the lead stays in the pool" if in_pool else "the offer stays open"
         return HistoryEntry(
             at=at,
             event="delivery.failed",
@@ -182,6 +183,8 @@ def email_context(lead: Lead, offer: Offer, agent_name: str, company_name: str, 
         "company_name": company_name,
         "agent_name": agent_name,
         "kind": offer.kind.value,
+        # Route offers go to one member at a time: the email says so, and that a pass moves the lead on.
+        "route_name": offer.route.name if offer.route is not None else None,
         "summary": summary,
         "seconds_left": seconds,
         "time_left": duration_words(seconds),

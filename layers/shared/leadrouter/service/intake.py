@@ -97,7 +97,7 @@ class IntakeService:
         outcome = decision.outcome
         if not isinstance(outcome, RoundRobinTurn):
             lead = self._new_lead(config, lead_id, submission, base_url)
-            apply_decision(lead, decision, office_of, lead.created_at, self._terms(config, lead))
+            apply_decision(lead, decision, office_of, lead.created_at, self._terms(config, lead), config.agents)
             self._leads.create(lead)
             return lead
         for attempt in range(_MAX_TURN_ATTEMPTS):

@@ -16,8 +16,8 @@ from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.errors import NotFound
 from leadrouter.domain.ids import new_offer_id
 from leadrouter.domain.leads import Lead, LeadStatus
-from leadrouter.domain.lifecycle import OfferTerms, answer_offer, expire_offer, place, to_pool
-from leadrouter.domain.offers import Offer, OfferAction, OfferTicket, hash_token, looks_like_token
+from leadrouter.domain.lifecycle import OfferTerms, answer_offer, continue_route, expire_offer, place, to_pool
+from leadrouter.domain.offers import Offer, OfferAction, OfferState, OfferTicket, hash_token, looks_like_token
 from leadrouter.domain.ports import Clock, RandomSource
 from leadrouter.domain.principals import Principal, Role
 from leadrouter.domain.queries import LeadQuery
@@ -160,7 +160,11 @@ class OfferDesk:
             if not offer.is_due(now):
                 raise NothingToDo("not_due")
             names = {agent_id: agent.display_name() for agent_id, agent in config.agents.items()}
-            if expire_offer(lead, offer, now, names):
+            if not expire_offer(lead, offer, now, names):
+                return
+            if offer.route is not None:
+                continue_route(lead, offer, config.agents, new_offer_id(now, self._rng), now)
+            else:
                 move_on(lead, config, offer.recipients[0], turns, now, self._rng)
 
         try:
@@ -183,6 +187,9 @@ class OfferDesk:
             answered = answer_offer(lead, ticket.offer_id, agent_id, action, now, _name(config, agent_id), by)
             if answered.declined:
                 move_on(lead, config, agent_id, turns, now, self._rng)
+            elif answered.offer.route is not None and answered.offer.state is OfferState.PASSED:
+                # A route member passed: the next member, at once.
+                continue_route(lead, answered.offer, config.agents, new_offer_id(now, self._rng), now)
 
         lead = self._changes.apply(ticket.company_id, ticket.lead_id, change)
         offer = lead.offer(ticket.offer_id)

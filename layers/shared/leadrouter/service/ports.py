@@ -14,6 +14,7 @@ from leadrouter.domain.leads import HistoryEntry, Lead
 from leadrouter.domain.offers import OfferTicket
 from leadrouter.domain.queries import LeadQuery, Page
 from leadrouter.domain.round_robin import CursorAdvance
+from leadrouter.domain.routes import Route
 
 
 class ConfigRepository(Protocol):
@@ -28,6 +29,10 @@ class ConfigRepository(Protocol):
     def put_office(self, company_id: str, office: Office, must_exist: bool | None) -> None: ...
 
     def delete_office(self, company_id: str, office_id: str) -> None: ...
+
+    def put_route(self, company_id: str, route: Route, must_exist: bool, expected_version: int) -> None: ...
+
+    def delete_route(self, company_id: str, route_id: str, expected_version: int) -> None: ...
 
 
 class LeadRepository(Protocol):

@@ -1,0 +1,96 @@
+"""Routes as configuration (admins): stored with the company's other configuration items, so the config
+version and the warm-Lambda cache cover them. Each write is checked against the configuration it read
+(members exist, no other active route has the same priority) and stored only if that configuration is still
+current; when another change came first, the write is checked again on the fresh configuration."""
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from leadrouter.domain.config import CompanyConfig, StaleConfiguration
+from leadrouter.domain.errors import Conflict, InvalidInput, NotFound
+from leadrouter.domain.ids import new_ulid
+from leadrouter.domain.ports import Clock, RandomSource
+from leadrouter.domain.routes import Route
+from leadrouter.service.configuration import validation_message
+from leadrouter.service.ports import ConfigRepository
+
+_ATTEMPTS = 5
+
+
+def new_route_id(clock: Clock, rng: RandomSource) -> str:
+    return "rt_" + new_ulid(clock.now(), rng).lower()
+
+
+def validated_route(config: CompanyConfig, body: dict[str, Any]) -> Route:
+    """A route that fits this company: every member an agent of it, a priority no other active route has."""
+    try:
+        route = Route.model_validate(body)
+    except ValidationError as error:
+        raise InvalidInput(validation_message(error)) from error
+    unknown = [member for member in route.members if member not in config.agents]
+    if unknown:
+        raise InvalidInput(f"members: no agent {', '.join(map(str, unknown))} in this company")
+    if route.active:
+        for other in config.routes.values():
+            if other.active and other.route_id != route.route_id and other.priority == route.priority:
+                raise InvalidInput(
+                    f"priority: the active route '{other.name}' ({other.route_id}) already has priority "
+                    f"{route.priority}; priorities of active routes must differ"
+                )
+    return route
+
+
+class RouteService:
+    def __init__(self, config: ConfigRepository, clock: Clock, rng: RandomSource) -> None:
+        self._config = config
+        self._clock = clock
+        self._rng = rng
+
+    def routes(self, company_id: str) -> list[Route]:
+        """Every route, in the order the cascade tries them (inactive ones too)."""
+        return self._config.load(company_id).routes_by_priority()
+
+    def route(self, company_id: str, route_id: str) -> Route:
+        route = self._config.load(company_id).routes.get(route_id)
+        if route is None:
+            raise NotFound(f"No route {route_id}.")
+        return route
+
+    def create(self, company_id: str, body: dict[str, Any]) -> Route:
+        route_id = new_route_id(self._clock, self._rng)
+        for _ in range(_ATTEMPTS):
+            config = self._config.load(company_id)
+            route = validated_route(config, {**body, "route_id": route_id})
+            try:
+                self._config.put_route(company_id, route, must_exist=False, expected_version=config.version)
+                return route
+            except StaleConfiguration:
+                continue
+        raise Conflict("The configuration keeps changing; retry shortly.")
+
+    def replace(self, company_id: str, route_id: str, body: dict[str, Any]) -> Route:
+        for _ in range(_ATTEMPTS):
+            config = self._config.load(company_id)
+            if route_id not in config.routes:
+                raise NotFound(f"No route {route_id}.")
+            route = validated_route(config, {**body, "route_id": route_id})
+            try:
+                self._config.put_route(company_id, route, must_exist=True, expected_version=config.version)
+                return route
+            except StaleConfiguration:
+                continue
+        raise Conflict("The configuration keeps changing; retry shortly.")
+
+    def delete(self, company_id: str, route_id: str) -> None:
+        """Leads already inside the route's chain finish it (their offers carry the route as it matched)."""
+        for _ in range(_ATTEMPTS):
+            config = self._config.load(company_id)
+            if route_id not in config.routes:
+                raise NotFound(f"No route {route_id}.")
+            try:
+                self._config.delete_route(company_id, route_id, expected_version=config.version)
+                return
+            except StaleConfiguration:
+                continue
+        raise Conflict("The configuration keeps changing; retry shortly.")

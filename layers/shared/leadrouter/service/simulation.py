@@ -1,0 +1,24 @@
+"""What the cascade would do with a lead at a moment: reads the configuration and the round-robin queue's
+position, and changes nothing (no lead, no email, no timer, no round-robin turn taken)."""
+
+from datetime import UTC, datetime
+
+from leadrouter.domain.cascade import LeadFacts, RoundRobinTurn, decide
+from leadrouter.domain.ports import Clock
+from leadrouter.domain.simulation import PreviewRandom, Simulation, explain
+from leadrouter.service.ports import ConfigRepository, LeadRepository
+
+
+class RoutingSimulator:
+    def __init__(self, config: ConfigRepository, leads: LeadRepository, clock: Clock) -> None:
+        self._config = config
+        self._leads = leads
+        self._clock = clock
+
+    def simulate(self, company_id: str, facts: LeadFacts, at: datetime | None = None) -> Simulation:
+        config = self._config.load(company_id)
+        moment = (at or self._clock.now()).astimezone(UTC)  # answered in UTC, like every time
+        chance = PreviewRandom()
+        decision = decide(facts, config, moment, chance)
+        last = self._leads.last_assigned(company_id) if isinstance(decision.outcome, RoundRobinTurn) else None
+        return explain(decision, facts, config, moment, last, chance.options)
