@@ -60,7 +60,7 @@ def claim(lead_id: LeadId) -> AgentLeadView:
         "admins and office managers get the lead with its history. Send `If-Match` with the lead's version "
         "to send it back only if nobody changed it since you read it (409 otherwise)."
     ),
-    tags=["Agent", "Admin"],
+    tags=["Agent"],
     responses=documented(400, 401, 403, 404, 409),
 )
 def release(lead_id: LeadId) -> LeadDetail | AgentLeadView:
