@@ -484,3 +484,10 @@ def test_operators_and_strangers_cannot_send_back(company: Company, api: ApiClie
     assert release(api, lead_id, operator_key).status == 403
     assert release(api, lead_id, None).status == 401
     assert company.lead(lead_id)["agent_id"] == 1
+
+
+def test_an_agent_without_lead_management_sends_their_own_lead_back(company: Company, api: ApiClient) -> None:
+    company.agent(1)  # no lead management: cannot claim, but may give back what they were given
+    key = company.key("agent", agent_id=1)
+    lead_id = submit(company, 1, agent_code="1")
+    assert expect(release(api, lead_id, key), 200)["status"] == "unassigned"
