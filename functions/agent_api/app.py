@@ -1,15 +1,16 @@
-"""The agent's side: the one-time offer links (public) and /v1/me (agent keys)."""
+"""The agent's side: the one-time offer links (public), /v1/me (agent keys), and the pool (claiming; sending a
+lead back, also for admins and office managers)."""
 
 from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from leadrouter.api import me, offer_links
+from leadrouter.api import me, offer_links, pool
 from leadrouter.api.resolver import build_resolver
 from leadrouter.observability import logger, tracer
 
-app = build_resolver(offer_links.router, me.router)
+app = build_resolver(offer_links.router, me.router, pool.router)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -41,6 +41,9 @@ EXPECTED_STATUS = {
     "openapi/get_document.json": 200,
     "agent_api/my_offers.json": 200,
     "agent_api/my_leads.json": 200,
+    "agent_api/pool.json": 200,
+    "agent_api/claim_lead.json": 200,
+    "agent_api/release_lead.json": 200,  # the sample lead is assigned to agent 101 first
     # The samples' offer and token do not exist in a fresh company: the answers a stale link gets.
     "agent_api/answer_my_offer.json": 404,
     "agent_api/answer_offer_link.json": 404,
@@ -79,11 +82,13 @@ def test_every_function_has_sample_events(template: Template) -> None:
 def test_sample_event(
     sample: Path, template: Template, runtime: LambdaRuntime, company: Company, operator_key: str
 ) -> None:
-    company.settings(allowed_origins=["https://www.demo-realty.test"])
+    company.settings(allowed_origins=["https://www.demo-realty.test"], agents_can_claim_unassigned=True)
     company.office("downtown-east")
     if "create_agent" not in sample.name:
-        company.agent(101, mls_id="M-101", in_auto_assign_queue=True)
+        company.agent(101, mls_id="M-101", in_auto_assign_queue=True, lead_management=True)
     lead_id = expect(company.submit(), 202)["lead_id"]
+    if "release_lead" in sample.name:
+        expect(company.api.post(f"/v1/leads/{lead_id}/assign", json_body={"agent_id": 101}, key=company.admin_key), 200)
     text = sample.read_text().replace(SAMPLE_COMPANY, company.company_id).replace(SAMPLE_LEAD, lead_id)
     event = json.loads(text)
     if "authorizer" in event["requestContext"]:

@@ -1,6 +1,7 @@
 """Logger, tracer and metrics, shared by every function. Lead contact details never reach a log line:
 services log ids, and `masked()` erases contact fields from anything that must be logged whole."""
 
+import os
 import warnings
 from typing import Any
 
@@ -12,7 +13,8 @@ warnings.filterwarnings("ignore", message="No application metrics to publish")
 
 logger = Logger()
 tracer = Tracer()
-metrics = Metrics()
+# The template sets the namespace; the default keeps a process that imported this first (a test, a tool) working.
+metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "LeadRouter"))
 
 _CONTACT_FIELDS = ["first_name", "last_name", "email", "phone", "contact", "message"]
 _masking = DataMasking()

@@ -24,6 +24,7 @@ from leadrouter.service.intake import IntakeService
 from leadrouter.service.lead_changes import LeadChanges
 from leadrouter.service.lead_desk import LeadDesk
 from leadrouter.service.offer_desk import OfferDesk
+from leadrouter.service.pool_desk import PoolDesk
 from leadrouter.service.routes import RouteService
 from leadrouter.service.simulation import RoutingSimulator
 
@@ -123,6 +124,10 @@ class Services:
         return OfferDesk(
             self.config_repository, self.lead_repository, self.tickets, self.lead_changes, self.clock, self.rng
         )
+
+    @cached_property
+    def pool_desk(self) -> PoolDesk:
+        return PoolDesk(self.config_repository, self.lead_repository, self.lead_changes, self.clock)
 
 
 _lock = threading.Lock()

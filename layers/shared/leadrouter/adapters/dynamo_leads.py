@@ -243,6 +243,9 @@ def _filters(index: str, query: LeadQuery, names: dict[str, str], values: dict[s
         scope = [f":scope{n}" for n in range(len(query.office_ids))] or [":noscope"]
         values.update(dict(zip(scope, query.office_ids or ("\u0000",), strict=True)))
         filters.append(f"office_id IN ({', '.join(scope)})")
+    if query.without_office:
+        filters.append("(attribute_not_exists(office_id) OR attribute_type(office_id, :null_type))")
+        values[":null_type"] = "NULL"
     if query.source is not None:
         filters.append("#source = :source")
         names["#source"] = "source"

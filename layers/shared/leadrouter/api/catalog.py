@@ -13,6 +13,7 @@ from leadrouter.api import (
     me,
     offer_links,
     offices,
+    pool,
     routing,
     settings,
 )
@@ -29,6 +30,7 @@ ALL_ROUTERS: tuple[Router, ...] = (
     leads_admin.router,
     offer_links.router,
     me.router,
+    pool.router,
     document.router,
 )
 

@@ -3,10 +3,12 @@
 from datetime import datetime
 from typing import Annotated
 
+from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from pydantic import BaseModel, ConfigDict, PositiveInt, model_validator
 
 from leadrouter.api.caller import caller
+from leadrouter.api.preconditions import etag, expected_version
 from leadrouter.api.resolver import new_router
 from leadrouter.api.views import KEY_REQUIRED, LeadDetail, LeadPage, LeadView, documented
 from leadrouter.domain.agents import OfficeId
@@ -69,11 +71,14 @@ def list_leads(
     security=KEY_REQUIRED,
     summary="A lead with its full history",
     tags=["Admin"],
+    description="The `ETag` header is the lead's version: send it back as `If-Match` to assign or release it "
+    "only if nobody changed it since.",
     responses=documented(401, 403, 404),
 )
-def get_lead(lead_id: LeadId) -> LeadDetail:
+def get_lead(lead_id: LeadId) -> Response[LeadDetail]:
     principal = caller(router, Role.ADMIN, Role.OFFICE_MANAGER)
-    return LeadDetail.of(services().lead_desk.get(principal, lead_id))
+    lead = services().lead_desk.get(principal, lead_id)
+    return Response(200, content_types.APPLICATION_JSON, LeadDetail.of(lead), headers={"ETag": etag(lead.version)})
 
 
 @router.post(
@@ -81,14 +86,18 @@ def get_lead(lead_id: LeadId) -> LeadDetail:
     security=KEY_REQUIRED,
     summary="Assign a lead to an agent or an office",
     tags=["Admin"],
-    responses=documented(401, 403, 404, 409, 422),
+    description="Closes any open offer on the lead; with acceptance required, an assignment to an agent is an "
+    "acceptance offer. Two assignments at the same moment: one wins, the other gets 409. With `If-Match` (the "
+    "lead's version), the assignment happens only if nobody changed the lead since it was read (409 otherwise).",
+    responses=documented(400, 401, 403, 404, 409, 422),
 )
 def assign_lead(lead_id: LeadId, body: Annotated[Assignment, Body()]) -> LeadDetail:
     principal = caller(router, Role.ADMIN, Role.OFFICE_MANAGER)
     desk = services().lead_desk
+    version = expected_version(router)
     if body.agent_id is not None:
-        lead = desk.assign_to_agent(principal, lead_id, body.agent_id)
+        lead = desk.assign_to_agent(principal, lead_id, body.agent_id, version)
     else:
         assert body.office_id is not None
-        lead = desk.assign_to_office(principal, lead_id, body.office_id)
+        lead = desk.assign_to_office(principal, lead_id, body.office_id, version)
     return LeadDetail.of(lead)

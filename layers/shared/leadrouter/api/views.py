@@ -31,6 +31,8 @@ class LeadView(BaseModel):
     interest: Interest | None = None
     listing: Listing | None = None
     page_url: str | None = None
+    # Bumped by every change; send it back as `If-Match` to change the lead only if nobody else did since.
+    version: int
 
     @classmethod
     def of(cls, lead: Lead, with_contact: bool = True) -> "LeadView":
@@ -98,6 +100,7 @@ def _fields(lead: Lead, with_contact: bool) -> dict[str, object]:
         "interest": lead.interest,
         "listing": lead.listing,
         "page_url": lead.page_url,
+        "version": lead.version,
     }
 
 
@@ -130,6 +133,38 @@ class LeadSummaryView(BaseModel):
     def of(cls, lead: Lead) -> "LeadSummaryView":
         summary = summary_of(lead)
         return cls(lead_id=summary.lead_id, name_initial=summary.name_initial, area=summary.area, source=summary.source)
+
+
+class PoolLeadView(BaseModel):
+    """A pool lead as an agent sees it before claiming: what the summary of an offer shows (name initial,
+    area, source), when it came in, and whether claim emails for it are out. No contact details."""
+
+    lead_id: str
+    status: LeadStatus
+    source: str
+    created_at: datetime
+    name_initial: str | None
+    area: str | None
+    claim_emails_out: bool
+
+    @classmethod
+    def of(cls, lead: Lead) -> "PoolLeadView":
+        summary = summary_of(lead)
+        offer = lead.open_offer()
+        return cls(
+            lead_id=lead.lead_id,
+            status=lead.status,
+            source=lead.source,
+            created_at=lead.created_at,
+            name_initial=summary.name_initial,
+            area=summary.area,
+            claim_emails_out=offer is not None and offer.kind is OfferKind.CLAIM,
+        )
+
+
+class PoolPage(BaseModel):
+    leads: list[PoolLeadView]
+    next_cursor: str | None
 
 
 class OfferView(BaseModel):

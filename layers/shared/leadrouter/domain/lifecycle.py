@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from leadrouter.domain.agents import Agent
 from leadrouter.domain.cascade import AssignTo, Decision, OfferTo, RouteOffer, StepReport, ToPool
 from leadrouter.domain.company import CompanySettings
-from leadrouter.domain.errors import NotFound
+from leadrouter.domain.errors import Conflict, NotFound
 from leadrouter.domain.leads import HistoryEntry, Lead, LeadStatus, LeadSubmission
 from leadrouter.domain.offers import Offer, OfferAction, OfferKind, OfferOrigin, OfferState
 from leadrouter.domain.routes import NextMember, next_member, offer_sentence
@@ -60,10 +60,57 @@ def assign(lead: Lead, agent_id: int, office_id: str | None, detail: str, at: da
     lead.record(HistoryEntry(at=at, event="lead.assigned", agent_id=agent_id, detail=detail, step=step, by=by))
 
 
-def to_pool(lead: Lead, detail: str, at: datetime, step: str, by: str) -> None:
+def to_pool(lead: Lead, detail: str, at: datetime, step: str, by: str, agent_id: int | None = None) -> None:
+    """Back to the company's pool: no agent and no office (a lead that keeps an office is that office's,
+    not the pool's). `agent_id` names the agent the entry is about (the one who held it), if any."""
     lead.status = LeadStatus.UNASSIGNED
     lead.agent_id = None
-    lead.record(HistoryEntry(at=at, event="lead.returned_to_pool", detail=detail, step=step, by=by))
+    lead.office_id = None
+    lead.record(HistoryEntry(at=at, event="lead.returned_to_pool", agent_id=agent_id, detail=detail, step=step, by=by))
+
+
+def check_version(lead: Lead, expected: int | None) -> None:
+    """A caller who names the version they read (If-Match) changes the lead only if nobody else did since."""
+    if expected is not None and lead.version != expected:
+        raise Conflict(
+            f"The lead changed since you read it (you read version {expected}; it is now {lead.version}): "
+            "read it again and decide."
+        )
+
+
+def in_pool(lead: Lead) -> bool:
+    """In the company's pool: unassigned and not sent to an office (a click-to-claim lead whose emails are
+    out is in the pool too, and an agent may still claim it from there)."""
+    return lead.status is LeadStatus.UNASSIGNED and lead.office_id is None
+
+
+def claim_from_pool(lead: Lead, agent_id: int, office_id: str | None, agent_name: str, at: datetime, by: str) -> None:
+    """An agent takes a pool lead themselves: theirs at once (never an acceptance offer); an open claim
+    offer (click-to-claim emails) is closed, so its links answer that the lead is taken."""
+    close_open_offer(lead, at, f"agent {agent_id} ({agent_name}) claimed the lead from the pool.", by)
+    lead.status = LeadStatus.ASSIGNED
+    lead.agent_id = agent_id
+    lead.office_id = office_id
+    lead.record(
+        HistoryEntry(
+            at=at,
+            event="lead.claimed",
+            agent_id=agent_id,
+            detail=f"Claimed from the pool by agent {agent_id} ({agent_name}).",
+            step="pool",
+            by=by,
+        )
+    )
+
+
+def send_back(lead: Lead, who: str, at: datetime, by: str, held_by: str | None = None) -> None:
+    """The assignee, an admin or an office manager sends the lead back to the pool; any open offer on it
+    (an acceptance waiting, a route's claim window) is closed first. `held_by` names, in words, the agent
+    or office that had it when that is not `who`."""
+    holder = lead.agent_id
+    close_open_offer(lead, at, f"{who} sent the lead back to the pool.", by)
+    was = f"; {held_by} no longer has it" if held_by else ""
+    to_pool(lead, f"Sent back to the pool by {who}{was}.", at, step="manual", by=by, agent_id=holder)
 
 
 @dataclass(frozen=True)

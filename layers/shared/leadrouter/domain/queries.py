@@ -12,6 +12,7 @@ class LeadQuery:
     agent_id: int | None = None
     office_id: str | None = None
     office_ids: tuple[str, ...] | None = None  # an office manager's scope
+    without_office: bool = False  # the agents' pool: leads sent to an office are their managers' only
     source: str | None = None
     created_from: datetime | None = None
     created_to: datetime | None = None

@@ -7,7 +7,7 @@ from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.errors import InvalidInput, NotFound
 from leadrouter.domain.ids import new_offer_id
 from leadrouter.domain.leads import Lead
-from leadrouter.domain.lifecycle import OfferTerms, close_open_offer, place, to_office
+from leadrouter.domain.lifecycle import OfferTerms, check_version, close_open_offer, place, to_office
 from leadrouter.domain.ports import Clock, RandomSource
 from leadrouter.domain.principals import Principal, Role
 from leadrouter.domain.queries import LeadQuery, Page
@@ -34,12 +34,15 @@ class LeadDesk:
         _check_scope(principal, lead)
         return lead
 
-    def assign_to_agent(self, principal: Principal, lead_id: str, agent_id: int) -> Lead:
+    def assign_to_agent(
+        self, principal: Principal, lead_id: str, agent_id: int, expected_version: int | None = None
+    ) -> Lead:
         self.get(principal, lead_id)
         who = "an office manager" if principal.role is Role.OFFICE_MANAGER else "an admin"
 
         def change(lead: Lead, config: CompanyConfig, _turns: Turns) -> None:
             _check_scope(principal, lead)
+            check_version(lead, expected_version)
             agent = config.agents.get(agent_id)
             if agent is None:
                 raise InvalidInput(f"agent_id: no agent {agent_id} in this company")
@@ -68,11 +71,14 @@ class LeadDesk:
         # One attempt: when another change won the race, the admin sees 409 and decides again.
         return self._changes.apply(principal.company, lead_id, change, retry_conflicts=False)
 
-    def assign_to_office(self, principal: Principal, lead_id: str, office_id: str) -> Lead:
+    def assign_to_office(
+        self, principal: Principal, lead_id: str, office_id: str, expected_version: int | None = None
+    ) -> Lead:
         principal.require(Role.ADMIN)
         self.get(principal, lead_id)
 
         def change(lead: Lead, config: CompanyConfig, _turns: Turns) -> None:
+            check_version(lead, expected_version)
             office = config.offices.get(office_id)
             if office is None:
                 raise InvalidInput(f"office_id: no office {office_id!r} in this company")
