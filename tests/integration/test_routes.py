@@ -378,3 +378,25 @@ def test_an_agent_marked_away_is_skipped_by_every_automatic_step_and_the_history
     assert all(1 not in offer["recipients"] for offer in lead["offers"])
     notes = [entry["detail"] for entry in lead["history"] if entry["event"] == "routing.skipped"]
     assert [note for note in notes if note.startswith(expected_note[:1].upper() + expected_note[1:])], notes
+
+
+def test_a_lead_inside_a_route_is_not_in_the_pool_until_an_admin_sends_it_back(
+    company: Company, api: ApiClient, aws: CreatedResources, template: Template
+) -> None:
+    company.agents([1, 2, 3], lead_management=True)
+    company.settings(agents_can_claim_unassigned=True)
+    create_route(company)
+    lead_id = submit(company)
+    agent_key = company.key("agent", agent_id=3)
+    assert company.lead(lead_id)["status"] == "offered"
+
+    assert [lead["lead_id"] for lead in expect(api.get("/v1/pool", key=agent_key), 200)["leads"]] == []
+    assert api.post(f"/v1/leads/{lead_id}/claim", key=agent_key).status == 409
+
+    sent_back = expect(api.post(f"/v1/leads/{lead_id}/release", key=company.admin_key), 200)
+    assert (sent_back["status"], sent_back["agent_id"]) == ("unassigned", None)
+    assert company.lead(lead_id)["offers"][0]["state"] == "closed"
+    assert schedules(aws) == []
+    # Back in the pool, an agent may take it; the route's member whose offer closed gets a 409 on the link.
+    assert expect(api.post(f"/v1/leads/{lead_id}/claim", key=agent_key), 200)["agent_id"] == 3
+    assert post_action(api, link_for(template, 1), "claim").status == 409
