@@ -7,13 +7,12 @@ answers follow the template's GatewayResponses, and a body over 10 MB answers 41
 
 import json
 import logging
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from devstack.authorizer import (
@@ -23,6 +22,7 @@ from devstack.authorizer import (
     method_arn,
     missing_identity,
 )
+from devstack.background import BackgroundServer
 from devstack.gateway_responses import contract_error, customizes_missing_route, gateway_response
 from devstack.lambdas import InvocationError, LambdaRuntime
 from devstack.proxy import MalformedProxyResponse, StackInfo, proxy_event, proxy_response
@@ -59,7 +59,7 @@ class _QuietHandler(WSGIRequestHandler):
         LOGGER.log(logging.ERROR if type == "error" else logging.DEBUG, message, *args)
 
 
-class Gateway:
+class Gateway(BackgroundServer):
     """The HTTP server. The port is bound on construction (port 0 picks a free one)."""
 
     def __init__(
@@ -77,30 +77,11 @@ class Gateway:
         self.routes = RouteTable(template.routes)
         self.local_pages = local_pages
         self.access_log = access_log or (lambda line: LOGGER.info("%s", line))
-        self._server: BaseWSGIServer = make_server(host, port, self.wsgi, threaded=True, request_handler=_QuietHandler)
-        self._thread: threading.Thread | None = None
+        server = make_server(host, port, self.wsgi, threaded=True, request_handler=_QuietHandler)
+        super().__init__(server, "devstack-gateway")
         self.info = StackInfo(
             account_id=template.context.account_id, stage=LOCAL_STAGE, domain_name=f"127.0.0.1:{self.port}"
         )
-
-    @property
-    def port(self) -> int:
-        return int(self._server.server_port)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="devstack-gateway", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join(timeout=5)
-            self._thread = None
-        self._server.server_close()
 
     # -- WSGI ---------------------------------------------------------------------------------------
 

@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Final
 
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import make_server
+
+from devstack.background import BackgroundServer
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -74,7 +76,7 @@ def _quiet_handler() -> type[Any]:
     return QuietMotoRequestHandler
 
 
-class MotoServer:
+class MotoServer(BackgroundServer):
     """Moto's server app on 127.0.0.1, every request serialized by :attr:`lock`."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
@@ -82,35 +84,18 @@ class MotoServer:
 
         self.lock = threading.Lock()
         self.app = SerializedApp(DomainDispatcherApplication(create_backend_app), self.lock)
-        self._server: BaseWSGIServer = make_server(
-            host, port, self.app, threaded=True, request_handler=_quiet_handler()
-        )
-        self._thread: threading.Thread | None = None
-
-    @property
-    def port(self) -> int:
-        return int(self._server.server_port)
+        server = make_server(host, port, self.app, threaded=True, request_handler=_quiet_handler())
+        super().__init__(server, "devstack-moto")
 
     @property
     def endpoint_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="devstack-moto", daemon=True)
-        self._thread.start()
+        return self.url
 
     def reset(self) -> None:
         """Empty every backend: moto keeps them process-wide, across servers and mocks."""
         request = urllib.request.Request(f"{self.endpoint_url}/moto-api/reset", method="POST")  # noqa: S310
         with urllib.request.urlopen(request, timeout=30):  # noqa: S310 - our own http URL
             pass
-
-    def stop(self) -> None:
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join(timeout=5)
-            self._thread = None
-        self._server.server_close()
 
     def add_after_request_hook(self, hook: Callable[[], None]) -> None:
         self.app.after_request.append(hook)
