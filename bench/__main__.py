@@ -1,0 +1,59 @@
+"""python -m bench [--quick] [--only NAME ...]"""
+
+import argparse
+import json
+import platform
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).resolve().parent / "results"
+NAMES = ("intake_floor", "requests", "cold_start", "package_size")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="few iterations: checks the benchmarks still run")
+    parser.add_argument("--only", nargs="*", choices=NAMES, default=list(NAMES))
+    args = parser.parse_args(argv)
+    results: dict[str, Any] = {
+        "when": datetime.now(UTC).isoformat(),
+        "machine": f"{platform.machine()} {platform.processor() or ''} python {platform.python_version()}".strip(),
+        "quick": args.quick,
+    }
+    if "package_size" in args.only:
+        from bench import package_size
+
+        results["package_size"] = package_size.run()
+    needs_stack = {"intake_floor", "requests", "cold_start"} & set(args.only)
+    if needs_stack:
+        from bench.local import LocalStack
+
+        stack = LocalStack()
+        try:
+            if "intake_floor" in args.only:
+                from bench import intake_floor
+
+                results["intake_floor"] = intake_floor.run(stack, 20 if args.quick else 300)
+            if "requests" in args.only:
+                from bench import requests_per_operation
+
+                scale = (5, 50) if args.quick else (5, 500)
+                results["requests"] = requests_per_operation.run(stack, scale)
+            if "cold_start" in args.only:
+                from bench import cold_start
+
+                results["cold_start"] = cold_start.run(
+                    stack.stack.template, stack.stack.aws_endpoint_url, 2 if args.quick else 7
+                )
+        finally:
+            stack.stop()
+    RESULTS.mkdir(exist_ok=True)
+    target = RESULTS / "latest.json"
+    target.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"results: {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

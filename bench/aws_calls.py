@@ -1,0 +1,37 @@
+"""Records the AWS requests made in this process (a botocore hook on every client)."""
+
+import copy
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.client import BaseClient
+
+
+@dataclass
+class Recorded:
+    calls: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+
+    def names(self) -> list[str]:
+        return [f"{service}.{operation}" for service, operation, _ in self.calls]
+
+
+@contextmanager
+def recording() -> Iterator[Recorded]:
+    recorded = Recorded()
+    # Only this thread's requests: the local stack's scheduler polls from its own thread meanwhile.
+    owner = threading.get_ident()
+    original: Callable[..., Any] = BaseClient._make_api_call  # type: ignore[attr-defined]
+
+    def record(self: BaseClient, operation_name: str, api_params: Any) -> Any:
+        if threading.get_ident() == owner:
+            recorded.calls.append((self.meta.service_model.service_name, operation_name, copy.deepcopy(api_params)))
+        return original(self, operation_name, api_params)
+
+    BaseClient._make_api_call = record  # type: ignore[attr-defined]
+    try:
+        yield recorded
+    finally:
+        BaseClient._make_api_call = original  # type: ignore[attr-defined]

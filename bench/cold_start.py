@@ -1,0 +1,98 @@
+"""Cold start: a fresh process that imports a function's handler and serves its first sample event, next to a
+fresh process that imports boto3 and creates the clients that function uses. Both talk to the same moto
+server; both are timed from the parent, interpreter start-up included, interleaved."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.stats import summarize
+from devstack.lambdas import function_environment
+from devstack.template import Template
+
+ROOT = Path(__file__).resolve().parent.parent
+
+FIRST_EVENT = {
+    "IntakeFunction": "events/intake/post_lead_json.json",
+    "AdminApiFunction": "events/admin_api/list_agents.json",
+    "AgentApiFunction": "events/agent_api/my_offers.json",
+    "AuthorizerFunction": "events/authorizer/request.json",
+    "TimeoutFunction": "events/timeout/offer_expired.json",
+    "OpenApiFunction": "events/openapi/get_document.json",
+    "SweeperFunction": None,
+}
+CLIENTS = {
+    "IntakeFunction": ["dynamodb", "events", "sesv2", "scheduler"],
+    "AdminApiFunction": ["dynamodb", "events", "sesv2", "scheduler"],
+    "AgentApiFunction": ["dynamodb", "events", "sesv2", "scheduler"],
+    "AuthorizerFunction": ["dynamodb"],
+    "TimeoutFunction": ["dynamodb", "events", "sesv2", "scheduler"],
+    "OpenApiFunction": [],
+    "SweeperFunction": ["dynamodb", "events", "sesv2", "scheduler"],
+}
+
+HANDLER = """
+import importlib.util, json, sys
+sys.path.insert(0, {layer!r})
+spec = importlib.util.spec_from_file_location("app", {path!r})
+module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)
+class Context:
+    function_name = "bench"; function_version = "$LATEST"; memory_limit_in_mb = 512
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:bench"; aws_request_id = "bench"
+    log_group_name = "bench"; log_stream_name = "bench"
+    def get_remaining_time_in_millis(self): return 10000
+try:
+    module.{function}(json.loads({event!r}), Context())
+except Exception as error:
+    if str(error) != "Unauthorized": raise
+"""
+
+BASELINE = """
+import boto3
+clients = [boto3.client(name) for name in {clients!r}]
+"""
+
+
+def _time(code: str, env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, cwd=ROOT)
+    return time.perf_counter() - started
+
+
+def run(template: Template, aws_endpoint_url: str, repeats: int) -> dict[str, Any]:
+    env = {
+        **{key: value for key, value in os.environ.items() if not key.startswith("AWS_")},
+        **function_environment(template, {}),
+        "AWS_ENDPOINT_URL": aws_endpoint_url,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_METRICS_DISABLED": "true",
+        "POWERTOOLS_LOG_LEVEL": "ERROR",
+    }
+    results: dict[str, Any] = {}
+    print("cold start: first event in a fresh process vs importing boto3 and creating the same clients")
+    for logical_id, function in sorted(template.functions.items()):
+        sample = FIRST_EVENT.get(logical_id)
+        event = (ROOT / sample).read_text() if sample else "{}"
+        layer = str(function.layer_dirs[0]) if function.layer_dirs else str(ROOT / "layers/shared")
+        handler_code = HANDLER.format(
+            layer=layer, path=str(function.handler_file), function=function.handler_function, event=event
+        )
+        baseline_code = BASELINE.format(clients=CLIENTS.get(logical_id, ["dynamodb"]))
+        handler, baseline = [], []
+        for _ in range(repeats):
+            handler.append(_time(handler_code, env))
+            baseline.append(_time(baseline_code, env))
+        handler_s, baseline_s = summarize(handler), summarize(baseline)
+        ratio = round(handler_s.median_ms / baseline_s.median_ms, 3)
+        print(
+            f"  {logical_id:20s} handler {handler_s.median_ms:7.0f} ms  "
+            f"boto3 {baseline_s.median_ms:7.0f} ms  ratio {ratio}"
+        )
+        results[logical_id] = {"handler": handler_s.__dict__, "baseline": baseline_s.__dict__, "ratio": ratio}
+    return {"functions": results, "target": 1.3}
