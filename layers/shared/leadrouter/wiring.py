@@ -26,6 +26,7 @@ from leadrouter.service.lead_desk import LeadDesk
 from leadrouter.service.offer_desk import OfferDesk
 from leadrouter.service.routes import RouteService
 from leadrouter.service.simulation import RoutingSimulator
+from leadrouter.service.sweeper import OfferSweeper
 
 
 @dataclass
@@ -123,6 +124,10 @@ class Services:
         return OfferDesk(
             self.config_repository, self.lead_repository, self.tickets, self.lead_changes, self.clock, self.rng
         )
+
+    @cached_property
+    def sweeper(self) -> OfferSweeper:
+        return OfferSweeper(self.lead_repository, self.lead_repository, self.offer_desk, self.clock)
 
 
 _lock = threading.Lock()
