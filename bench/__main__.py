@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
             if "requests" in args.only:
                 from bench import requests_per_operation
 
-                scale = (5, 50) if args.quick else (5, 500)
+                scale = (5, 50) if args.quick else (5, 500, 5000)
                 results["requests"] = requests_per_operation.run(stack, scale)
             if "cold_start" in args.only:
                 from bench import cold_start

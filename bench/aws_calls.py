@@ -21,12 +21,12 @@ class Recorded:
 @contextmanager
 def recording() -> Iterator[Recorded]:
     recorded = Recorded()
-    # Only this thread's requests: the local stack's scheduler polls from its own thread meanwhile.
-    owner = threading.get_ident()
+    # Not the local stack's own threads (its scheduler polls meanwhile); the service's threads (emails sent
+    # in parallel) count.
     original: Callable[..., Any] = BaseClient._make_api_call  # type: ignore[attr-defined]
 
     def record(self: BaseClient, operation_name: str, api_params: Any) -> Any:
-        if threading.get_ident() == owner:
+        if not threading.current_thread().name.startswith("devstack"):
             recorded.calls.append((self.meta.service_model.service_name, operation_name, copy.deepcopy(api_params)))
         return original(self, operation_name, api_params)
 

@@ -12,6 +12,7 @@ import devstack
 from devstack.stack import RunningStack
 
 ROOT = Path(__file__).resolve().parent.parent
+SEED_ABOVE = 20
 
 
 @dataclass
@@ -41,6 +42,19 @@ class LocalStack:
     def company(self, agents: int = 0, **settings: Any) -> BenchCompany:
         created = self.call("POST", "/v1/companies", self.operator_key, {"name": "Bench Realty", "time_zone": "UTC"})
         company = BenchCompany(created["company_id"], created["admin_key"])
+        if agents > SEED_ABOVE:
+            # Thousands of agents through the API would take minutes: write them straight into the table.
+            from tests.support.seeding import seed_agents
+
+            seed_agents(
+                self.stack.resources.table_names[0],
+                company.company_id,
+                range(1, agents + 1),
+                in_auto_assign_queue=True,
+                click_to_claim=True,
+                lead_management=True,
+            )
+            agents = 0
         for agent_id in range(1, agents + 1):
             body = {
                 "agent_id": agent_id,

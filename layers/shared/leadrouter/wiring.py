@@ -27,6 +27,7 @@ from leadrouter.service.offer_desk import OfferDesk
 from leadrouter.service.pool_desk import PoolDesk
 from leadrouter.service.routes import RouteService
 from leadrouter.service.simulation import RoutingSimulator
+from leadrouter.service.sweeper import OfferSweeper
 
 
 @dataclass
@@ -128,6 +129,10 @@ class Services:
     @cached_property
     def pool_desk(self) -> PoolDesk:
         return PoolDesk(self.config_repository, self.lead_repository, self.lead_changes, self.clock)
+
+    @cached_property
+    def sweeper(self) -> OfferSweeper:
+        return OfferSweeper(self.lead_repository, self.lead_repository, self.offer_desk, self.clock)
 
 
 _lock = threading.Lock()

@@ -45,6 +45,12 @@ def failed_conditions(error: ClientError) -> list[int]:
     return [index for index, code in enumerate(cancellation_codes(error)) if code == "ConditionalCheckFailed"]
 
 
+def is_transaction_conflict(error: ClientError) -> bool:
+    """A transaction cancelled because another one was touching the same item: running it again (after
+    reading again) is the cure, like a failed condition on a round-robin turn."""
+    return error_code(error) == TRANSACTION_CANCELED and "TransactionConflict" in cancellation_codes(error)
+
+
 def is_transient(error: Exception) -> bool:
     """Whether trying the same request again later may succeed (throttling, a service hiccup, no answer)."""
     if isinstance(error, BotoCoreError):

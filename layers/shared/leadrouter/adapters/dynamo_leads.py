@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from leadrouter.adapters.aws_errors import domain_errors, error_code, failed_conditions, translate
+from leadrouter.adapters.aws_errors import (
+    domain_errors,
+    error_code,
+    failed_conditions,
+    is_transaction_conflict,
+    translate,
+)
 from leadrouter.adapters.dynamo_codec import from_item, to_item, to_value
 from leadrouter.adapters.dynamo_keys import (
     cursor_key,
@@ -43,7 +49,15 @@ def _lead_item(lead: Lead) -> dict[str, Any]:
         item["GSI3PK"], item["GSI3SK"] = leads_by_agent(lead.company_id, lead.agent_id), sort
     if lead.office_id is not None:
         item["GSI4PK"], item["GSI4SK"] = leads_by_office(lead.company_id, lead.office_id), sort
+    open_until = [offer.expires_at for offer in lead.offers if offer.is_open]
+    if open_until:
+        # Sparse: only leads waiting on an open offer are in GSI5, sorted by the first expiry (the sweeper).
+        item["GSI5PK"] = OPEN_OFFERS
+        item["GSI5SK"] = f"{_utc(min(open_until))}#{lead.company_id}#{lead.lead_id}"
     return item
+
+
+OPEN_OFFERS = "OPENOFFERS"
 
 
 def _encode_cursor(key: dict[str, Any]) -> str:
@@ -100,7 +114,12 @@ class DynamoLeadRepository:
                 self._db.put_item(**put["Put"])
             return
         with domain_errors(lambda: TurnTaken("The round-robin turn was taken by another lead.")):
-            self._db.transact_write_items(TransactItems=[put, self._advance(lead.company_id, turn)])
+            try:
+                self._db.transact_write_items(TransactItems=[put, self._advance(lead.company_id, turn)])
+            except ClientError as error:
+                if is_transaction_conflict(error):  # the caller reads the queue again and retries, bounded
+                    raise TurnTaken("A concurrent transaction held the round-robin queue.") from error
+                raise
 
     def _advance(self, company_id: str, turn: CursorAdvance) -> "TransactWriteItemTypeDef":
         if turn.previous is None:
@@ -148,6 +167,8 @@ class DynamoLeadRepository:
                 self._db.transact_write_items(TransactItems=[put, self._advance(lead.company_id, turn)])
             except ClientError as error:
                 failed = failed_conditions(error)
+                if is_transaction_conflict(error):  # re-read and retried by LeadChanges, bounded
+                    raise TurnTaken("A concurrent transaction held the lead or the queue.") from error
                 if 0 in failed:
                     raise Conflict("Another change to this lead won the race.") from error
                 if failed:
@@ -159,6 +180,28 @@ class DynamoLeadRepository:
         except Exception:
             lead.version = expected
             raise
+
+    def overdue(self, before: datetime, limit: int = 100) -> list[tuple[str, str]]:
+        """(company, lead) of leads with an open offer that expired before `before`, oldest first (GSI5)."""
+        found: list[tuple[str, str]] = []
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": "GSI5",
+            "KeyConditionExpression": "GSI5PK = :pk AND GSI5SK < :before",
+            "ExpressionAttributeValues": to_item({":pk": OPEN_OFFERS, ":before": _utc(before)}),
+            "Limit": limit,
+        }
+        while len(found) < limit:
+            with domain_errors():
+                answer = self._db.query(**request)
+            for item in answer.get("Items", []):
+                _, company_id, lead_id = str(item["GSI5SK"]["S"]).rsplit("#", 2)
+                found.append((company_id, lead_id))
+            last = answer.get("LastEvaluatedKey")
+            if not last:
+                break
+            request["ExclusiveStartKey"] = last
+        return found[:limit]
 
     def get_many(self, company_id: str, lead_ids: list[str]) -> dict[str, Lead]:
         """Several leads by id (missing ones are left out); eventually consistent, for listings."""

@@ -9,6 +9,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
+    IdempotencyPersistenceLayerError,
     IdempotencyValidationError,
 )
 
@@ -95,6 +96,15 @@ def register_error_handlers(app: APIGatewayRestResolver) -> None:
             HTTPStatus.UNPROCESSABLE_ENTITY,
             "idempotency_key_reused",
             "This Idempotency-Key was already used with a different body.",
+        )
+
+    @app.exception_handler(IdempotencyPersistenceLayerError)  # type: ignore[untyped-decorator]
+    def _store_busy(_: IdempotencyPersistenceLayerError) -> Response[str]:
+        # The idempotency record lives in the table: when it cannot be read or written (throttling that
+        # outlasted the client's retries), nothing was routed yet or the record says so; the client retries.
+        logger.exception("idempotency store failed")
+        return error_response(
+            HTTPStatus.SERVICE_UNAVAILABLE, "unavailable", "The database is busy; retry shortly.", retry_after=2
         )
 
     @app.not_found

@@ -81,7 +81,7 @@ def preflight(company_id: CompanyId) -> Response[str]:
 @router.get(
     "/v1/companies/<company_id>/agents/directory",
     summary="Agents a website may show in its 'are you working with an agent' dropdown",
-    responses=documented(404, 422, ok=200, description="Active agents"),
+    responses=documented(404, 422, ok=200, model=Directory, description="Active agents"),
     tags=["Public"],
 )
 def directory(company_id: CompanyId) -> Response[str]:

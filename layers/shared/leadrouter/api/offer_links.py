@@ -60,7 +60,7 @@ class LinkAnswer(BaseModel):
     lead: AgentLeadView
 
 
-def _pages(description: str, model: type[BaseModel]) -> dict[int, OpenAPIResponse]:
+def _pages(description: str, model: type[BaseModel], *errors: int) -> dict[int, OpenAPIResponse]:
     error: OpenAPIResponse = {
         "description": "Error",
         "content": {"application/json": {"model": ErrorAnswer}, "text/html": {}},
@@ -70,6 +70,7 @@ def _pages(description: str, model: type[BaseModel]) -> dict[int, OpenAPIRespons
         404: error,
         409: error,
         422: error,
+        **dict.fromkeys(errors, error),
     }
 
 
@@ -148,7 +149,8 @@ def show_offer(token: Token) -> Response[str]:
     "/v1/offers/<token>",
     summary="Answer an offer: claim, pass, accept or reject (form-encoded or JSON)",
     tags=["Public"],
-    responses=_pages("Done", LinkAnswer),
+    # A body that is not a form or JSON object (400), too large (413) or of another type (415).
+    responses=_pages("Done", LinkAnswer, 400, 413, 415),
 )
 def answer_offer(token: Token) -> Response[str]:
     try:

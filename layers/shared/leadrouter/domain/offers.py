@@ -20,6 +20,7 @@ The state machine, in full (anything else is refused):
 
 import base64
 import hashlib
+import hmac
 import math
 import re
 from dataclasses import dataclass
@@ -224,6 +225,11 @@ def new_token(rng: RandomSource) -> str:
 def hash_token(token: str) -> str:
     """Tokens carry 256 random bits, so a plain SHA-256 is enough (a slow hash would add nothing)."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def token_matches(token: str, token_hash: str) -> bool:
+    """In constant time: whether `token` is the secret of the ticket stored under `token_hash`."""
+    return hmac.compare_digest(hash_token(token), token_hash)
 
 
 def looks_like_token(token: str) -> bool:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from leadrouter.domain.company import Company, CompanySettings
-from leadrouter.domain.credentials import Credential, hash_secret, new_key_id, new_secret
+from leadrouter.domain.credentials import Credential, hash_secret, new_key_id, new_secret, secret_matches
 from leadrouter.domain.errors import InvalidInput
 from leadrouter.domain.ids import new_company_id
 from leadrouter.domain.ports import Clock, RandomSource
@@ -46,7 +46,12 @@ class KeyService:
         return IssuedKey(credential, secret)
 
     def verify(self, secret: str) -> Credential | None:
-        return self._credentials.find_by_hash(hash_secret(secret))
+        credential = self._credentials.find_by_hash(hash_secret(secret))
+        # The lookup is by hash already; the stored hash is still compared in constant time, so no code path
+        # ever compares a secret-derived value with ==.
+        if credential is None or not secret_matches(secret, credential.key_hash):
+            return None
+        return credential
 
     def list(self, company_id: str) -> list[Credential]:
         return self._credentials.list_for_company(company_id)

@@ -77,7 +77,7 @@ class OfferDelivery:
                     at=now,
                     event="timer.failed",
                     detail=f"The timer of this {offer.kind.value} offer could not be created ({_name(error)}): "
-                    "it will not expire by itself; an admin can assign the lead.",
+                    "the sweeper expires it within a few minutes of its expiry.",
                     offer_id=offer.offer_id,
                 )
             )

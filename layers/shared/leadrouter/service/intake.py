@@ -110,7 +110,9 @@ class IntakeService:
                 self._leads.create(lead, CursorAdvance(previous=previous, next=chosen))
                 return lead
             except TurnTaken:
-                time.sleep(min(0.2, 0.005 * (attempt + 1)) * (0.5 + self._rng.token_bytes(1)[0] / 255))
+                # Exponential backoff with full jitter: losers of a burst spread out instead of re-reading the
+                # position together (at most 0.25 s a try, about 5 s over every try).
+                time.sleep(min(0.25, 0.01 * 2**attempt) * self._rng.token_bytes(1)[0] / 255)
         raise Unavailable("Too many leads at once for the round-robin queue; retry shortly.")
 
     def _terms(self, config: CompanyConfig, lead: Lead) -> OfferTerms:

@@ -17,7 +17,15 @@ from leadrouter.domain.errors import NotFound
 from leadrouter.domain.ids import new_offer_id
 from leadrouter.domain.leads import Lead, LeadStatus
 from leadrouter.domain.lifecycle import OfferTerms, answer_offer, continue_route, expire_offer, place, to_pool
-from leadrouter.domain.offers import Offer, OfferAction, OfferState, OfferTicket, hash_token, looks_like_token
+from leadrouter.domain.offers import (
+    Offer,
+    OfferAction,
+    OfferState,
+    OfferTicket,
+    hash_token,
+    looks_like_token,
+    token_matches,
+)
 from leadrouter.domain.ports import Clock, RandomSource
 from leadrouter.domain.principals import Principal, Role
 from leadrouter.domain.queries import LeadQuery
@@ -94,7 +102,7 @@ class OfferDesk:
     def by_token(self, token: str) -> OfferInView:
         """What a link shows. Reads only: mail scanners open links."""
         ticket = self._tickets.find(hash_token(token)) if looks_like_token(token) else None
-        if ticket is None:
+        if ticket is None or not token_matches(token, ticket.token_hash):
             raise NotFound("This link is not one we sent.")
         return self._view(ticket)
 
