@@ -213,19 +213,8 @@ def place(
     lead.status = LeadStatus.PENDING_ACCEPTANCE
     lead.agent_id = agent_id
     lead.office_id = office_id
-    lead.offers.append(offer)
-    lead.record(
-        HistoryEntry(
-            at=at,
-            event="lead.offered",
-            agent_id=agent_id,
-            detail=f"{detail.rstrip('.')}; waiting for the agent to accept until {_when(offer.expires_at)}.",
-            step=step,
-            by=by,
-            offer_id=offer.offer_id,
-        )
-    )
-    return offer
+    detail = f"{detail.rstrip('.')}; waiting for the agent to accept until {_when(offer.expires_at)}."
+    return _post(lead, offer, detail, by, agent_id)
 
 
 def open_claim_offer(lead: Lead, outcome: OfferTo, terms: OfferTerms, at: datetime, step: str, origin: str) -> Offer:
@@ -239,10 +228,23 @@ def open_claim_offer(lead: Lead, outcome: OfferTo, terms: OfferTerms, at: dateti
         expires_at=at + terms.lasts(OfferKind.CLAIM),
         step=step,
     )
-    lead.offers.append(offer)
     detail = f"{outcome.detail.rstrip('.')}; the links work until {_when(offer.expires_at)}."
+    return _post(lead, offer, detail, "routing")
+
+
+def _post(lead: Lead, offer: Offer, detail: str, by: str, agent_id: int | None = None) -> Offer:
+    """Every new offer joins the lead's offers with a `lead.offered` entry naming it."""
+    lead.offers.append(offer)
     lead.record(
-        HistoryEntry(at=at, event="lead.offered", detail=detail, step=step, by="routing", offer_id=offer.offer_id)
+        HistoryEntry(
+            at=offer.created_at,
+            event="lead.offered",
+            agent_id=agent_id,
+            detail=detail,
+            step=offer.step,
+            by=by,
+            offer_id=offer.offer_id,
+        )
     )
     return offer
 
@@ -405,19 +407,7 @@ def advance_route(
     )
     lead.status = LeadStatus.OFFERED
     lead.agent_id = None
-    lead.offers.append(offer)
-    lead.record(
-        HistoryEntry(
-            at=at,
-            event="lead.offered",
-            agent_id=turn.agent_id,
-            detail=offer_sentence(turn, agents, offer.expires_at),
-            step=ROUTES_STEP,
-            by="routing",
-            offer_id=offer.offer_id,
-        )
-    )
-    return offer
+    return _post(lead, offer, offer_sentence(turn, agents, offer.expires_at), "routing", turn.agent_id)
 
 
 def continue_route(lead: Lead, offer: Offer, agents: dict[int, Agent], offer_id: str, at: datetime) -> Offer | None:
