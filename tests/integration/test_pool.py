@@ -58,11 +58,11 @@ def during_save(monkeypatch: pytest.MonkeyPatch) -> Callable[[Callable[[], None]
         original = DynamoLeadRepository.save
         armed = [True]
 
-        def save(self: DynamoLeadRepository, lead: Lead, turn: Any = None) -> None:
+        def save(self: DynamoLeadRepository, lead: Lead) -> None:
             if armed[0]:
                 armed[0] = False
                 competitor()
-            original(self, lead, turn)
+            original(self, lead)
 
         monkeypatch.setattr(DynamoLeadRepository, "save", save)
 

@@ -1,7 +1,8 @@
 """Deterministic stand-ins for the domain's ports, and builders that make tests read like ROUTING.md."""
 
 import random
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from leadrouter.domain.agents import Agent, Criteria, LeadType, RejectedLeadAgent
@@ -9,6 +10,7 @@ from leadrouter.domain.cascade import Decision, LeadFacts, decide
 from leadrouter.domain.company import Company, CompanySettings
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.leads import Interest, Listing
+from leadrouter.domain.round_robin import QueuePosition, TurnTaken
 
 # A Friday afternoon; nothing in the routing domain depends on the particular moment.
 NOW = datetime(2025, 3, 14, 15, 9, 26, tzinfo=UTC)
@@ -172,3 +174,41 @@ def details(decision: Decision) -> list[str]:
 
 def note_details(decision: Decision) -> list[str]:
     return [note.detail for note in decision.notes()]
+
+
+class MemoryCounter:
+    """The round-robin counter port in memory, with DynamoDB's conditions; `interleave` (if set) runs
+    before every conditional write, to let a competitor move the counter at that exact moment."""
+
+    def __init__(self) -> None:
+        self.state = QueuePosition()
+        self.rings: dict[str, tuple[int, ...]] = {}
+        self.interleave: Callable[[], None] | None = None
+
+    def position(self, company_id: str) -> QueuePosition:
+        return self.state
+
+    def _compete(self) -> None:
+        competitor, self.interleave = self.interleave, None
+        if competitor is not None:
+            competitor()
+
+    def take(self, company_id: str, ring: str | None) -> QueuePosition:
+        self._compete()
+        if ring is not None and self.state.ring != ring:
+            raise TurnTaken("moved", self.state)
+        self.state = replace(self.state, turns=self.state.turns + 1)
+        return self.state
+
+    def reanchor(self, company_id: str, seen: QueuePosition, anchored: QueuePosition) -> QueuePosition:
+        self._compete()
+        if (self.state.turns, self.state.ring) != (seen.turns, seen.ring):
+            raise TurnTaken("moved", self.state)
+        self.state = replace(anchored, turns=self.state.turns + 1)
+        return self.state
+
+    def save_ring(self, company_id: str, fingerprint: str, queue: Sequence[int]) -> None:
+        self.rings[fingerprint] = tuple(sorted(queue))
+
+    def ring(self, company_id: str, fingerprint: str) -> tuple[int, ...] | None:
+        return self.rings.get(fingerprint)

@@ -116,7 +116,10 @@ def test_round_robin_skips_everyone_who_declined() -> None:
         agent(2, in_queue=True),
         agent(3, in_queue=True),
     )
-    assert after_decline(config, 1, [1, 3], NOW) == RoundRobinTurn((2,))
+    turn = after_decline(config, 1, [1, 3], NOW)
+    assert turn == RoundRobinTurn((1, 2, 3), frozenset({1, 3}))  # the queue's own turns, decliners passing
+    assert isinstance(turn, RoundRobinTurn)
+    assert turn.eligible == (2,)
     outcome = after_decline(config, 1, [1, 2, 3], NOW)
     assert isinstance(outcome, ToPool)
 
@@ -131,8 +134,8 @@ def test_a_chain_of_declines_always_ends_in_the_pool() -> None:
         if isinstance(outcome, ToPool):
             break
         assert isinstance(outcome, RoundRobinTurn)
-        assert not set(outcome.queue) & set(declined)
-        current = outcome.queue[0]
+        assert not set(outcome.eligible) & set(declined)
+        current = outcome.eligible[0]
         declined.append(current)
     assert sorted(declined) == [1, 2, 3, 4, 5]
     assert isinstance(outcome, ToPool)

@@ -21,14 +21,15 @@ from leadrouter.domain.leads import HistoryEntry, Lead, LeadStatus, LeadSubmissi
 from leadrouter.domain.offers import OfferAction, OfferKind, OfferTicket
 from leadrouter.domain.principals import Principal, Role
 from leadrouter.domain.queries import LeadQuery, Page
-from leadrouter.domain.round_robin import CursorAdvance, TurnTaken, next_in_queue
+from leadrouter.domain.round_robin import next_in_queue
 from leadrouter.service.delivery import OfferDelivery
 from leadrouter.service.intake import IntakeService
 from leadrouter.service.lead_changes import LeadChanges
 from leadrouter.service.lead_desk import LeadDesk
 from leadrouter.service.offer_desk import OfferDesk
 from leadrouter.service.ports import Email
-from tests.unit.fakes import COMPANY_ID, FixedClock, ScriptedRandom, agent, company
+from leadrouter.service.round_robin_turns import RoundRobinTurns
+from tests.unit.fakes import COMPANY_ID, FixedClock, MemoryCounter, ScriptedRandom, agent, company
 
 AGENTS = (1, 2, 3, 4)
 MODES: dict[str, dict[str, Any]] = {
@@ -42,13 +43,12 @@ MODES: dict[str, dict[str, Any]] = {
 
 
 class Store:
-    """Leads, the round-robin cursor (its turns in order), tickets: the ports the services write to."""
+    """Leads (in the order they arrived), the round-robin counter, tickets: the ports the services write to."""
 
     def __init__(self, config: CompanyConfig) -> None:
         self.config = config
         self.leads: dict[str, Lead] = {}
-        self.cursor: int | None = None
-        self.turns: list[CursorAdvance] = []
+        self.counter = MemoryCounter()
         self.tickets: dict[str, OfferTicket] = {}
 
     # ConfigRepository (only what the services read)
@@ -56,28 +56,15 @@ class Store:
         return self.config
 
     # LeadRepository
-    def last_assigned(self, company_id: str) -> int | None:
-        return self.cursor
-
-    def _turn(self, turn: CursorAdvance | None) -> None:
-        if turn is None:
-            return
-        if turn.previous != self.cursor:
-            raise TurnTaken("taken")
-        self.cursor = turn.next
-        self.turns.append(turn)
-
-    def create(self, lead: Lead, turn: CursorAdvance | None = None) -> None:
+    def create(self, lead: Lead) -> None:
         assert lead.lead_id not in self.leads
-        self._turn(turn)
         self.leads[lead.lead_id] = lead.model_copy(deep=True)
 
     def get(self, company_id: str, lead_id: str) -> Lead:
         return self.leads[lead_id].model_copy(deep=True)
 
-    def save(self, lead: Lead, turn: CursorAdvance | None = None) -> None:
+    def save(self, lead: Lead) -> None:
         assert self.leads[lead.lead_id].version == lead.version
-        self._turn(turn)
         lead.version += 1
         self.leads[lead.lead_id] = lead.model_copy(deep=True)
 
@@ -159,8 +146,9 @@ class Routing(RuleBasedStateMachine):
         delivery = OfferDelivery(
             store, store, store, store, self.clock, self.rng, "from@x.test", "http://x", sleep=lambda _: None
         )
-        changes = LeadChanges(store, store, store, delivery, self.rng, sleep=lambda _: None)
-        self.intake = IntakeService(store, store, changes, self.clock, self.rng)
+        turns = RoundRobinTurns(self.store.counter, self.rng, sleep=lambda _: None)
+        changes = LeadChanges(store, store, store, delivery, turns, self.rng, sleep=lambda _: None)
+        self.intake = IntakeService(store, store, changes, turns, self.clock, self.rng)
         self.desk = OfferDesk(store, store, store, changes, self.clock, self.rng)
         self.leads = LeadDesk(store, changes, self.clock, self.rng)
         self.admin = Principal(role=Role.ADMIN, company_id=COMPANY_ID, key_id="key_admin")
@@ -271,16 +259,15 @@ class Routing(RuleBasedStateMachine):
 
     @invariant()
     def round_robin_turns_go_in_order(self) -> None:
-        queue = tuple(sorted(AGENTS))
+        if self.mode != "round_robin":
+            return
         previous: int | None = None
-        for turn in self.store.turns:
-            assert turn.previous == previous  # each turn follows the last one handed out: none twice, none lost
-            if self.mode == "round_robin":
-                assert turn.next == next_in_queue(queue, previous)  # (after a reject, the decliner is skipped)
-            previous = turn.next
-        if self.mode == "round_robin":
-            counts = [sum(1 for lead in self.store.leads.values() if lead.history[1].agent_id == n) for n in AGENTS]
-            assert max(counts) - min(counts) <= 1  # the first routing of every lead is a fair turn
+        for lead in self.store.leads.values():  # each lead's turn follows the last one: none twice, none lost
+            assert lead.history[1].agent_id == next_in_queue(AGENTS, previous)
+            previous = lead.history[1].agent_id
+        assert self.store.counter.state.turns == len(self.store.leads)
+        counts = [sum(1 for lead in self.store.leads.values() if lead.history[1].agent_id == n) for n in AGENTS]
+        assert max(counts) - min(counts) <= 1  # the first routing of every lead is a fair turn
 
     @invariant()
     def the_history_replays_to_the_state(self) -> None:

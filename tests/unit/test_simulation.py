@@ -12,11 +12,11 @@ from tests.unit.fakes import agent, company, interest, lead
 SATURDAY = datetime(2025, 3, 15, 15, 12, tzinfo=UTC)  # 10:12 in Chicago
 
 
-def simulate(config: CompanyConfig, source: str = "website", last: int | None = None) -> Simulation:
+def simulate(config: CompanyConfig, source: str = "website", next_turn: int | None = None) -> Simulation:
     facts = lead(source=source, interest=interest(zip="60614"))
     chance = PreviewRandom()
     decision = decide(facts, config, SATURDAY, chance)
-    return explain(decision, facts, config, SATURDAY, last, chance.options)
+    return explain(decision, facts, config, SATURDAY, next_turn, chance.options)
 
 
 def test_advanced_distribution_tells_the_candidates_not_a_pick() -> None:
@@ -46,9 +46,8 @@ def test_click_to_claim_lists_the_recipients_and_the_skipped() -> None:
 
 def test_round_robin_tells_the_next_turn_after_the_stored_position() -> None:
     config = company(agent(1, in_queue=True), agent(2, in_queue=True), auto_assign_enabled=True)
-    assert simulate(config, last=1).agent_id == 2
-    assert simulate(config, last=2).agent_id == 1
-    assert simulate(config).agent_id == 1
+    assert simulate(config, next_turn=2).agent_id == 2
+    assert simulate(config).agent_id == 1  # a queue that never took a turn starts with the lowest id
 
 
 def test_nothing_applies_is_the_pool_and_every_step_says_why() -> None:

@@ -10,6 +10,7 @@ from leadrouter.adapters.dynamo_config import DynamoConfigRepository
 from leadrouter.adapters.dynamo_credentials import DynamoCredentialRepository
 from leadrouter.adapters.dynamo_leads import DynamoLeadRepository
 from leadrouter.adapters.dynamo_offers import DynamoTicketRepository
+from leadrouter.adapters.dynamo_round_robin import DynamoRoundRobinCounter
 from leadrouter.adapters.eventbridge import EventBridgePublisher
 from leadrouter.adapters.scheduler import SchedulerTimers
 from leadrouter.adapters.ses import SesMailer
@@ -25,6 +26,7 @@ from leadrouter.service.lead_changes import LeadChanges
 from leadrouter.service.lead_desk import LeadDesk
 from leadrouter.service.offer_desk import OfferDesk
 from leadrouter.service.pool_desk import PoolDesk
+from leadrouter.service.round_robin_turns import RoundRobinTurns
 from leadrouter.service.routes import RouteService
 from leadrouter.service.simulation import RoutingSimulator
 from leadrouter.service.sweeper import OfferSweeper
@@ -44,6 +46,10 @@ class Services:
     @cached_property
     def lead_repository(self) -> DynamoLeadRepository:
         return DynamoLeadRepository(self.clients.dynamodb, self.env.TABLE_NAME)
+
+    @cached_property
+    def round_robin(self) -> RoundRobinTurns:
+        return RoundRobinTurns(DynamoRoundRobinCounter(self.clients.dynamodb, self.env.TABLE_NAME), self.rng)
 
     @cached_property
     def publisher(self) -> EventBridgePublisher:
@@ -67,11 +73,13 @@ class Services:
 
     @cached_property
     def simulator(self) -> RoutingSimulator:
-        return RoutingSimulator(self.config_repository, self.lead_repository, self.clock)
+        return RoutingSimulator(self.config_repository, self.round_robin, self.clock)
 
     @cached_property
     def intake(self) -> IntakeService:
-        return IntakeService(self.config_repository, self.lead_repository, self.lead_changes, self.clock, self.rng)
+        return IntakeService(
+            self.config_repository, self.lead_repository, self.lead_changes, self.round_robin, self.clock, self.rng
+        )
 
     @cached_property
     def idempotent_intake(self) -> IdempotentIntake:
@@ -118,7 +126,9 @@ class Services:
 
     @cached_property
     def lead_changes(self) -> LeadChanges:
-        return LeadChanges(self.config_repository, self.lead_repository, self.publisher, self.delivery, self.rng)
+        return LeadChanges(
+            self.config_repository, self.lead_repository, self.publisher, self.delivery, self.round_robin, self.rng
+        )
 
     @cached_property
     def offer_desk(self) -> OfferDesk:

@@ -23,6 +23,10 @@ def cursor_key(company_id: str) -> dict[str, str]:
     return {"PK": f"C#{company_id}#RR", "SK": "RR"}
 
 
+def ring_key(company_id: str, fingerprint: str) -> dict[str, str]:
+    return {"PK": f"C#{company_id}#RR", "SK": f"RING#{fingerprint}"}
+
+
 def lead_key(company_id: str, lead_id: str) -> dict[str, str]:
     return {"PK": f"C#{company_id}#L#{lead_id}", "SK": "LEAD"}
 

@@ -1,6 +1,5 @@
 """Leads in DynamoDB. Every write is conditional: a new lead must not exist yet, a change must find the
-version it read. A round-robin turn is taken in the same transaction as the lead it assigns, so a turn is
-never handed out twice and never burnt by a failed write."""
+version it read."""
 
 import base64
 import json
@@ -12,13 +11,9 @@ from botocore.exceptions import ClientError
 from leadrouter.adapters.aws_errors import (
     domain_errors,
     error_code,
-    failed_conditions,
-    is_transaction_conflict,
-    translate,
 )
 from leadrouter.adapters.dynamo_codec import from_item, to_item, to_value
 from leadrouter.adapters.dynamo_keys import (
-    cursor_key,
     lead_key,
     leads_by_agent,
     leads_by_office,
@@ -28,11 +23,9 @@ from leadrouter.adapters.dynamo_keys import (
 from leadrouter.domain.errors import BadRequest, Conflict, NotFound
 from leadrouter.domain.leads import Lead
 from leadrouter.domain.queries import LeadQuery, Page
-from leadrouter.domain.round_robin import CursorAdvance, TurnTaken
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 
 def _lead_item(lead: Lead) -> dict[str, Any]:
@@ -94,47 +87,11 @@ class DynamoLeadRepository:
         self._db = client
         self._table = table
 
-    def last_assigned(self, company_id: str) -> int | None:
-        with domain_errors():
-            answer = self._db.get_item(TableName=self._table, Key=to_item(cursor_key(company_id)), ConsistentRead=True)
-        item = from_item(answer.get("Item", {}))
-        value = item.get("last_agent_id")
-        return int(value) if value is not None else None
-
-    def create(self, lead: Lead, turn: CursorAdvance | None = None) -> None:
-        put: TransactWriteItemTypeDef = {
-            "Put": {
-                "TableName": self._table,
-                "Item": to_item(_lead_item(lead)),
-                "ConditionExpression": "attribute_not_exists(PK)",
-            }
-        }
-        if turn is None:
-            with domain_errors(lambda: Conflict(f"Lead {lead.lead_id} already exists.")):
-                self._db.put_item(**put["Put"])
-            return
-        with domain_errors(lambda: TurnTaken("The round-robin turn was taken by another lead.")):
-            try:
-                self._db.transact_write_items(TransactItems=[put, self._advance(lead.company_id, turn)])
-            except ClientError as error:
-                if is_transaction_conflict(error):  # the caller reads the queue again and retries, bounded
-                    raise TurnTaken("A concurrent transaction held the round-robin queue.") from error
-                raise
-
-    def _advance(self, company_id: str, turn: CursorAdvance) -> "TransactWriteItemTypeDef":
-        if turn.previous is None:
-            condition, values = "attribute_not_exists(last_agent_id)", {":next": turn.next}
-        else:
-            condition, values = "last_agent_id = :previous", {":next": turn.next, ":previous": turn.previous}
-        return {
-            "Update": {
-                "TableName": self._table,
-                "Key": to_item(cursor_key(company_id)),
-                "UpdateExpression": "SET last_agent_id = :next",
-                "ConditionExpression": condition,
-                "ExpressionAttributeValues": to_item(values),
-            }
-        }
+    def create(self, lead: Lead) -> None:
+        with domain_errors(lambda: Conflict(f"Lead {lead.lead_id} already exists.")):
+            self._db.put_item(
+                TableName=self._table, Item=to_item(_lead_item(lead)), ConditionExpression="attribute_not_exists(PK)"
+            )
 
     def get(self, company_id: str, lead_id: str) -> Lead:
         with domain_errors():
@@ -145,38 +102,18 @@ class DynamoLeadRepository:
             raise NotFound(f"No lead {lead_id}.")
         return Lead.model_validate(from_item(answer["Item"]))
 
-    def save(self, lead: Lead, turn: CursorAdvance | None = None) -> None:
-        """Write a changed lead if nobody changed it since it was read (its version); with a round-robin
-        turn, in one transaction with the queue's position (TurnTaken when another lead took that turn)."""
+    def save(self, lead: Lead) -> None:
+        """Write a changed lead if nobody changed it since it was read (its version)."""
         expected = lead.version
         lead.version = expected + 1
-        put: TransactWriteItemTypeDef = {
-            "Put": {
-                "TableName": self._table,
-                "Item": to_item(_lead_item(lead)),
-                "ConditionExpression": "version = :expected",
-                "ExpressionAttributeValues": {":expected": to_value(expected)},
-            }
-        }
         try:
-            if turn is None:
-                with domain_errors(lambda: Conflict("Another change to this lead won the race.")):
-                    self._db.put_item(**put["Put"])
-                return
-            try:
-                self._db.transact_write_items(TransactItems=[put, self._advance(lead.company_id, turn)])
-            except ClientError as error:
-                failed = failed_conditions(error)
-                if is_transaction_conflict(error):  # re-read and retried by LeadChanges, bounded
-                    raise TurnTaken("A concurrent transaction held the lead or the queue.") from error
-                if 0 in failed:
-                    raise Conflict("Another change to this lead won the race.") from error
-                if failed:
-                    raise TurnTaken("The round-robin turn was taken by another lead.") from error
-                translated = translate(error)
-                if translated is None:
-                    raise
-                raise translated from error
+            with domain_errors(lambda: Conflict("Another change to this lead won the race.")):
+                self._db.put_item(
+                    TableName=self._table,
+                    Item=to_item(_lead_item(lead)),
+                    ConditionExpression="version = :expected",
+                    ExpressionAttributeValues={":expected": to_value(expected)},
+                )
         except Exception:
             lead.version = expected
             raise

@@ -37,7 +37,14 @@ class AssignTo:
 
 @dataclass(frozen=True)
 class RoundRobinTurn:
+    """The next turn of `queue`; an agent in `declined` (of this lead) passes their turn to the next one."""
+
     queue: tuple[int, ...]
+    declined: frozenset[int] = frozenset()
+
+    @property
+    def eligible(self) -> tuple[int, ...]:
+        return tuple(agent_id for agent_id in self.queue if agent_id not in self.declined)
 
 
 @dataclass(frozen=True)
@@ -372,5 +379,5 @@ def round_robin_assignment(config: CompanyConfig, turn: RoundRobinTurn, agent_id
     return AssignTo(
         agent_id,
         f"Assigned to {_describe(agent)}: next in the round-robin queue "
-        f"(ascending ids {', '.join(str(i) for i in turn.queue)}).",
+        f"(ascending ids {', '.join(str(i) for i in turn.eligible)}).",
     )

@@ -20,7 +20,6 @@ from leadrouter.domain.cascade import (
     round_robin_assignment,
 )
 from leadrouter.domain.config import CompanyConfig
-from leadrouter.domain.round_robin import next_in_queue
 from leadrouter.domain.routes import WEEKDAYS, evaluate, local_moment
 
 OutcomeKind = Literal["assign", "random_pick", "round_robin", "route_offer", "claim_emails", "pool"]
@@ -90,7 +89,7 @@ def explain(
     facts: LeadFacts,
     config: CompanyConfig,
     at: datetime,
-    last_assigned: int | None,
+    next_turn: int | None,
     random_options: list[int],
 ) -> Simulation:
     time_zone = config.settings.time_zone
@@ -111,7 +110,7 @@ def explain(
     elif isinstance(outcome, AssignTo):
         kind, agent_id, eligible = "assign", outcome.agent_id, [outcome.agent_id]
     elif isinstance(outcome, RoundRobinTurn):
-        agent_id = next_in_queue(outcome.queue, last_assigned)
+        agent_id = next_turn if next_turn is not None else min(outcome.queue)
         kind, eligible = "round_robin", list(outcome.queue)
         detail = round_robin_assignment(config, outcome, agent_id).detail
     elif isinstance(outcome, OfferTo):

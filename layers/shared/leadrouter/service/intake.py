@@ -1,25 +1,20 @@
 """Intake: a website's lead through the cascade into the table, exactly once."""
 
-import time
 from dataclasses import dataclass
 
 from aws_lambda_powertools import Logger
 
 from leadrouter.domain.cascade import Decision, LeadFacts, RoundRobinTurn, decide, round_robin_assignment
 from leadrouter.domain.config import CompanyConfig
-from leadrouter.domain.errors import Unavailable
 from leadrouter.domain.ids import new_lead_id, new_offer_id
 from leadrouter.domain.leads import Lead, LeadStatus, LeadSubmission
 from leadrouter.domain.lifecycle import OfferTerms, apply_decision, new_lead
 from leadrouter.domain.ports import Clock, RandomSource
-from leadrouter.domain.round_robin import CursorAdvance, TurnTaken, next_in_queue
 from leadrouter.service.lead_changes import LeadChanges, Snapshot
 from leadrouter.service.ports import ConfigRepository, LeadRepository
+from leadrouter.service.round_robin_turns import RoundRobinTurns
 
 logger = Logger(child=True)
-
-# Concurrent intakes race for round-robin turns; each loser re-reads the queue's position and tries again.
-_MAX_TURN_ATTEMPTS = 25
 
 
 @dataclass(frozen=True)
@@ -47,11 +42,13 @@ class IntakeService:
         config: ConfigRepository,
         leads: LeadRepository,
         changes: LeadChanges,
+        turns: RoundRobinTurns,
         clock: Clock,
         rng: RandomSource,
     ) -> None:
         self._config = config
         self._leads = leads
+        self._turns = turns
         self._changes = changes
         self._clock = clock
         self._rng = rng
@@ -93,27 +90,17 @@ class IntakeService:
         decision: Decision,
         base_url: str | None,
     ) -> Lead:
-        office_of = {agent_id: agent.office_id for agent_id, agent in config.agents.items()}
+        lead = self._new_lead(config, lead_id, submission, base_url)
         outcome = decision.outcome
-        if not isinstance(outcome, RoundRobinTurn):
-            lead = self._new_lead(config, lead_id, submission, base_url)
-            apply_decision(lead, decision, office_of, lead.created_at, self._terms(config, lead), config.agents)
-            self._leads.create(lead)
-            return lead
-        for attempt in range(_MAX_TURN_ATTEMPTS):
-            previous = self._leads.last_assigned(config.company.company_id)
-            chosen = next_in_queue(outcome.queue, previous)
-            assigned = Decision(decision.step, round_robin_assignment(config, outcome, chosen), decision.reports)
-            lead = self._new_lead(config, lead_id, submission, base_url)
-            apply_decision(lead, assigned, office_of, lead.created_at, self._terms(config, lead))
-            try:
-                self._leads.create(lead, CursorAdvance(previous=previous, next=chosen))
-                return lead
-            except TurnTaken:
-                # Exponential backoff with full jitter: losers of a burst spread out instead of re-reading the
-                # position together (at most 0.25 s a try, about 5 s over every try).
-                time.sleep(min(0.25, 0.01 * 2**attempt) * self._rng.token_bytes(1)[0] / 255)
-        raise Unavailable("Too many leads at once for the round-robin queue; retry shortly.")
+        if isinstance(outcome, RoundRobinTurn):
+            chosen = self._turns.take(config.company.company_id, outcome.queue)
+            decision = Decision(decision.step, round_robin_assignment(config, outcome, chosen), decision.reports)
+        office_of = {agent_id: agent.office_id for agent_id, agent in config.agents.items()}
+        apply_decision(lead, decision, office_of, lead.created_at, self._terms(config, lead), config.agents)
+        # The turn is taken before the lead is written: a write that fails after it costs that agent one
+        # turn, never a lead (docs/DECISIONS.md).
+        self._leads.create(lead)
+        return lead
 
     def _terms(self, config: CompanyConfig, lead: Lead) -> OfferTerms:
         return OfferTerms(new_offer_id(lead.created_at, self._rng), config.settings)

@@ -1,6 +1,6 @@
 """The one way a stored lead changes: read it, let the domain change it, write it on the condition that its
-version is still the one read (with a round-robin turn in the same transaction when the change took one),
-then publish its events, stop the timers of the offers it closed and deliver the offers it opened.
+version is still the one read, then publish its events, stop the timers of the offers it closed and deliver
+the offers it opened.
 
 A change that loses a race is re-run on the fresh lead: the domain then decides again, and refuses (a
 Conflict, 409) when the lead is no longer open to it, so the first of several concurrent claims wins and the
@@ -16,10 +16,10 @@ from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.errors import Conflict, Unavailable
 from leadrouter.domain.leads import HistoryEntry, Lead
 from leadrouter.domain.ports import RandomSource
-from leadrouter.domain.round_robin import CursorAdvance, TurnTaken, next_in_queue
 from leadrouter.service.delivery import OfferDelivery
 from leadrouter.service.ports import ConfigRepository, EventPublisher, LeadRepository
 from leadrouter.service.publishing import publish_new_entries
+from leadrouter.service.round_robin_turns import RoundRobinTurns
 
 logger = Logger(child=True)
 
@@ -27,18 +27,14 @@ _ATTEMPTS = 25
 
 
 class Turns:
-    """Takes a round-robin turn for the change being made; the service writes it with the lead."""
+    """Takes round-robin turns for the change being made to one company's lead."""
 
-    def __init__(self, leads: LeadRepository, company_id: str) -> None:
-        self._leads = leads
+    def __init__(self, turns: RoundRobinTurns, company_id: str) -> None:
+        self._turns = turns
         self._company_id = company_id
-        self.advance: CursorAdvance | None = None
 
-    def take(self, queue: tuple[int, ...]) -> int:
-        previous = self._leads.last_assigned(self._company_id)
-        chosen = next_in_queue(queue, previous)
-        self.advance = CursorAdvance(previous=previous, next=chosen)
-        return chosen
+    def take(self, queue: tuple[int, ...], declined: frozenset[int] = frozenset()) -> int:
+        return self._turns.take(self._company_id, queue, declined)
 
 
 Change = Callable[[Lead, CompanyConfig, Turns], None]
@@ -70,6 +66,7 @@ class LeadChanges:
         leads: LeadRepository,
         publisher: EventPublisher,
         delivery: OfferDelivery,
+        turns: RoundRobinTurns,
         rng: RandomSource,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -77,6 +74,7 @@ class LeadChanges:
         self._leads = leads
         self._publisher = publisher
         self._delivery = delivery
+        self._turns = turns
         self._rng = rng
         self._sleep = sleep
 
@@ -86,13 +84,9 @@ class LeadChanges:
             lead = self._leads.get(company_id, lead_id)
             config = self._config.load(company_id)
             before = Snapshot.of(lead)
-            turns = Turns(self._leads, company_id)
-            change(lead, config, turns)
+            change(lead, config, Turns(self._turns, company_id))
             try:
-                self._leads.save(lead, turns.advance)
-            except TurnTaken:
-                self._back_off(attempt)
-                continue
+                self._leads.save(lead)
             except Conflict:
                 if not retry_conflicts:
                     raise

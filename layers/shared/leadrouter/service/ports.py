@@ -13,7 +13,7 @@ from leadrouter.domain.credentials import Credential
 from leadrouter.domain.leads import HistoryEntry, Lead
 from leadrouter.domain.offers import OfferTicket
 from leadrouter.domain.queries import LeadQuery, Page
-from leadrouter.domain.round_robin import CursorAdvance
+from leadrouter.domain.round_robin import QueuePosition
 from leadrouter.domain.routes import Route
 
 
@@ -36,17 +36,30 @@ class ConfigRepository(Protocol):
 
 
 class LeadRepository(Protocol):
-    def last_assigned(self, company_id: str) -> int | None: ...
-
-    def create(self, lead: Lead, turn: CursorAdvance | None = None) -> None: ...
+    def create(self, lead: Lead) -> None: ...
 
     def get(self, company_id: str, lead_id: str) -> Lead: ...
 
-    def save(self, lead: Lead, turn: CursorAdvance | None = None) -> None: ...
+    def save(self, lead: Lead) -> None: ...
 
     def get_many(self, company_id: str, lead_ids: list[str]) -> dict[str, Lead]: ...
 
     def list(self, company_id: str, query: LeadQuery) -> Page[Lead]: ...
+
+
+class RoundRobinCounter(Protocol):
+    """The round-robin queue's counter; `take` and `reanchor` raise TurnTaken (with the counter as it is)
+    when their condition fails."""
+
+    def position(self, company_id: str) -> QueuePosition: ...
+
+    def take(self, company_id: str, ring: str | None) -> QueuePosition: ...
+
+    def reanchor(self, company_id: str, seen: QueuePosition, anchored: QueuePosition) -> QueuePosition: ...
+
+    def save_ring(self, company_id: str, fingerprint: str, queue: Sequence[int]) -> None: ...
+
+    def ring(self, company_id: str, fingerprint: str) -> tuple[int, ...] | None: ...
 
 
 class CredentialRepository(Protocol):

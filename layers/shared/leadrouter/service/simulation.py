@@ -6,13 +6,14 @@ from datetime import UTC, datetime
 from leadrouter.domain.cascade import LeadFacts, RoundRobinTurn, decide
 from leadrouter.domain.ports import Clock
 from leadrouter.domain.simulation import PreviewRandom, Simulation, explain
-from leadrouter.service.ports import ConfigRepository, LeadRepository
+from leadrouter.service.ports import ConfigRepository
+from leadrouter.service.round_robin_turns import RoundRobinTurns
 
 
 class RoutingSimulator:
-    def __init__(self, config: ConfigRepository, leads: LeadRepository, clock: Clock) -> None:
+    def __init__(self, config: ConfigRepository, turns: RoundRobinTurns, clock: Clock) -> None:
         self._config = config
-        self._leads = leads
+        self._turns = turns
         self._clock = clock
 
     def simulate(self, company_id: str, facts: LeadFacts, at: datetime | None = None) -> Simulation:
@@ -20,5 +21,6 @@ class RoutingSimulator:
         moment = (at or self._clock.now()).astimezone(UTC)  # answered in UTC, like every time
         chance = PreviewRandom()
         decision = decide(facts, config, moment, chance)
-        last = self._leads.last_assigned(company_id) if isinstance(decision.outcome, RoundRobinTurn) else None
-        return explain(decision, facts, config, moment, last, chance.options)
+        outcome = decision.outcome
+        upcoming = self._turns.upcoming(company_id, outcome.queue) if isinstance(outcome, RoundRobinTurn) else None
+        return explain(decision, facts, config, moment, upcoming, chance.options)
