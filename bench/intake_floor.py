@@ -1,9 +1,9 @@
 """A warm intake through the real handler, next to its floor: the same AWS requests it cannot avoid, made
 directly with boto3 against the same (serialized) moto server, interleaved in one run.
 
-The floor replays the requests one intake made (config-version read, idempotency record, lead write,
-PutEvents), each with a fresh lead id and idempotency key so its conditions hold as they did for the
-handler. It is measured on a company whose leads go to the pool, because a round-robin turn's conditional
+The floor replays the requests one intake made (config-version read, idempotency record, receipt, lead
+write, PutEvents), each with a fresh lead id, idempotency key and receipt key so its conditions hold as they
+did for the handler. It is measured on a company whose leads go to the pool, because a round-robin turn's conditional
 transaction cannot be replayed as it was; the round-robin intake is timed beside it for reference."""
 
 import json
@@ -22,11 +22,10 @@ from bench.stats import summarize
 def _replayer(recorded: Recorded, lead_id: str) -> Any:
     clients: dict[str, Any] = {}
     templates = [(service, operation, json.dumps(params, default=str)) for service, operation, params in recorded.calls]
-    idempotency_keys = {
-        str(params["Item"]["SK"]["S"])
-        for service, operation, params in recorded.calls
-        if operation == "PutItem" and str(params.get("Item", {}).get("PK", {}).get("S", "")).startswith("idempotency#")
-    }
+    # Keys that name the request (the idempotency record's, the intake receipt's) must be fresh per replay.
+    puts = [params["Item"] for _, operation, params in recorded.calls if operation == "PutItem"]
+    idempotency_keys = {str(item["SK"]["S"]) for item in puts if str(item["PK"]["S"]).startswith("idempotency#")}
+    idempotency_keys |= {str(item["PK"]["S"]).rsplit("#", 1)[1] for item in puts if "#INTAKE#" in str(item["PK"]["S"])}
 
     def replay() -> None:
         fresh_lead = "ld_" + uuid.uuid4().hex[:26]

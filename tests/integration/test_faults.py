@@ -365,11 +365,6 @@ def test_a_retry_while_the_killed_attempt_is_in_progress_makes_no_second_lead(
     assert emails_to(template, "agent1@brokerage.test") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap (docs/RELIABILITY.md): once the killed invocation's in-progress record expires, the retry "
-    "routes the lead again (a second lead, offer and email); lead ids are not yet derived from the request",
-)
 def test_a_retry_after_the_killed_invocation_timed_out_makes_no_second_lead(
     company: Company, template: Template, table_name: str, faults: Faults
 ) -> None:
@@ -385,6 +380,52 @@ def test_a_retry_after_the_killed_invocation_timed_out_makes_no_second_lead(
     assert retry.status in (202, 409)
     assert len(stored_leads(table_name)) == 1
     assert len(emails_to(template, "agent1@brokerage.test")) <= 1
+
+
+def kill_at(faults: Faults, operation: str, when: Callable[[dict[str, Any]], bool] = lambda _params: True) -> None:
+    def kill(_name: str, _count: str, params: dict[str, Any]) -> Exception | None:
+        if when(params):
+            raise LambdaKilled
+        return None
+
+    faults.on(operation, kill)
+
+
+def test_a_retry_after_an_attempt_cut_off_before_its_lead_write_makes_the_lead_once(
+    company: Company, template: Template, table_name: str, faults: Faults
+) -> None:
+    claim_company(company, 1)
+    kill_at(faults, "dynamodb.PutItem", lambda params: params["Item"]["SK"]["S"] == "LEAD")
+    with pytest.raises(LambdaKilled):
+        company.submit(unique_lead(1))  # no key: the same payload within the window is the same request
+    faults.clear()
+    let_the_invocation_time_out(table_name)
+
+    answer = expect(company.submit(unique_lead(1)), 202)
+
+    assert [item["lead_id"]["S"] for item in stored_leads(table_name)] == [answer["lead_id"]]
+    assert len(emails_to(template, "agent1@brokerage.test")) == 1
+
+
+def test_a_retry_after_an_attempt_cut_off_before_its_emails_sends_them_once(
+    company: Company, template: Template, table_name: str, aws: CreatedResources, faults: Faults
+) -> None:
+    claim_company(company, 2)
+    kill_at(faults, "scheduler.CreateSchedule")  # after the lead write, before the links and the emails
+    with pytest.raises(LambdaKilled):
+        company.submit(unique_lead(1), headers={"Idempotency-Key": "form-45"})
+    faults.clear()
+    let_the_invocation_time_out(table_name)
+    (stored,) = stored_leads(table_name)
+
+    answer = expect(company.submit(unique_lead(1), headers={"Idempotency-Key": "form-45"}), 202)
+    again = expect(company.submit(unique_lead(1), headers={"Idempotency-Key": "form-45"}), 202)
+
+    assert answer == again == {"lead_id": stored["lead_id"]["S"], "status": "unassigned"}
+    assert len(stored_leads(table_name)) == 1
+    assert len(emails_to(template, "agent1@brokerage.test")) == 1
+    assert len(emails_to(template, "agent2@brokerage.test")) == 1
+    assert len(schedules(aws)) == 1
 
 
 def test_a_retry_of_a_completed_intake_answers_the_same_lead_and_sends_nothing_more(

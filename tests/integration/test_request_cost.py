@@ -8,11 +8,13 @@ from tests.integration.conftest import AwsCalls
 from tests.support.scenario import Company, expect, unique_lead
 from tests.support.seeding import seed_agents
 
-# Idempotency record (in progress), the configuration version, the round-robin turn (one atomic increment
-# of the queue's counter), the lead, the events, the idempotency record (done).
+# Idempotency record (in progress), the configuration version, the request's receipt (what makes a retry
+# after a cut-off attempt find its lead), the round-robin turn (one atomic increment of the queue's
+# counter), the lead, the events, the idempotency record (done).
 WARM_ROUND_ROBIN_INTAKE = [
     "dynamodb.PutItem",
     "dynamodb.GetItem",
+    "dynamodb.PutItem",
     "dynamodb.UpdateItem",
     "dynamodb.PutItem",
     "events.PutEvents",
@@ -21,10 +23,11 @@ WARM_ROUND_ROBIN_INTAKE = [
 # The queue changed: the counter's increment fails its condition; the new queue is stored, the old one read
 # (to know who had the last turn) and the counter re-anchored with this intake's turn in one update.
 REANCHOR = ["dynamodb.UpdateItem", "dynamodb.PutItem", "dynamodb.GetItem", "dynamodb.UpdateItem"]
-# Idempotency record, the configuration version, the lead, the event, the idempotency record.
+# Idempotency record, the configuration version, the receipt, the lead, the event, the idempotency record.
 WARM_POOL_INTAKE = [
     "dynamodb.PutItem",
     "dynamodb.GetItem",
+    "dynamodb.PutItem",
     "dynamodb.PutItem",
     "events.PutEvents",
     "dynamodb.UpdateItem",
@@ -90,7 +93,8 @@ def test_a_configuration_change_makes_the_next_intake_reload_once(
     lead_id = expect(company.submit(unique_lead(1)), 202)["lead_id"]
     calls = aws_calls.names()
     assert calls.count("dynamodb.Query") == 1
-    assert calls == [*WARM_ROUND_ROBIN_INTAKE[:2], "dynamodb.Query", *REANCHOR, *WARM_ROUND_ROBIN_INTAKE[3:]]
+    version_and_receipt, lead_onwards = WARM_ROUND_ROBIN_INTAKE[:3], WARM_ROUND_ROBIN_INTAKE[4:]
+    assert calls == [*version_and_receipt[:2], "dynamodb.Query", version_and_receipt[2], *REANCHOR, *lead_onwards]
     assert company.lead(lead_id)["agent_id"] == 3  # the change is seen: agent 2 left the queue
     # And the one after is warm again.
     assert measured_intake(company, aws_calls, 2) == WARM_ROUND_ROBIN_INTAKE

@@ -8,10 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from leadrouter.adapters.aws_errors import (
-    domain_errors,
-    error_code,
-)
+from leadrouter.adapters.aws_errors import CONDITION_FAILED, domain_errors, error_code
 from leadrouter.adapters.dynamo_codec import from_item, to_item, to_value
 from leadrouter.adapters.dynamo_keys import (
     lead_key,
@@ -19,9 +16,10 @@ from leadrouter.adapters.dynamo_keys import (
     leads_by_office,
     leads_by_status,
     leads_timeline,
+    receipt_key,
 )
-from leadrouter.domain.errors import BadRequest, Conflict, NotFound
-from leadrouter.domain.leads import Lead
+from leadrouter.domain.errors import AlreadyReceived, BadRequest, Conflict, NotFound
+from leadrouter.domain.leads import IntakeReceipt, Lead
 from leadrouter.domain.queries import LeadQuery, Page
 
 if TYPE_CHECKING:
@@ -86,6 +84,30 @@ class DynamoLeadRepository:
     def __init__(self, client: "DynamoDBClient", table: str) -> None:
         self._db = client
         self._table = table
+
+    def receive(self, receipt: IntakeReceipt) -> None:
+        """Record which lead a request makes, unless the same request did already (AlreadyReceived)."""
+        item = {
+            **receipt_key(receipt.company_id, receipt.key),
+            "lead_id": receipt.lead_id,
+            "expiration": int(receipt.expires_at.timestamp()),
+        }
+        with domain_errors():
+            try:
+                self._db.put_item(
+                    TableName=self._table,
+                    Item=to_item(item),
+                    # DynamoDB deletes expired items late: an expired receipt is as good as none.
+                    ConditionExpression="attribute_not_exists(PK) OR expiration < :now",
+                    ExpressionAttributeValues=to_item({":now": int(receipt.received_at.timestamp())}),
+                    ReturnValuesOnConditionCheckFailure="ALL_OLD",
+                )
+                return
+            except ClientError as error:
+                if error_code(error) != CONDITION_FAILED:
+                    raise
+                earlier = from_item(error.response.get("Item", {}))  # type: ignore[arg-type]
+        raise AlreadyReceived(str(earlier["lead_id"]))
 
     def create(self, lead: Lead) -> None:
         with domain_errors(lambda: Conflict(f"Lead {lead.lead_id} already exists.")):

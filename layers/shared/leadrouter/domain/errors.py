@@ -49,6 +49,14 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class AlreadyReceived(Conflict):
+    """This request made a lead already (`lead_id`); a retry resumes it instead of making another."""
+
+    def __init__(self, lead_id: str) -> None:
+        super().__init__(f"This request made lead {lead_id} already.")
+        self.lead_id = lead_id
+
+
 class Unavailable(DomainError):
     """A dependency keeps failing after retries (503 with Retry-After)."""
 

@@ -1,5 +1,6 @@
 """A lead: what the website sent, where it stands, and its history in plain words."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
@@ -154,3 +155,16 @@ class Lead(BaseModel):
     def decline(self, agent_id: int) -> None:
         if agent_id not in self.declined_agent_ids:
             self.declined_agent_ids.append(agent_id)
+
+
+@dataclass(frozen=True)
+class IntakeReceipt:
+    """Marks the lead one intake request made, so that a retry of the same request (the same idempotency
+    key, or the same payload within the window) finds it instead of making a second one. `key` is a hash
+    of the company and that key or payload."""
+
+    company_id: str
+    key: str
+    lead_id: str
+    received_at: datetime
+    expires_at: datetime

@@ -64,6 +64,13 @@ class OfferDelivery:
 
     # A new offer ---------------------------------------------------------------------------------------
 
+    def started(self, lead: Lead, offer: Offer) -> bool:
+        """Whether `deliver` reached the offer's emails: the links are stored before any email is sent, the
+        first recipient's in the first batch."""
+        if not offer.recipients:
+            return False
+        return self._tickets.in_inbox(lead.company_id, offer.recipients[0], offer.offer_id) is not None
+
     def deliver(self, lead: Lead, offer: Offer, config: CompanyConfig) -> list[HistoryEntry]:
         """Start the offer's timer and email its recipients; answers what failed, as history entries."""
         failures: list[HistoryEntry] = []

@@ -1,7 +1,13 @@
 """Intake exactly once, with Powertools' idempotency utility: an `Idempotency-Key` header makes the first
 answer stick for a day; without one, the same payload to the same company within a short window is the
-same lead (a double-clicked submit button, a retried request)."""
+same lead (a double-clicked submit button, a retried request).
 
+Powertools' record answers a retry once the first attempt finished, and refuses one while it runs. A
+retry after an attempt that was cut off (a Lambda timeout lets its in-progress record expire) runs again;
+the intake's receipt, written before the lead under the same request key, then resumes the stored lead."""
+
+import hashlib
+import json
 from typing import Any
 
 from aws_lambda_powertools.utilities.idempotency import (
@@ -12,7 +18,7 @@ from aws_lambda_powertools.utilities.idempotency import (
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from leadrouter.domain.leads import LeadSubmission
-from leadrouter.service.intake import IntakeService
+from leadrouter.service.intake import IntakeService, RequestKey
 
 KEY_TTL_SECONDS = 24 * 3600
 PAYLOAD_WINDOW_SECONDS = 10 * 60
@@ -45,7 +51,11 @@ class IdempotentIntake:
 
     def _run(self, request: dict[str, Any]) -> dict[str, str]:
         submission = LeadSubmission.model_validate(request["submission"])
-        return self._intake.submit(request["company_id"], submission, request.get("link_base_url")).as_dict()
+        keyed = bool(request["idempotency_key"])
+        named_by = [request["company_id"], request["idempotency_key"] if keyed else request["submission"]]
+        digest = hashlib.sha256(json.dumps(named_by, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+        key = RequestKey(digest, KEY_TTL_SECONDS if keyed else PAYLOAD_WINDOW_SECONDS)
+        return self._intake.submit(request["company_id"], submission, request.get("link_base_url"), key).as_dict()
 
     def submit(
         self,

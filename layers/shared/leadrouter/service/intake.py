@@ -1,13 +1,15 @@
 """Intake: a website's lead through the cascade into the table, exactly once."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from aws_lambda_powertools import Logger
 
 from leadrouter.domain.cascade import Decision, LeadFacts, RoundRobinTurn, decide, round_robin_assignment
 from leadrouter.domain.config import CompanyConfig
+from leadrouter.domain.errors import AlreadyReceived, NotFound
 from leadrouter.domain.ids import new_lead_id, new_offer_id
-from leadrouter.domain.leads import Lead, LeadStatus, LeadSubmission
+from leadrouter.domain.leads import IntakeReceipt, Lead, LeadStatus, LeadSubmission
 from leadrouter.domain.lifecycle import OfferTerms, apply_decision, new_lead
 from leadrouter.domain.ports import Clock, RandomSource
 from leadrouter.service.lead_changes import LeadChanges, Snapshot
@@ -15,6 +17,15 @@ from leadrouter.service.ports import ConfigRepository, LeadRepository
 from leadrouter.service.round_robin_turns import RoundRobinTurns
 
 logger = Logger(child=True)
+
+
+@dataclass(frozen=True)
+class RequestKey:
+    """Names one intake request across its retries (a hash of the company and the idempotency key or the
+    payload), for as long as a retry counts as the same request."""
+
+    key: str
+    window_seconds: int
 
 
 @dataclass(frozen=True)
@@ -53,8 +64,15 @@ class IntakeService:
         self._clock = clock
         self._rng = rng
 
-    def submit(self, company_id: str, submission: LeadSubmission, link_base_url: str | None = None) -> IntakeResult:
-        """`link_base_url`: where links in this lead's emails point (the API's public address)."""
+    def submit(
+        self,
+        company_id: str,
+        submission: LeadSubmission,
+        link_base_url: str | None = None,
+        request: RequestKey | None = None,
+    ) -> IntakeResult:
+        """`link_base_url`: where links in this lead's emails point (the API's public address). `request`:
+        a retry of a request whose lead is stored already resumes that lead instead of making another."""
         config = self._config.load(company_id)  # NotFound for an unknown company
         now = self._clock.now()
         lead_id = new_lead_id(now, self._rng)
@@ -62,6 +80,15 @@ class IntakeService:
             # Answer like a real intake so the bot learns nothing; store nothing.
             logger.info("honeypot filled: lead dropped", extra={"company_id": company_id})
             return IntakeResult(lead_id, LeadStatus.UNASSIGNED)
+        if request is not None:
+            expires = now + timedelta(seconds=request.window_seconds)
+            try:
+                self._leads.receive(IntakeReceipt(company_id, request.key, lead_id, now, expires))
+            except AlreadyReceived as earlier:
+                stored = self._stored(company_id, earlier.lead_id)
+                if stored is not None:
+                    return self._resume(stored, config)
+                lead_id = earlier.lead_id  # the earlier attempt stopped before writing its lead
         decision = decide(facts_of(submission), config, now, self._rng)
         lead = self._commit(config, lead_id, submission, decision, link_base_url)
         logger.info(
@@ -75,6 +102,22 @@ class IntakeService:
         )
         # The lead is stored: publish, start timers and send emails; failures are recorded on the lead.
         self._changes.after_commit(lead, config, Snapshot.of(None))
+        return IntakeResult(lead.lead_id, lead.status)
+
+    def _stored(self, company_id: str, lead_id: str) -> Lead | None:
+        try:
+            return self._leads.get(company_id, lead_id)
+        except NotFound:
+            return None
+
+    def _resume(self, lead: Lead, config: CompanyConfig) -> IntakeResult:
+        """An earlier attempt of this request stored the lead and was cut off (a Lambda timeout) before it
+        answered. Emails go out at most once: if that attempt reached its emails, nothing is sent again
+        (the offer is in every recipient's inbox); if it stopped before, the work after the write is done
+        now. Events are at least once: they are published again when the emails were not reached."""
+        logger.info("retried intake: the lead is stored already", extra={"lead_id": lead.lead_id})
+        if not self._changes.delivery_started(lead):
+            self._changes.after_commit(lead, config, Snapshot.of(None))
         return IntakeResult(lead.lead_id, lead.status)
 
     def _new_lead(self, config: CompanyConfig, lead_id: str, submission: LeadSubmission, base_url: str | None) -> Lead:

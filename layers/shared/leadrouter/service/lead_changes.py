@@ -109,6 +109,10 @@ class LeadChanges:
         if failures:
             self.record(lead.company_id, lead.lead_id, failures)
 
+    def delivery_started(self, lead: Lead) -> bool:
+        """Whether the delivery of the lead's open offers began (their links exist)."""
+        return any(self._delivery.started(lead, offer) for offer in lead.offers if offer.is_open)
+
     def record(self, company_id: str, lead_id: str, entries: list[HistoryEntry]) -> None:
         """Add entries to a lead's history (failures to deliver), whatever else changes it meanwhile."""
         for attempt in range(_ATTEMPTS):
