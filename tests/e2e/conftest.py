@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,9 +32,9 @@ class LocalStack:
         return ApiClient(HttpTransport(self.api_url))
 
 
-@pytest.fixture(scope="session")
-def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
-    state = tmp_path_factory.mktemp("stack")
+@contextmanager
+def started_stack(state: Path) -> Iterator[LocalStack]:
+    """`make run`'s local stack in a subprocess, its state in `state`; stopped on exit."""
     log = state / "console.log"
     env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
     with log.open("w") as console:
@@ -59,6 +60,12 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    with started_stack(tmp_path_factory.mktemp("stack")) as stack:
+        yield stack
 
 
 @pytest.fixture(scope="session")
