@@ -19,7 +19,7 @@ help:
 	@echo "make run    start the whole service locally (API on 127.0.0.1:$(PORT))"
 	@echo "make test   lint, types, sam validate --lint, sam build and every test"
 	@echo "make bench  benchmarks (not part of make test)"
-	@echo "make openapi  rewrite docs/openapi.json from the code"
+	@echo "make openapi  rewrite the OpenAPI document (docs/openapi.json) from the code"
 
 $(STAMP): requirements-dev.txt layers/shared/requirements.txt
 	@test -n "$(PYTHON313)" || { echo "python3.13 is needed (not found on PATH or under pyenv)"; exit 1; }
@@ -61,7 +61,7 @@ browser:
 test: lint types validate build browser pytest
 
 openapi: $(STAMP)
-	$(BIN)/python -m leadrouter_cli openapi > docs/openapi.json
+	$(BIN)/python -m leadrouter_cli openapi > layers/shared/leadrouter/api/openapi.json
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -1,6 +1,6 @@
 """python -m leadrouter_cli create-operator-key --stack-name lead-router-dev [--region us-east-1]
 python -m leadrouter_cli create-operator-key --table-name T --endpoint-url http://127.0.0.1:PORT
-python -m leadrouter_cli openapi > docs/openapi.json"""
+python -m leadrouter_cli openapi > layers/shared/leadrouter/api/openapi.json   (docs/openapi.json links to it)"""
 
 import argparse
 import json

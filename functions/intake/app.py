@@ -7,13 +7,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from leadrouter.api import intake
 from leadrouter.api.resolver import build_resolver
-from leadrouter.observability import logger, metrics, tracer
+from leadrouter.observability import logger, metrics, traced
 
 app = build_resolver(intake.router)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-@tracer.capture_lambda_handler
+@traced
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

@@ -4,12 +4,12 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from leadrouter.observability import logger, tracer
+from leadrouter.observability import logger, traced
 from leadrouter.wiring import services
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler
+@traced
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     report = services().sweeper.sweep()
     if report.leads:

@@ -6,7 +6,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ValidationError
 
-from leadrouter.observability import logger, tracer
+from leadrouter.observability import logger, traced
 from leadrouter.wiring import services
 
 
@@ -17,7 +17,7 @@ class Firing(BaseModel):
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler
+@traced
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     try:
         firing = Firing.model_validate(event)

@@ -1,35 +1,35 @@
 """Builds the services from the environment, once per container, on first use (never at import time,
-so tests set up moto and the environment first, then call `reset()`)."""
+so tests set up moto and the environment first, then call `reset()`). Each service imports its modules
+when it is first built, so a function loads only what it uses (a cold start pays for nothing else)."""
 
 import threading
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from leadrouter.adapters.clients import AwsClients
-from leadrouter.adapters.dynamo_config import DynamoConfigRepository
-from leadrouter.adapters.dynamo_credentials import DynamoCredentialRepository
-from leadrouter.adapters.dynamo_leads import DynamoLeadRepository
-from leadrouter.adapters.dynamo_offers import DynamoTicketRepository
-from leadrouter.adapters.dynamo_round_robin import DynamoRoundRobinCounter
-from leadrouter.adapters.eventbridge import EventBridgePublisher
-from leadrouter.adapters.scheduler import SchedulerTimers
-from leadrouter.adapters.ses import SesMailer
-from leadrouter.adapters.templates import JinjaRenderer
 from leadrouter.domain.ports import Clock, RandomSource, SystemClock, SystemRandom
 from leadrouter.environment import ServiceEnvironment, environment
-from leadrouter.service.companies import CompanyService, KeyService
-from leadrouter.service.configuration import ConfigurationService
-from leadrouter.service.delivery import OfferDelivery
-from leadrouter.service.idempotent_intake import IdempotentIntake
-from leadrouter.service.intake import IntakeService
-from leadrouter.service.lead_changes import LeadChanges
-from leadrouter.service.lead_desk import LeadDesk
-from leadrouter.service.offer_desk import OfferDesk
-from leadrouter.service.pool_desk import PoolDesk
-from leadrouter.service.round_robin_turns import RoundRobinTurns
-from leadrouter.service.routes import RouteService
-from leadrouter.service.simulation import RoutingSimulator
-from leadrouter.service.sweeper import OfferSweeper
+
+if TYPE_CHECKING:
+    from leadrouter.adapters.dynamo_config import DynamoConfigRepository
+    from leadrouter.adapters.dynamo_leads import DynamoLeadRepository
+    from leadrouter.adapters.dynamo_offers import DynamoTicketRepository
+    from leadrouter.adapters.eventbridge import EventBridgePublisher
+    from leadrouter.adapters.templates import JinjaRenderer
+    from leadrouter.service.companies import CompanyService, KeyService
+    from leadrouter.service.configuration import ConfigurationService
+    from leadrouter.service.delivery import OfferDelivery
+    from leadrouter.service.idempotent_intake import IdempotentIntake
+    from leadrouter.service.intake import IntakeService
+    from leadrouter.service.lead_changes import LeadChanges
+    from leadrouter.service.lead_desk import LeadDesk
+    from leadrouter.service.offer_desk import OfferDesk
+    from leadrouter.service.pool_desk import PoolDesk
+    from leadrouter.service.round_robin_turns import RoundRobinTurns
+    from leadrouter.service.routes import RouteService
+    from leadrouter.service.simulation import RoutingSimulator
+    from leadrouter.service.sweeper import OfferSweeper
 
 
 @dataclass
@@ -40,50 +40,74 @@ class Services:
     rng: RandomSource
 
     @cached_property
-    def config_repository(self) -> DynamoConfigRepository:
+    def config_repository(self) -> "DynamoConfigRepository":
+        from leadrouter.adapters.dynamo_config import DynamoConfigRepository
+
         return DynamoConfigRepository(self.clients.dynamodb, self.env.TABLE_NAME)
 
     @cached_property
-    def lead_repository(self) -> DynamoLeadRepository:
+    def lead_repository(self) -> "DynamoLeadRepository":
+        from leadrouter.adapters.dynamo_leads import DynamoLeadRepository
+
         return DynamoLeadRepository(self.clients.dynamodb, self.env.TABLE_NAME)
 
     @cached_property
-    def round_robin(self) -> RoundRobinTurns:
+    def round_robin(self) -> "RoundRobinTurns":
+        from leadrouter.adapters.dynamo_round_robin import DynamoRoundRobinCounter
+        from leadrouter.service.round_robin_turns import RoundRobinTurns
+
         return RoundRobinTurns(DynamoRoundRobinCounter(self.clients.dynamodb, self.env.TABLE_NAME), self.rng)
 
     @cached_property
-    def publisher(self) -> EventBridgePublisher:
+    def publisher(self) -> "EventBridgePublisher":
+        from leadrouter.adapters.eventbridge import EventBridgePublisher
+
         return EventBridgePublisher(self.clients.events, self.env.EVENT_BUS_NAME)
 
     @cached_property
-    def keys(self) -> KeyService:
+    def keys(self) -> "KeyService":
+        from leadrouter.adapters.dynamo_credentials import DynamoCredentialRepository
+        from leadrouter.service.companies import KeyService
+
         return KeyService(DynamoCredentialRepository(self.clients.dynamodb, self.env.TABLE_NAME), self.clock, self.rng)
 
     @cached_property
-    def companies(self) -> CompanyService:
+    def companies(self) -> "CompanyService":
+        from leadrouter.service.companies import CompanyService
+
         return CompanyService(self.config_repository, self.keys, self.clock, self.rng)
 
     @cached_property
-    def configuration(self) -> ConfigurationService:
+    def configuration(self) -> "ConfigurationService":
+        from leadrouter.service.configuration import ConfigurationService
+
         return ConfigurationService(self.config_repository)
 
     @cached_property
-    def routes(self) -> RouteService:
+    def routes(self) -> "RouteService":
+        from leadrouter.service.routes import RouteService
+
         return RouteService(self.config_repository, self.clock, self.rng)
 
     @cached_property
-    def simulator(self) -> RoutingSimulator:
+    def simulator(self) -> "RoutingSimulator":
+        from leadrouter.service.simulation import RoutingSimulator
+
         return RoutingSimulator(self.config_repository, self.round_robin, self.clock)
 
     @cached_property
-    def intake(self) -> IntakeService:
+    def intake(self) -> "IntakeService":
+        from leadrouter.service.intake import IntakeService
+
         return IntakeService(
             self.config_repository, self.lead_repository, self.lead_changes, self.round_robin, self.clock, self.rng
         )
 
     @cached_property
-    def idempotent_intake(self) -> IdempotentIntake:
+    def idempotent_intake(self) -> "IdempotentIntake":
         from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
+        from leadrouter.service.idempotent_intake import IdempotentIntake
 
         store = DynamoDBPersistenceLayer(
             table_name=self.env.TABLE_NAME,
@@ -94,28 +118,38 @@ class Services:
         return IdempotentIntake(self.intake, store)
 
     @cached_property
-    def lead_desk(self) -> LeadDesk:
+    def lead_desk(self) -> "LeadDesk":
+        from leadrouter.service.lead_desk import LeadDesk
+
         return LeadDesk(self.lead_repository, self.lead_changes, self.clock, self.rng)
 
     @cached_property
-    def tickets(self) -> DynamoTicketRepository:
+    def tickets(self) -> "DynamoTicketRepository":
+        from leadrouter.adapters.dynamo_offers import DynamoTicketRepository
+
         return DynamoTicketRepository(self.clients.dynamodb, self.env.TABLE_NAME)
 
     @cached_property
-    def renderer(self) -> JinjaRenderer:
+    def renderer(self) -> "JinjaRenderer":
+        from leadrouter.adapters.templates import JinjaRenderer
+
         return JinjaRenderer()
 
     @cached_property
-    def delivery(self) -> OfferDelivery:
+    def delivery(self) -> "OfferDelivery":
+        from leadrouter.adapters.scheduler import SchedulerTimers
+        from leadrouter.adapters.ses import SesMailer
+        from leadrouter.service.delivery import OfferDelivery
+
         timers = SchedulerTimers(
-            self.clients.scheduler,
+            lambda: self.clients.scheduler,
             self.env.SCHEDULE_GROUP_NAME,
             self.env.TIMEOUT_FUNCTION_ARN,
             self.env.SCHEDULER_ROLE_ARN,
         )
         return OfferDelivery(
             self.tickets,
-            SesMailer(self.clients.sesv2),
+            SesMailer(lambda: self.clients.sesv2),
             timers,
             self.renderer,
             self.clock,
@@ -125,23 +159,31 @@ class Services:
         )
 
     @cached_property
-    def lead_changes(self) -> LeadChanges:
+    def lead_changes(self) -> "LeadChanges":
+        from leadrouter.service.lead_changes import LeadChanges
+
         return LeadChanges(
             self.config_repository, self.lead_repository, self.publisher, self.delivery, self.round_robin, self.rng
         )
 
     @cached_property
-    def offer_desk(self) -> OfferDesk:
+    def offer_desk(self) -> "OfferDesk":
+        from leadrouter.service.offer_desk import OfferDesk
+
         return OfferDesk(
             self.config_repository, self.lead_repository, self.tickets, self.lead_changes, self.clock, self.rng
         )
 
     @cached_property
-    def pool_desk(self) -> PoolDesk:
+    def pool_desk(self) -> "PoolDesk":
+        from leadrouter.service.pool_desk import PoolDesk
+
         return PoolDesk(self.config_repository, self.lead_repository, self.lead_changes, self.clock)
 
     @cached_property
-    def sweeper(self) -> OfferSweeper:
+    def sweeper(self) -> "OfferSweeper":
+        from leadrouter.service.sweeper import OfferSweeper
+
         return OfferSweeper(self.lead_repository, self.lead_repository, self.offer_desk, self.clock)
 
 

@@ -18,19 +18,24 @@ class AwsClients:
     def __init__(self, region: str | None = None) -> None:
         self._region = region
         self._lock = threading.Lock()
+        self._session: Any = None
 
     def _make(self, service: str) -> Any:  # boto3's client() is overloaded per service name
         import boto3
         from botocore.config import Config
 
+        # One session for every client: it loads the endpoint and model data once. A session is not
+        # thread-safe, so clients are made under the lock; the clients themselves are.
         with self._lock:
+            if self._session is None:
+                self._session = boto3.session.Session()
             config = Config(
                 retries={"mode": "standard", "max_attempts": _MAX_ATTEMPTS},
                 connect_timeout=3,
                 read_timeout=5,
                 max_pool_connections=50,
             )
-            return boto3.session.Session().client(service, region_name=self._region, config=config)  # type: ignore[call-overload]
+            return self._session.client(service, region_name=self._region, config=config)
 
     @cached_property
     def dynamodb(self) -> "DynamoDBClient":

@@ -10,6 +10,8 @@ from botocore.exceptions import ClientError
 from leadrouter.adapters.aws_errors import domain_errors, error_code
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from mypy_boto3_scheduler import EventBridgeSchedulerClient
 
 
@@ -27,8 +29,11 @@ def schedule_name(offer_id: str) -> str:
 
 
 class SchedulerTimers:
-    def __init__(self, client: "EventBridgeSchedulerClient", group: str, target_arn: str, role_arn: str) -> None:
-        self._scheduler = client
+    def __init__(
+        self, client: "Callable[[], EventBridgeSchedulerClient]", group: str, target_arn: str, role_arn: str
+    ) -> None:
+        """`client` makes the client on the first timer: most requests start or stop none."""
+        self._client = client
         self._group = group
         self._target = target_arn
         self._role = role_arn
@@ -37,7 +42,7 @@ class SchedulerTimers:
         payload = {"company_id": company_id, "lead_id": lead_id, "offer_id": offer_id}
         try:
             with domain_errors():
-                self._scheduler.create_schedule(
+                self._client().create_schedule(
                     Name=schedule_name(offer_id),
                     GroupName=self._group,
                     ScheduleExpression=at_expression(expires_at),
@@ -59,7 +64,7 @@ class SchedulerTimers:
     def cancel(self, offer_id: str) -> None:
         try:
             with domain_errors():
-                self._scheduler.delete_schedule(Name=schedule_name(offer_id), GroupName=self._group)
+                self._client().delete_schedule(Name=schedule_name(offer_id), GroupName=self._group)
         except ClientError as error:
             if error_code(error) != "ResourceNotFoundException":  # fired and deleted, or never made
                 raise

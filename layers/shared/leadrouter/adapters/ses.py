@@ -8,6 +8,8 @@ from leadrouter.adapters.aws_errors import describe, is_transient
 from leadrouter.service.ports import Email, SendFailed
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from mypy_boto3_sesv2 import SESV2Client
 
 
@@ -17,12 +19,13 @@ def _header_safe(value: str) -> str:
 
 
 class SesMailer:
-    def __init__(self, client: "SESV2Client") -> None:
-        self._ses = client
+    def __init__(self, client: "Callable[[], SESV2Client]") -> None:
+        """`client` makes the client on the first email: most requests send none."""
+        self._client = client
 
     def send(self, email: Email) -> str:
         try:
-            answer = self._ses.send_email(
+            answer = self._client().send_email(
                 FromEmailAddress=email.sender,
                 Destination={"ToAddresses": [email.to]},
                 Content={

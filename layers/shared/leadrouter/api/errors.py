@@ -7,11 +7,6 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyPersistenceLayerError,
-    IdempotencyValidationError,
-)
 
 from leadrouter.domain import errors
 from leadrouter.observability import logger
@@ -81,31 +76,6 @@ def register_error_handlers(app: APIGatewayRestResolver) -> None:
     def _invalid(error: RequestValidationError) -> Response[str]:
         message, details = _describe_validation(error)
         return error_response(HTTPStatus.UNPROCESSABLE_ENTITY, "invalid_input", message, details=details)
-
-    @app.exception_handler(IdempotencyAlreadyInProgressError)  # type: ignore[untyped-decorator]
-    def _in_progress(_: IdempotencyAlreadyInProgressError) -> Response[str]:
-        return error_response(
-            HTTPStatus.CONFLICT,
-            "in_progress",
-            "The same request is being handled right now; retry in a moment.",
-        )
-
-    @app.exception_handler(IdempotencyValidationError)  # type: ignore[untyped-decorator]
-    def _key_reused(_: IdempotencyValidationError) -> Response[str]:
-        return error_response(
-            HTTPStatus.UNPROCESSABLE_ENTITY,
-            "idempotency_key_reused",
-            "This Idempotency-Key was already used with a different body.",
-        )
-
-    @app.exception_handler(IdempotencyPersistenceLayerError)  # type: ignore[untyped-decorator]
-    def _store_busy(_: IdempotencyPersistenceLayerError) -> Response[str]:
-        # The idempotency record lives in the table: when it cannot be read or written (throttling that
-        # outlasted the client's retries), nothing was routed yet or the record says so; the client retries.
-        logger.exception("idempotency store failed")
-        return error_response(
-            HTTPStatus.SERVICE_UNAVAILABLE, "unavailable", "The database is busy; retry shortly.", retry_after=2
-        )
 
     @app.not_found
     def _no_route(_: Exception) -> Response[str]:

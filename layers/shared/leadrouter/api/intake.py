@@ -1,20 +1,26 @@
 """Public endpoints a brokerage website calls: the lead form and the agent dropdown."""
 
 import json
+from http import HTTPStatus
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path
 from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyPersistenceLayerError,
+    IdempotencyValidationError,
+)
 
 from leadrouter.api.bodies import parse_document, validated
-from leadrouter.api.errors import domain_error_response
+from leadrouter.api.errors import domain_error_response, error_response
 from leadrouter.api.links import link_base_url
 from leadrouter.api.resolver import new_router
 from leadrouter.api.views import Directory, DirectoryEntry, IntakeAnswer, documented
 from leadrouter.domain.errors import DomainError, Forbidden
 from leadrouter.domain.leads import LeadSubmission
-from leadrouter.observability import metrics
+from leadrouter.observability import logger, metrics
 from leadrouter.wiring import services
 
 router = new_router()
@@ -39,6 +45,35 @@ def _cors(company_id: str, origin: str | None) -> dict[str, str]:
         "Access-Control-Max-Age": "600",
         "Vary": "Origin",
     }
+
+
+# Powertools' idempotency errors only happen here (and importing them loads boto3: other functions don't).
+@router.exception_handler(IdempotencyAlreadyInProgressError)  # type: ignore[untyped-decorator]
+def _in_progress(_: IdempotencyAlreadyInProgressError) -> Response[str]:
+    return error_response(
+        HTTPStatus.CONFLICT,
+        "in_progress",
+        "The same request is being handled right now; retry in a moment.",
+    )
+
+
+@router.exception_handler(IdempotencyValidationError)  # type: ignore[untyped-decorator]
+def _key_reused(_: IdempotencyValidationError) -> Response[str]:
+    return error_response(
+        HTTPStatus.UNPROCESSABLE_ENTITY,
+        "idempotency_key_reused",
+        "This Idempotency-Key was already used with a different body.",
+    )
+
+
+@router.exception_handler(IdempotencyPersistenceLayerError)  # type: ignore[untyped-decorator]
+def _store_busy(_: IdempotencyPersistenceLayerError) -> Response[str]:
+    # The idempotency record lives in the table: when it cannot be read or written (throttling that
+    # outlasted the client's retries), nothing was routed yet or the record says so; the client retries.
+    logger.exception("idempotency store failed")
+    return error_response(
+        HTTPStatus.SERVICE_UNAVAILABLE, "unavailable", "The database is busy; retry shortly.", retry_after=2
+    )
 
 
 @router.post(
