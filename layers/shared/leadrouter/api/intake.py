@@ -48,22 +48,13 @@ def _cors(company_id: str, origin: str | None) -> dict[str, str]:
 
 
 # Powertools' idempotency errors only happen here (and importing them loads boto3: other functions don't).
-@router.exception_handler(IdempotencyAlreadyInProgressError)  # type: ignore[untyped-decorator]
-def _in_progress(_: IdempotencyAlreadyInProgressError) -> Response[str]:
-    return error_response(
-        HTTPStatus.CONFLICT,
-        "in_progress",
-        "The same request is being handled right now; retry in a moment.",
-    )
-
-
-@router.exception_handler(IdempotencyValidationError)  # type: ignore[untyped-decorator]
-def _key_reused(_: IdempotencyValidationError) -> Response[str]:
-    return error_response(
-        HTTPStatus.UNPROCESSABLE_ENTITY,
-        "idempotency_key_reused",
-        "This Idempotency-Key was already used with a different body.",
-    )
+@router.exception_handler([IdempotencyAlreadyInProgressError, IdempotencyValidationError])  # type: ignore[untyped-decorator]
+def _repeated(error: Exception) -> Response[str]:
+    if isinstance(error, IdempotencyAlreadyInProgressError):
+        message = "The same request is being handled right now; retry in a moment."
+        return error_response(HTTPStatus.CONFLICT, "in_progress", message)
+    message = "This Idempotency-Key was already used with a different body."
+    return error_response(HTTPStatus.UNPROCESSABLE_ENTITY, "idempotency_key_reused", message)
 
 
 @router.exception_handler(IdempotencyPersistenceLayerError)  # type: ignore[untyped-decorator]
