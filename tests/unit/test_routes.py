@@ -14,7 +14,7 @@ from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.leads import Lead, LeadStatus, LeadSubmission
 from leadrouter.domain.lifecycle import OfferTerms, answer_offer, apply_decision, continue_route, expire_offer, new_lead
 from leadrouter.domain.offers import Offer, OfferAction, OfferClosed, OfferOrigin, OfferState
-from leadrouter.domain.routes import Route, RouteConditions, evaluate
+from leadrouter.domain.routes import Route, RouteConditions, evaluate, for_people
 from tests.unit.fakes import agent, company, lead, note_details, route
 
 CHICAGO = "America/Chicago"
@@ -471,3 +471,17 @@ def test_acceptance_does_not_apply_to_a_route_claim() -> None:
     answer_offer(lead_, offer.offer_id, 1, OfferAction.CLAIM, SATURDAY_10_12, "Ada", "key")
     assert (lead_.status, lead_.agent_id) == (LeadStatus.ASSIGNED, 1)
     assert len(lead_.offers) == 1
+
+
+@pytest.mark.parametrize(
+    ("at", "zone", "shown"),
+    [
+        (datetime(2027, 3, 14, 7, 59, tzinfo=UTC), CHICAGO, "Sunday, March 14, 2027, 1:59 AM CST"),
+        (datetime(2027, 3, 14, 8, 0, tzinfo=UTC), CHICAGO, "Sunday, March 14, 2027, 3:00 AM CDT"),  # DST begins
+        (datetime(2027, 6, 1, 5, 0, tzinfo=UTC), CHICAGO, "Tuesday, June 1, 2027, 12:00 AM CDT"),
+        (datetime(2027, 6, 1, 17, 5, tzinfo=UTC), CHICAGO, "Tuesday, June 1, 2027, 12:05 PM CDT"),
+        (datetime(2027, 6, 1, 17, 5, tzinfo=UTC), "UTC", "Tuesday, June 1, 2027, 5:05 PM UTC"),
+    ],
+)
+def test_moments_for_people_read_like_the_companys_clock(at: datetime, zone: str, shown: str) -> None:
+    assert for_people(at, zone) == shown

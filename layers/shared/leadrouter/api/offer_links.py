@@ -123,7 +123,7 @@ def show_offer(token: Token) -> Response[str]:
         return _error(error)
     now = services().clock.now()
     open_to_agent = view.open_to_agent(now)
-    context = email_context(view.lead, view.offer, view.agent_name, view.company_name, now)
+    context = email_context(view.lead, view.offer, view.agent_name, view.company_name, view.time_zone, now)
     if _wants_json():
         answer = LinkOffer(
             offer_id=view.offer.offer_id,

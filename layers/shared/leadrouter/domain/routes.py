@@ -140,6 +140,14 @@ def local_moment(at: datetime, time_zone: str) -> datetime:
     return at.astimezone(ZoneInfo(time_zone))
 
 
+def for_people(at: datetime, time_zone: str) -> str:
+    """`Tuesday, March 17, 2026, 10:45 AM CDT`: a moment as the company's agents read a clock (emails,
+    link pages); the API itself answers in UTC."""
+    local = local_moment(at, time_zone)
+    hour = local.hour % 12 or 12
+    return f"{local:%A, %B} {local.day}, {local.year}, {hour}:{local:%M %p} {local.tzname()}"
+
+
 def describe_moment(local: datetime, time_zone: str) -> str:
     """`Saturday 10:12 America/Chicago`: the words of the history."""
     return f"{WEEKDAYS[local.weekday()].capitalize()} {local:%H:%M} {time_zone}"

@@ -16,6 +16,7 @@ from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.leads import HistoryEntry, Lead
 from leadrouter.domain.offers import Offer, OfferKind, OfferTicket, duration_words, hash_token, new_token
 from leadrouter.domain.ports import Clock, RandomSource
+from leadrouter.domain.routes import for_people
 from leadrouter.domain.summaries import summary_of
 from leadrouter.service.ports import Email, Mailer, Renderer, SendFailed, TicketRepository, Timers
 
@@ -168,7 +169,9 @@ class OfferDelivery:
     def _compose(self, lead: Lead, offer: Offer, config: CompanyConfig, agent: Agent, token: str) -> Email:
         base = lead.link_base_url or self._default_base_url
         link = offer_link(base, token)
-        context = email_context(lead, offer, agent.display_name(), config.company.name, self._clock.now())
+        context = email_context(
+            lead, offer, agent.display_name(), config.company.name, config.settings.time_zone, self._clock.now()
+        )
         context["links"] = [
             {"action": action.value, "url": f"{link}?action={action.value}"} for action in offer.actions()
         ]
@@ -182,8 +185,11 @@ class OfferDelivery:
         )
 
 
-def email_context(lead: Lead, offer: Offer, agent_name: str, company_name: str, now: datetime) -> dict[str, Any]:
-    """What emails and the link page may show: the summary, never the contact details."""
+def email_context(
+    lead: Lead, offer: Offer, agent_name: str, company_name: str, time_zone: str, now: datetime
+) -> dict[str, Any]:
+    """What emails and the link page may show: the summary, never the contact details; moments in the
+    company's time zone."""
     summary = summary_of(lead)
     seconds = offer.seconds_left(now)
     return {
@@ -195,7 +201,7 @@ def email_context(lead: Lead, offer: Offer, agent_name: str, company_name: str, 
         "summary": summary,
         "seconds_left": seconds,
         "time_left": duration_words(seconds),
-        "expires_at": offer.expires_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
+        "expires_at": for_people(offer.expires_at, time_zone),
         "expires_at_iso": offer.expires_at.isoformat(),
     }
 

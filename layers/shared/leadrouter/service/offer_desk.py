@@ -44,6 +44,7 @@ class OfferInView:
     offer: Offer
     agent_name: str
     company_name: str
+    time_zone: str
 
     def open_to_agent(self, at: datetime) -> bool:
         return self.offer.open_to(self.ticket.agent_id) and at < self.offer.expires_at
@@ -139,7 +140,8 @@ class OfferDesk:
             offer = lead.offer(ticket.offer_id) if lead is not None else None
             if lead is None or offer is None:
                 continue
-            view = OfferInView(ticket, lead, offer, _name(config, agent_id), config.company.name)
+            name, company = _name(config, agent_id), config.company.name
+            view = OfferInView(ticket, lead, offer, name, company, config.settings.time_zone)
             if view.open_to_agent(now):
                 views.append(view)
         return views
@@ -214,7 +216,9 @@ class OfferDesk:
         if offer is None:
             raise NotFound("This link is not one we sent.")
         config = self._config.load(ticket.company_id)
-        return OfferInView(ticket, lead, offer, _name(config, ticket.agent_id), config.company.name)
+        return OfferInView(
+            ticket, lead, offer, _name(config, ticket.agent_id), config.company.name, config.settings.time_zone
+        )
 
 
 def _agent_of(principal: Principal) -> int:
