@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 RESULTS = Path(__file__).resolve().parent / "results"
-NAMES = ("intake_floor", "requests", "cold_start", "package_size")
+NAMES = ("intake_floor", "requests", "operations", "contention", "scale", "cost", "cold_start", "package_size")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
         from bench import package_size
 
         results["package_size"] = package_size.run()
-    needs_stack = {"intake_floor", "requests", "cold_start"} & set(args.only)
+    needs_stack = set(NAMES) - {"package_size"} & set(args.only)
     if needs_stack:
         from bench.local import LocalStack
 
@@ -38,8 +38,25 @@ def main(argv: list[str] | None = None) -> int:
             if "requests" in args.only:
                 from bench import requests_per_operation
 
-                scale = (5, 50) if args.quick else (5, 500, 5000)
-                results["requests"] = requests_per_operation.run(stack, scale)
+                sizes = (5, 50) if args.quick else (5, 500, 5000)
+                results["requests"] = requests_per_operation.run(stack, sizes)
+            if {"operations", "cost"} & set(args.only):
+                from bench import operations
+
+                measured = operations.measure(stack)
+                results["operations"] = operations.run(stack, measured)
+                if "cost" in args.only:
+                    from bench import cost
+
+                    results["cost"] = cost.run(stack, measured)
+            if "contention" in args.only:
+                from bench import contention
+
+                results["contention"] = contention.run(stack, 3 if args.quick else 10)
+            if "scale" in args.only:
+                from bench import scale
+
+                results["scale"] = scale.run(stack, 20 if args.quick else 200, 2 if args.quick else 5)
             if "cold_start" in args.only:
                 from bench import cold_start
 

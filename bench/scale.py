@@ -1,0 +1,133 @@
+"""A company with 5,000 agents, 200 routes and criteria on every agent: the routing decision's median and
+p99 in the pure domain (fixed clock, seeded random), for leads decided by the last route tried, by
+advanced distribution and by round robin; and the cold load of that configuration from the table (time
+and AWS requests). The warm intake's request count at that size is `requests_per_operation`'s."""
+
+import random
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import boto3
+
+from bench.aws_calls import recording
+from bench.local import LocalStack
+from bench.stats import summarize
+from leadrouter.adapters.dynamo_config import DynamoConfigRepository
+from leadrouter.domain.agents import Agent, Criteria
+from leadrouter.domain.cascade import LeadFacts, decide
+from leadrouter.domain.company import Company, CompanySettings
+from leadrouter.domain.config import CompanyConfig
+from leadrouter.domain.leads import Interest
+from leadrouter.domain.routes import Route, RouteConditions
+from tests.support.seeding import seed_configuration
+
+AGENTS = 5_000
+ROUTES = 200
+MEMBERS_PER_ROUTE = 10
+# A Tuesday morning: every route's days include it; only its source tells the routes apart.
+AT = datetime(2026, 3, 17, 15, 0, tzinfo=UTC)
+
+LEADS: dict[str, LeadFacts] = {
+    f"routes (route {ROUTES} of {ROUTES} matches)": LeadFacts(source=f"portal{ROUTES - 1}"),
+    "advanced distribution (5 of 5,000 match)": LeadFacts(
+        source="website", interest=Interest(zip="60042", price=400_000)
+    ),
+    "round robin (no criteria match)": LeadFacts(source="website", interest=Interest(zip="99999")),
+}
+
+
+class SeededRandom:
+    def __init__(self, seed: int) -> None:
+        self._rng = random.Random(seed)  # a benchmark's repeatable choices, not a secret
+
+    def choice(self, options: list[int]) -> int:
+        return self._rng.choice(options)
+
+    def token_bytes(self, n: int) -> bytes:
+        return self._rng.randbytes(n)
+
+
+def agents() -> list[Agent]:
+    return [
+        Agent(
+            agent_id=n,
+            name=f"Agent {n}",
+            email=f"agent{n}@bench.test",
+            in_auto_assign_queue=True,
+            criteria=Criteria(zips=[f"{60000 + n % 1000:05d}"], price_max=500_000 + 1_000 * (n % 500)),
+        )
+        for n in range(1, AGENTS + 1)
+    ]
+
+
+def routes() -> list[Route]:
+    return [
+        Route(
+            route_id=f"rt_{n:026d}",
+            name=f"Portal {n}",
+            priority=n,
+            conditions=RouteConditions(
+                days=["monday", "tuesday", "wednesday", "thursday", "friday"],
+                sources=[f"portal{n}"],
+            ),
+            members=[1 + (n * MEMBERS_PER_ROUTE + m) % AGENTS for m in range(MEMBERS_PER_ROUTE)],
+        )
+        for n in range(ROUTES)
+    ]
+
+
+def big_config(company_id: str = "co_bench") -> CompanyConfig:
+    settings = CompanySettings(advanced_distribution_enabled=True, auto_assign_enabled=True)
+    company = Company(company_id=company_id, name="Big Realty", created_at=AT, settings=settings)
+    return CompanyConfig(
+        company,
+        {agent.agent_id: agent for agent in agents()},
+        {},
+        {route.route_id: route for route in routes()},
+    )
+
+
+def _decisions(config: CompanyConfig, iterations: int) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    rng = SeededRandom(7)
+    for name, facts in LEADS.items():
+        decide(facts, config, AT, rng)  # warm
+        timings = []
+        for _ in range(iterations):
+            started = time.perf_counter()
+            decision = decide(facts, config, AT, rng)
+            timings.append(time.perf_counter() - started)
+        summary = summarize(timings)
+        print(f"  {name:42s} step {decision.step:22s} {summary.line()}")
+        results[name] = {"step": decision.step, **summary.__dict__}
+    return results
+
+
+def _cold_load(stack: LocalStack, repeats: int) -> dict[str, Any]:
+    company = stack.company(**{"advanced_distribution_enabled": True, "auto_assign_enabled": True})
+    table = stack.stack.resources.table_names[0]
+    seed_configuration(table, company.company_id, agents(), routes())
+    timings, requests = [], []
+    for _ in range(repeats):
+        repository = DynamoConfigRepository(boto3.client("dynamodb"), table)  # a cold container's empty cache
+        with recording() as recorded:
+            started = time.perf_counter()
+            loaded = repository.load(company.company_id)
+            timings.append(time.perf_counter() - started)
+        requests.append(len(recorded.calls))
+        assert (len(loaded.agents), len(loaded.routes)) == (AGENTS, ROUTES)
+    summary = summarize(timings)
+    print(f"  cold configuration load ({AGENTS:,} agents, {ROUTES} routes) {summary.line()}  requests {requests[0]}")
+    return {**summary.__dict__, "requests": requests[0], "calls": recorded.names()}
+
+
+def run(stack: LocalStack, iterations: int, repeats: int) -> dict[str, Any]:
+    print(f"scale: {AGENTS:,} agents, {ROUTES} routes, criteria on every agent")
+    config = big_config()
+    return {
+        "agents": AGENTS,
+        "routes": ROUTES,
+        "decision": _decisions(config, iterations),
+        "cold_configuration_load": _cold_load(stack, repeats),
+    }
