@@ -303,6 +303,27 @@ def test_a_lead_write_failing_after_its_turn_costs_that_turn_never_the_lead(
     assert round_robin_turns(table_name, company) == 2
 
 
+def test_a_lead_write_that_landed_though_the_sdk_saw_a_timeout_is_answered_once(
+    company: Company, template: Template, table_name: str, faults: Faults
+) -> None:
+    claim_company(company, 1)
+    landed: list[str] = []
+
+    def lands_then_the_retry_finds_it(_name: str, _count: str, params: dict[str, Any]) -> Exception | None:
+        if params["Item"]["SK"]["S"] != "LEAD" or landed:
+            return None
+        landed.append(params["Item"]["lead_id"]["S"])
+        boto3.client("dynamodb").put_item(**params)  # the attempt that timed out on the client had landed
+        return client_error("ConditionalCheckFailedException", "PutItem")  # what the SDK's retry then sees
+
+    faults.on("dynamodb.PutItem", lands_then_the_retry_finds_it)
+    answer = expect(company.submit(unique_lead(1)), 202)
+
+    assert answer["lead_id"] == landed[0]
+    assert [item["lead_id"]["S"] for item in stored_leads(table_name)] == landed
+    assert len(emails_to(template, "agent1@brokerage.test")) == 1
+
+
 def test_a_conflicting_claim_write_is_retried_on_the_fresh_lead(
     company: Company, api: ApiClient, faults: Faults
 ) -> None:

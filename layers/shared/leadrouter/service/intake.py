@@ -7,7 +7,7 @@ from aws_lambda_powertools import Logger
 
 from leadrouter.domain.cascade import Decision, LeadFacts, RoundRobinTurn, decide, round_robin_assignment
 from leadrouter.domain.config import CompanyConfig
-from leadrouter.domain.errors import AlreadyReceived, NotFound
+from leadrouter.domain.errors import AlreadyReceived, Conflict, NotFound
 from leadrouter.domain.ids import new_lead_id, new_offer_id
 from leadrouter.domain.leads import IntakeReceipt, Lead, LeadStatus, LeadSubmission
 from leadrouter.domain.lifecycle import OfferTerms, apply_decision, new_lead
@@ -90,7 +90,16 @@ class IntakeService:
                     return self._resume(stored, config)
                 lead_id = earlier.lead_id  # the earlier attempt stopped before writing its lead
         decision = decide(facts_of(submission), config, now, self._rng)
-        lead = self._commit(config, lead_id, submission, decision, link_base_url)
+        try:
+            lead = self._commit(config, lead_id, submission, decision, link_base_url)
+        except Conflict:
+            # The lead id exists already: a write the SDK retried after a timeout though it had landed, or
+            # an earlier attempt of this same request (its receipt named this id). Either way it is this
+            # request's lead: answer it.
+            stored = self._stored(company_id, lead_id)
+            if stored is None:
+                raise
+            return self._resume(stored, config)
         logger.info(
             "lead routed",
             extra={
