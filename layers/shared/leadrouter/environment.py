@@ -3,10 +3,12 @@
 import os
 from functools import lru_cache
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
+
+from leadrouter.domain.model import Model
 
 
-class ServiceEnvironment(BaseModel):
+class ServiceEnvironment(Model):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     TABLE_NAME: str

@@ -4,12 +4,13 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
-from pydantic import BaseModel, PositiveInt
+from pydantic import PositiveInt
 
 from leadrouter.api.caller import caller
 from leadrouter.api.resolver import new_router
 from leadrouter.api.views import KEY_REQUIRED, documented
 from leadrouter.domain.agents import Agent
+from leadrouter.domain.model import Model
 from leadrouter.domain.principals import Role
 from leadrouter.wiring import services
 
@@ -24,7 +25,7 @@ class AgentBody(Agent):
     agent_id: PositiveInt | None = None  # type: ignore[assignment]
 
 
-class AgentList(BaseModel):
+class AgentList(Model):
     agents: list[Agent]
 
 

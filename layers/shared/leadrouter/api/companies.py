@@ -5,25 +5,26 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from leadrouter.api.caller import caller
 from leadrouter.api.resolver import new_router
 from leadrouter.api.views import KEY_REQUIRED, documented
+from leadrouter.domain.model import Model
 from leadrouter.domain.principals import Role
 from leadrouter.wiring import services
 
 router = new_router()
 
 
-class NewCompany(BaseModel):
+class NewCompany(Model):
     model_config = ConfigDict(extra="forbid")
 
     name: Annotated[str, Field(min_length=1, max_length=200)]
     time_zone: Annotated[str, Field(min_length=1, max_length=64, examples=["America/Chicago"])]
 
 
-class CreatedCompany(BaseModel):
+class CreatedCompany(Model):
     company_id: str
     admin_key: str
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt
+from pydantic import ConfigDict, Field, PositiveInt
 
 from leadrouter.api.caller import caller
 from leadrouter.api.resolver import new_router
@@ -14,13 +14,14 @@ from leadrouter.api.views import KEY_REQUIRED, documented
 from leadrouter.domain.agents import OfficeId
 from leadrouter.domain.credentials import Credential
 from leadrouter.domain.errors import InvalidInput
+from leadrouter.domain.model import Model
 from leadrouter.domain.principals import Role
 from leadrouter.wiring import services
 
 router = new_router()
 
 
-class NewKey(BaseModel):
+class NewKey(Model):
     model_config = ConfigDict(extra="forbid")
 
     role: Role
@@ -29,7 +30,7 @@ class NewKey(BaseModel):
     label: Annotated[str, Field(max_length=200)] | None = None
 
 
-class KeyView(BaseModel):
+class KeyView(Model):
     key_id: str
     role: Role
     agent_id: int | None
@@ -46,7 +47,7 @@ class IssuedKeyView(KeyView):
     key: str = Field(description="The secret: shown in this answer only.")
 
 
-class KeyList(BaseModel):
+class KeyList(Model):
     keys: list[KeyView]
 
 

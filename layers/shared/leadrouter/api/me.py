@@ -5,12 +5,12 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from pydantic import BaseModel
 
 from leadrouter.api.caller import caller
 from leadrouter.api.offer_links import LinkAnswer, answered
 from leadrouter.api.resolver import new_router
 from leadrouter.api.views import KEY_REQUIRED, AgentLeadView, LeadSummaryView, documented
+from leadrouter.domain.model import Model
 from leadrouter.domain.offers import OfferAction, OfferKind
 from leadrouter.domain.principals import Role
 from leadrouter.wiring import services
@@ -20,7 +20,7 @@ router = new_router()
 OfferId = Annotated[str, Path(pattern=r"^of_[0-9a-z]{26}$", description="The offer's id.")]
 
 
-class MyOffer(BaseModel):
+class MyOffer(Model):
     offer_id: str
     kind: OfferKind
     origin: str
@@ -31,11 +31,11 @@ class MyOffer(BaseModel):
     actions: list[OfferAction]
 
 
-class MyOffers(BaseModel):
+class MyOffers(Model):
     offers: list[MyOffer]
 
 
-class MyLeads(BaseModel):
+class MyLeads(Model):
     leads: list[AgentLeadView]
     next_cursor: str | None
 

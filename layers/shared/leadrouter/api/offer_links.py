@@ -15,6 +15,7 @@ from leadrouter.api.errors import error_response, status_of
 from leadrouter.api.resolver import new_router
 from leadrouter.api.views import AgentLeadView, ErrorAnswer
 from leadrouter.domain.errors import DomainError
+from leadrouter.domain.model import Model
 from leadrouter.domain.offers import OfferAction, OfferKind, OfferState, duration_words
 from leadrouter.service.delivery import email_context
 from leadrouter.service.offer_desk import Answer, OfferInView
@@ -36,13 +37,13 @@ PAGE_HEADERS = {
 }
 
 
-class ActionBody(BaseModel):
+class ActionBody(Model):
     model_config = ConfigDict(extra="ignore")
 
     action: OfferAction
 
 
-class LinkOffer(BaseModel):
+class LinkOffer(Model):
     offer_id: str
     kind: OfferKind
     state: OfferState
@@ -53,7 +54,7 @@ class LinkOffer(BaseModel):
     lead: dict[str, Any]
 
 
-class LinkAnswer(BaseModel):
+class LinkAnswer(Model):
     offer_id: str
     action: OfferAction
     offer_state: OfferState

@@ -4,12 +4,13 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from leadrouter.api.caller import caller
 from leadrouter.api.resolver import new_router
 from leadrouter.api.views import KEY_REQUIRED, documented
 from leadrouter.domain.agents import Office, OfficeId, Text
+from leadrouter.domain.model import Model
 from leadrouter.domain.principals import Role
 from leadrouter.wiring import services
 
@@ -17,14 +18,14 @@ router = new_router()
 OfficeIdPath = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
 
 
-class OfficeBody(BaseModel):
+class OfficeBody(Model):
     model_config = ConfigDict(extra="forbid")
 
     office_id: OfficeId | None = None
     name: Text
 
 
-class OfficeList(BaseModel):
+class OfficeList(Model):
     offices: list[Office]
 
 

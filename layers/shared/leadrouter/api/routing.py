@@ -5,12 +5,13 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PositiveInt, model_validator
+from pydantic import AwareDatetime, ConfigDict, Field, PositiveInt, model_validator
 
 from leadrouter.api.caller import caller
 from leadrouter.api.resolver import new_router
 from leadrouter.api.views import KEY_REQUIRED, documented
 from leadrouter.domain.leads import LeadSubmission
+from leadrouter.domain.model import Model
 from leadrouter.domain.principals import Role
 from leadrouter.domain.routes import MAX_MEMBERS, Route, RouteConditions, WindowSeconds
 from leadrouter.domain.simulation import Simulation
@@ -21,7 +22,7 @@ router = new_router()
 RouteIdPath = Annotated[str, Path(pattern=r"^rt_[0-9a-z]{26}$", description="The route's id.")]
 
 
-class RouteBody(BaseModel):
+class RouteBody(Model):
     """A route as POST and PUT take it (PUT replaces the whole route)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -45,7 +46,7 @@ class RouteBody(BaseModel):
     )
 
 
-class RouteList(BaseModel):
+class RouteList(Model):
     routes: list[Route]
 
 
@@ -57,7 +58,7 @@ class SimulatedLead(LeadSubmission):
         return self
 
 
-class SimulationRequest(BaseModel):
+class SimulationRequest(Model):
     model_config = ConfigDict(extra="forbid")
 
     lead: SimulatedLead

@@ -3,19 +3,20 @@
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Body
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt
+from pydantic import ConfigDict, Field, PositiveInt
 
 from leadrouter.api.caller import caller
 from leadrouter.api.resolver import new_router
 from leadrouter.api.views import KEY_REQUIRED, documented
 from leadrouter.domain.company import CompanySettings
+from leadrouter.domain.model import Model
 from leadrouter.domain.principals import Role
 from leadrouter.wiring import services
 
 router = new_router()
 
 
-class SettingsChange(BaseModel):
+class SettingsChange(Model):
     """Any subset of the settings; those left out keep their values. Checked in full by CompanySettings."""
 
     model_config = ConfigDict(extra="forbid")

@@ -6,11 +6,12 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel
 
 from leadrouter.domain.leads import Contact, HistoryEntry, Interest, Lead, LeadStatus, Listing
+from leadrouter.domain.model import Model
 from leadrouter.domain.offers import Offer, OfferKind, OfferState
 from leadrouter.domain.summaries import contact_visible_to, summary_of
 
 
-class HistoryView(BaseModel):
+class HistoryView(Model):
     at: datetime
     event: str
     agent_id: int | None
@@ -18,7 +19,7 @@ class HistoryView(BaseModel):
     step: str | None = None
 
 
-class LeadView(BaseModel):
+class LeadView(Model):
     lead_id: str
     status: LeadStatus
     agent_id: int | None
@@ -54,31 +55,31 @@ class LeadDetail(LeadView):
         )
 
 
-class LeadPage(BaseModel):
+class LeadPage(Model):
     leads: list[LeadView]
     next_cursor: str | None
 
 
-class IntakeAnswer(BaseModel):
+class IntakeAnswer(Model):
     lead_id: str
     status: LeadStatus
 
 
-class DirectoryEntry(BaseModel):
+class DirectoryEntry(Model):
     agent_id: int
     display_name: str
 
 
-class Directory(BaseModel):
+class Directory(Model):
     agents: list[DirectoryEntry]
 
 
-class ErrorBody(BaseModel):
+class ErrorBody(Model):
     code: str
     message: str
 
 
-class ErrorAnswer(BaseModel):
+class ErrorAnswer(Model):
     error: ErrorBody
 
 
@@ -121,7 +122,7 @@ def documented(
     return responses
 
 
-class LeadSummaryView(BaseModel):
+class LeadSummaryView(Model):
     """What an agent sees of a lead before it is theirs: no contact details."""
 
     lead_id: str
@@ -135,7 +136,7 @@ class LeadSummaryView(BaseModel):
         return cls(lead_id=summary.lead_id, name_initial=summary.name_initial, area=summary.area, source=summary.source)
 
 
-class PoolLeadView(BaseModel):
+class PoolLeadView(Model):
     """A pool lead as an agent sees it before claiming: what the summary of an offer shows (name initial,
     area, source), when it came in, and whether claim emails for it are out. No contact details."""
 
@@ -162,12 +163,12 @@ class PoolLeadView(BaseModel):
         )
 
 
-class PoolPage(BaseModel):
+class PoolPage(Model):
     leads: list[PoolLeadView]
     next_cursor: str | None
 
 
-class OfferView(BaseModel):
+class OfferView(Model):
     """An offer as admins see it on a lead."""
 
     offer_id: str

@@ -3,16 +3,17 @@
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PositiveInt, field_validator, model_validator
+from pydantic import AwareDatetime, ConfigDict, Field, PositiveInt, field_validator, model_validator
 
 from leadrouter.domain.company import EMAIL_PATTERN
+from leadrouter.domain.model import Model
 
 OfficeId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 LeadType = Literal["buy", "sell", "rent"]
 
 
-class Criteria(BaseModel):
+class Criteria(Model):
     """Optional lists and ranges; a criterion that is set only matches a lead that carries that value."""
 
     model_config = ConfigDict(extra="forbid")
@@ -43,7 +44,7 @@ class Criteria(BaseModel):
 RejectedLeadAgent = PositiveInt | Literal["round_robin"] | None
 
 
-class Agent(BaseModel):
+class Agent(Model):
     model_config = ConfigDict(extra="forbid")
 
     agent_id: PositiveInt
@@ -83,7 +84,7 @@ class Agent(BaseModel):
         return self.name
 
 
-class Office(BaseModel):
+class Office(Model):
     model_config = ConfigDict(extra="forbid")
 
     office_id: OfficeId

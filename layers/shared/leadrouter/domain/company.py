@@ -4,7 +4,9 @@ from datetime import datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PositiveInt
+from pydantic import AfterValidator, ConfigDict, Field, PositiveInt
+
+from leadrouter.domain.model import Model
 
 EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$"
 ORIGIN_PATTERN = r"^https?://[A-Za-z0-9.\-]+(:\d{1,5})?$"
@@ -22,7 +24,7 @@ TimeZoneName = Annotated[str, Field(min_length=1, max_length=64), AfterValidator
 Seconds = Annotated[int, Field(ge=1, le=30 * 24 * 3600)]
 
 
-class CompanySettings(BaseModel):
+class CompanySettings(Model):
     """Every setting of the contract, with the defaults a new company gets."""
 
     model_config = ConfigDict(extra="forbid")
@@ -44,7 +46,7 @@ class CompanySettings(BaseModel):
     )
 
 
-class Company(BaseModel):
+class Company(Model):
     company_id: str
     name: str
     created_at: datetime

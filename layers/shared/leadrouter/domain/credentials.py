@@ -7,16 +7,17 @@ import hmac
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, Field, PositiveInt
+from pydantic import Field, PositiveInt
 
 from leadrouter.domain.agents import OfficeId
+from leadrouter.domain.model import Model
 from leadrouter.domain.ports import RandomSource
 from leadrouter.domain.principals import Principal, Role
 
 KEY_PREFIX = "lrk_"
 
 
-class Credential(BaseModel):
+class Credential(Model):
     key_id: str
     key_hash: str
     role: Role

@@ -5,16 +5,17 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, field_validator, model_validator
+from pydantic import ConfigDict, Field, PositiveInt, field_validator, model_validator
 
 from leadrouter.domain.agents import LeadType, OfficeId
 from leadrouter.domain.company import EMAIL_PATTERN
+from leadrouter.domain.model import Model
 from leadrouter.domain.offers import Offer
 
 Name = Annotated[str, Field(max_length=100)]
 
 
-class FormFields(BaseModel):
+class FormFields(Model):
     """What websites post: blank fields are missing ones, and numbers may stand where text is expected."""
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, coerce_numbers_to_str=True)
@@ -106,7 +107,7 @@ class LeadSubmission(FormFields):
         return Contact(first_name=self.first_name, last_name=self.last_name, email=self.email, phone=self.phone)
 
 
-class HistoryEntry(BaseModel):
+class HistoryEntry(Model):
     at: datetime
     event: str
     agent_id: int | None = None
@@ -116,7 +117,7 @@ class HistoryEntry(BaseModel):
     offer_id: str | None = None
 
 
-class Lead(BaseModel):
+class Lead(Model):
     lead_id: str
     company_id: str
     status: LeadStatus

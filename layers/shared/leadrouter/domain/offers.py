@@ -27,9 +27,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from leadrouter.domain.errors import Conflict, InvalidInput, NotFound
+from leadrouter.domain.model import Model
 from leadrouter.domain.ports import RandomSource
 from leadrouter.domain.routes import RouteTurn
 
@@ -113,7 +114,7 @@ class WrongAction(InvalidInput):
     code = "wrong_action"
 
 
-class Offer(BaseModel):
+class Offer(Model):
     offer_id: str
     kind: OfferKind
     origin: str
@@ -192,7 +193,7 @@ class Offer(BaseModel):
         self.answered_by = by
 
 
-class OfferTicket(BaseModel):
+class OfferTicket(Model):
     """One recipient's one-time link to one offer, stored only under the SHA-256 hash of its token. It is
     also the recipient's inbox entry (listed newest first by offer id, which is time-ordered)."""
 

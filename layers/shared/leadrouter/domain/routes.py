@@ -16,9 +16,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, field_validator, model_validator
+from pydantic import ConfigDict, Field, PositiveInt, field_validator, model_validator
 
 from leadrouter.domain.agents import Agent
+from leadrouter.domain.model import Model
 
 WEEKDAYS: tuple[str, ...] = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -36,7 +37,7 @@ def _clock(value: str) -> time:
     return time(int(hours), int(minutes))
 
 
-class DateRange(BaseModel):
+class DateRange(Model):
     """Both ends included: {"start": "2025-12-24", "end": "2026-01-01"}."""
 
     model_config = ConfigDict(extra="forbid")
@@ -54,7 +55,7 @@ class DateRange(BaseModel):
         return isinstance(day, date) and self.start <= day <= self.end
 
 
-class RouteConditions(BaseModel):
+class RouteConditions(Model):
     """Every condition that is set must hold; none set is the "one big route". Within one condition, any
     listed value is enough. `dates` and `date_ranges` are one condition: the day is one of the dates or in
     one of the ranges (holidays, a vacation week)."""
@@ -108,7 +109,7 @@ class RouteConditions(BaseModel):
         return f"{self.start_time}-{self.end_time}" if self.start_time and self.end_time else None
 
 
-class Route(BaseModel):
+class Route(Model):
     model_config = ConfigDict(extra="forbid")
 
     route_id: RouteId
@@ -219,7 +220,7 @@ def by_priority(routes: Iterable[Route]) -> list[Route]:
 # The members, one at a time -------------------------------------------------------------------------------
 
 
-class RouteTurn(BaseModel):
+class RouteTurn(Model):
     """Which route an offer belongs to: the route as it was when it matched (its members in order, its
     window), and the position of the member this offer is for. Later edits of the route do not change a
     chain already under way."""

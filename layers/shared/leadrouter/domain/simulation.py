@@ -5,8 +5,6 @@ round-robin queue's position (read, never written) and the moment."""
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel
-
 from leadrouter.domain.cascade import (
     DEFAULT_STEPS,
     POOL_STEP,
@@ -20,6 +18,7 @@ from leadrouter.domain.cascade import (
     round_robin_assignment,
 )
 from leadrouter.domain.config import CompanyConfig
+from leadrouter.domain.model import Model
 from leadrouter.domain.routes import WEEKDAYS, evaluate, local_moment
 
 OutcomeKind = Literal["assign", "random_pick", "round_robin", "route_offer", "claim_emails", "pool"]
@@ -39,14 +38,14 @@ class PreviewRandom:
         return bytes(n)
 
 
-class SimulatedStep(BaseModel):
+class SimulatedStep(Model):
     step: str
     reached: bool
     applied: bool
     details: list[str]
 
 
-class SimulatedRoute(BaseModel):
+class SimulatedRoute(Model):
     route_id: str
     name: str
     priority: int
@@ -56,20 +55,20 @@ class SimulatedRoute(BaseModel):
     detail: str
 
 
-class SimulatedMember(BaseModel):
+class SimulatedMember(Model):
     position: int  # 1 for the first member
     agent_id: int
     available: bool
     detail: str
 
 
-class SkippedAgent(BaseModel):
+class SkippedAgent(Model):
     step: str
     agent_id: int
     detail: str
 
 
-class Simulation(BaseModel):
+class Simulation(Model):
     at: datetime
     local_time: str
     step: str  # the step that decides
