@@ -27,6 +27,10 @@ def _position(item: dict[str, Any]) -> QueuePosition:
     )
 
 
+def _values(values: dict[str, Any]) -> dict[str, Any]:
+    return {"ExpressionAttributeValues": to_item(values)}
+
+
 class DynamoRoundRobinCounter:
     def __init__(self, client: "DynamoDBClient", table: str) -> None:
         self._db = client
@@ -40,14 +44,10 @@ class DynamoRoundRobinCounter:
     def take(self, company_id: str, ring: str | None) -> QueuePosition:
         """One more turn, counted over `ring` (TurnTaken, with the counter as it is, when it counts over
         another queue); `ring=None` takes it whatever the queue."""
-        request: dict[str, Any] = {
-            "UpdateExpression": "ADD turns :one",
-            "ExpressionAttributeValues": to_item({":one": 1}),
-        }
-        if ring is not None:
-            request["ConditionExpression"] = "ring = :ring"
-            request["ExpressionAttributeValues"] = to_item({":one": 1, ":ring": ring})
-        return self._update(company_id, request)
+        if ring is None:
+            return self._update(company_id, {"UpdateExpression": "ADD turns :one", **_values({":one": 1})})
+        request = {"UpdateExpression": "ADD turns :one", "ConditionExpression": "ring = :ring"}
+        return self._update(company_id, {**request, **_values({":one": 1, ":ring": ring})})
 
     def reanchor(self, company_id: str, seen: QueuePosition, anchored: QueuePosition) -> QueuePosition:
         """Move the counter onto another queue and take its first turn, if nobody moved it since `seen`."""
@@ -67,12 +67,11 @@ class DynamoRoundRobinCounter:
         if anchored.anchor_after is not None:
             assignments.append("anchor_after = :after")
             values[":after"] = anchored.anchor_after
-        request: dict[str, Any] = {
+        request = {
             "UpdateExpression": f"SET {', '.join(assignments)} ADD turns :one",
             "ConditionExpression": " AND ".join(conditions),
-            "ExpressionAttributeValues": to_item(values),
         }
-        return self._update(company_id, request)
+        return self._update(company_id, {**request, **_values(values)})
 
     def _update(self, company_id: str, request: dict[str, Any]) -> QueuePosition:
         try:

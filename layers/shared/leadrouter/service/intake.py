@@ -120,10 +120,10 @@ class IntakeService:
             return None
 
     def _resume(self, lead: Lead, config: CompanyConfig) -> IntakeResult:
-        """An earlier attempt of this request stored the lead and was cut off (a Lambda timeout) before it
-        answered. Emails go out at most once: if that attempt reached its emails, nothing is sent again
-        (the offer is in every recipient's inbox); if it stopped before, the work after the write is done
-        now. Events are at least once: they are published again when the emails were not reached."""
+        """This request's lead is stored already: an earlier attempt was cut off (a Lambda timeout) before
+        it answered, or the SDK retried a lead write that had landed. Emails go out at most once: if the
+        emails were reached, nothing is sent again (the offer is in every recipient's inbox); if not, the
+        work after the write is done now. Events are at least once: published again in that case."""
         logger.info("retried intake: the lead is stored already", extra={"lead_id": lead.lead_id})
         if not self._changes.delivery_started(lead):
             self._changes.after_commit(lead, config, Snapshot.of(None))
