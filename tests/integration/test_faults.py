@@ -324,6 +324,32 @@ def test_a_lead_write_that_landed_though_the_sdk_saw_a_timeout_is_answered_once(
     assert len(emails_to(template, "agent1@brokerage.test")) == 1
 
 
+def test_a_claim_write_that_landed_though_the_sdk_saw_a_timeout_answers_the_winner_200(
+    company: Company, api: ApiClient, faults: Faults
+) -> None:
+    claim_company(company, 2)
+    key = company.key("agent", agent_id=1)
+    lead_id = submit(company)
+    (offer,) = expect(api.get("/v1/me/offers", key=key), 200)["offers"]
+    landed: list[bool] = []
+
+    def lands_then_the_retry_finds_it(_name: str, _count: str, params: dict[str, Any]) -> Exception | None:
+        if params["Item"]["SK"]["S"] != "LEAD" or landed:
+            return None
+        landed.append(True)
+        boto3.client("dynamodb").put_item(**params)
+        return client_error("ConditionalCheckFailedException", "PutItem")
+
+    faults.on("dynamodb.PutItem", lands_then_the_retry_finds_it)
+    expect(api.post(f"/v1/me/offers/{offer['offer_id']}/claim", key=key), 200)
+
+    lead = company.lead(lead_id)
+    assert (lead["status"], lead["agent_id"]) == ("assigned", 1)
+    assert [entry["event"] for entry in lead["history"]].count("lead.claimed") == 1
+    other = company.key("agent", agent_id=2)
+    assert api.post(f"/v1/me/offers/{offer['offer_id']}/claim", key=other).status == 409  # taken
+
+
 def test_a_conflicting_claim_write_is_retried_on_the_fresh_lead(
     company: Company, api: ApiClient, faults: Faults
 ) -> None:

@@ -88,6 +88,10 @@ class LeadChanges:
             try:
                 self._leads.save(lead)
             except Conflict:
+                landed = self._landed(lead)
+                if landed is not None:
+                    self.after_commit(landed, config, before)
+                    return landed
                 if not retry_conflicts:
                     raise
                 self._back_off(attempt)
@@ -95,6 +99,17 @@ class LeadChanges:
             self.after_commit(lead, config, before)
             return lead
         raise Unavailable("Too many changes to this lead at once; retry shortly.")
+
+    def _landed(self, attempted: Lead) -> Lead | None:
+        """The stored lead, when it is exactly the change whose write just failed its condition: the SDK
+        sent that write again after a timeout though the first one had landed. Then the change is done."""
+        stored = self._leads.get(attempted.company_id, attempted.lead_id)
+        if stored.version != attempted.version + 1:
+            return None
+        same = stored.model_dump(mode="json", exclude={"version"}) == attempted.model_dump(
+            mode="json", exclude={"version"}
+        )
+        return stored if same else None
 
     def after_commit(self, lead: Lead, config: CompanyConfig, before: Snapshot) -> None:
         """Everything that follows a stored change; none of it can undo the change."""
