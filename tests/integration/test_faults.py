@@ -303,20 +303,26 @@ def test_a_lead_write_failing_after_its_turn_costs_that_turn_never_the_lead(
     assert round_robin_turns(table_name, company) == 2
 
 
+def lead_write_lands_then_fails(landed: list[str]) -> Fault:
+    """The first lead write lands, but fails as the SDK's retry of it would (its condition no longer holds),
+    as after a read timeout; `landed` gets that lead's id."""
+
+    def fault(_name: str, _count: str, params: dict[str, Any]) -> Exception | None:
+        if params["Item"]["SK"]["S"] != "LEAD" or landed:
+            return None
+        landed.append(params["Item"]["lead_id"]["S"])
+        boto3.client("dynamodb").put_item(**params)
+        return client_error("ConditionalCheckFailedException", "PutItem")
+
+    return fault
+
+
 def test_a_lead_write_that_landed_though_the_sdk_saw_a_timeout_is_answered_once(
     company: Company, template: Template, table_name: str, faults: Faults
 ) -> None:
     claim_company(company, 1)
     landed: list[str] = []
-
-    def lands_then_the_retry_finds_it(_name: str, _count: str, params: dict[str, Any]) -> Exception | None:
-        if params["Item"]["SK"]["S"] != "LEAD" or landed:
-            return None
-        landed.append(params["Item"]["lead_id"]["S"])
-        boto3.client("dynamodb").put_item(**params)  # the attempt that timed out on the client had landed
-        return client_error("ConditionalCheckFailedException", "PutItem")  # what the SDK's retry then sees
-
-    faults.on("dynamodb.PutItem", lands_then_the_retry_finds_it)
+    faults.on("dynamodb.PutItem", lead_write_lands_then_fails(landed))
     answer = expect(company.submit(unique_lead(1)), 202)
 
     assert answer["lead_id"] == landed[0]
@@ -331,16 +337,7 @@ def test_a_claim_write_that_landed_though_the_sdk_saw_a_timeout_answers_the_winn
     key = company.key("agent", agent_id=1)
     lead_id = submit(company)
     (offer,) = expect(api.get("/v1/me/offers", key=key), 200)["offers"]
-    landed: list[bool] = []
-
-    def lands_then_the_retry_finds_it(_name: str, _count: str, params: dict[str, Any]) -> Exception | None:
-        if params["Item"]["SK"]["S"] != "LEAD" or landed:
-            return None
-        landed.append(True)
-        boto3.client("dynamodb").put_item(**params)
-        return client_error("ConditionalCheckFailedException", "PutItem")
-
-    faults.on("dynamodb.PutItem", lands_then_the_retry_finds_it)
+    faults.on("dynamodb.PutItem", lead_write_lands_then_fails([]))
     expect(api.post(f"/v1/me/offers/{offer['offer_id']}/claim", key=key), 200)
 
     lead = company.lead(lead_id)
