@@ -120,6 +120,28 @@ def test_different_payloads_are_different_leads(company: Company) -> None:
     assert sorted(lead_ids(company)) == sorted([first["lead_id"], second["lead_id"]])
 
 
+def test_leads_without_a_key_after_one_with_a_key_are_each_their_own_lead(company: Company) -> None:
+    # One warm container serves both kinds of request: the key's rules must not stick to the next ones.
+    keyed = expect(company.submit(unique_lead(1), headers={"Idempotency-Key": "form-1"}), 202)
+    second = expect(company.submit(unique_lead(2)), 202)
+    third = expect(company.submit(unique_lead(3)), 202)
+    assert len({keyed["lead_id"], second["lead_id"], third["lead_id"]}) == 3
+    assert sorted(lead_ids(company)) == sorted([keyed["lead_id"], second["lead_id"], third["lead_id"]])
+
+
+def test_a_key_after_leads_without_one_still_answers_its_first_answer_and_refuses_another_body(
+    company: Company,
+) -> None:
+    unkeyed = expect(company.submit(unique_lead(1)), 202)
+    keyed = expect(company.submit(unique_lead(2), headers={"Idempotency-Key": "form-2"}), 202)
+    again = expect(company.submit(unique_lead(2), headers={"Idempotency-Key": "form-2"}), 202)
+    assert again == keyed
+    reused = company.submit(unique_lead(3), headers={"Idempotency-Key": "form-2"})
+    assert reused.status == 422
+    assert reused.error_code == "idempotency_key_reused"
+    assert sorted(lead_ids(company)) == sorted([unkeyed["lead_id"], keyed["lead_id"]])
+
+
 def test_the_same_payload_to_another_company_is_another_lead(company: Company, other_company: Company) -> None:
     ours = expect(company.submit(unique_lead(1)), 202)
     theirs = expect(other_company.submit(unique_lead(1)), 202)

@@ -109,13 +109,15 @@ class Services:
 
         from leadrouter.service.idempotent_intake import IdempotentIntake
 
-        store = DynamoDBPersistenceLayer(
-            table_name=self.env.TABLE_NAME,
-            key_attr="PK",
-            sort_key_attr="SK",
-            boto3_client=self.clients.dynamodb,
-        )
-        return IdempotentIntake(self.intake, store)
+        def store() -> DynamoDBPersistenceLayer:
+            return DynamoDBPersistenceLayer(
+                table_name=self.env.TABLE_NAME,
+                key_attr="PK",
+                sort_key_attr="SK",
+                boto3_client=self.clients.dynamodb,
+            )
+
+        return IdempotentIntake(self.intake, by_key=store(), by_payload=store())
 
     @cached_property
     def lead_desk(self) -> "LeadDesk":

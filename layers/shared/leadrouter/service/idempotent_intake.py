@@ -25,7 +25,10 @@ PAYLOAD_WINDOW_SECONDS = 10 * 60
 
 
 class IdempotentIntake:
-    def __init__(self, intake: IntakeService, store: BasePersistenceLayer) -> None:
+    def __init__(self, intake: IntakeService, by_key: BasePersistenceLayer, by_payload: BasePersistenceLayer) -> None:
+        """One store per rule: a Powertools store takes the configuration of its first call and keeps it for
+        the life of the container, so a store shared by the two rules would apply the first request's rule
+        to every later one (a keyed request, then every unkeyed lead answered as the same lead)."""
         self._intake = intake
         self._key_config = IdempotencyConfig(
             event_key_jmespath="[company_id, idempotency_key]",
@@ -37,10 +40,10 @@ class IdempotentIntake:
             event_key_jmespath="[company_id, submission]", expires_after_seconds=PAYLOAD_WINDOW_SECONDS
         )
         self._by_key = idempotent_function(
-            data_keyword_argument="request", persistence_store=store, config=self._key_config
+            data_keyword_argument="request", persistence_store=by_key, config=self._key_config
         )(self._run)
         self._by_payload = idempotent_function(
-            data_keyword_argument="request", persistence_store=store, config=self._payload_config
+            data_keyword_argument="request", persistence_store=by_payload, config=self._payload_config
         )(self._run)
 
     def register_lambda_context(self, context: LambdaContext | None) -> None:
