@@ -24,7 +24,11 @@ class BenchCompany:
 class LocalStack:
     def __init__(self) -> None:
         self.stack: RunningStack = devstack.start(
-            port=0, bootstrap=False, access_log=lambda line: None, parameters={"LogLevel": "ERROR"}
+            port=0,
+            bootstrap=False,
+            access_log=lambda line: None,
+            parameters={"LogLevel": "ERROR"},
+            isolation="thread",  # the handlers' AWS requests are counted in this process
         )
         from leadrouter_cli import create_operator_key
 

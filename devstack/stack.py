@@ -18,7 +18,7 @@ import boto3
 from devstack.bootstrap import DemoState, bootstrap_demo
 from devstack.eventlog import EventLog
 from devstack.gateway import Gateway
-from devstack.lambdas import DEFAULT_MAX_CONTAINERS, LambdaRuntime, function_environment
+from devstack.lambdas import DEFAULT_MAX_CONTAINERS, Isolation, LambdaRuntime, function_environment
 from devstack.mailbox import Mailbox
 from devstack.moto_server import MotoServer, apply_environment, point_process_at
 from devstack.pages import LocalSite
@@ -76,12 +76,14 @@ def start(
     should_stop: Callable[[], bool] = lambda: False,
     max_containers: int = DEFAULT_MAX_CONTAINERS,
     scheduler_interval: float = 0.5,
+    isolation: Isolation = "process",
 ) -> RunningStack:
     """Start moto, create the template's resources, and serve the API on 127.0.0.1:``port``.
 
     ``port=0`` picks a free port (see ``RunningStack.port``). With ``bootstrap``, an operator
     key and the demo company are created (``RunningStack.demo``). ``on_listening`` gets the API
-    URL as soon as the port is bound, before the bootstrap.
+    URL as soon as the port is bound, before the bootstrap. ``isolation="thread"`` runs the functions in
+    this process (one invocation at a time), for benchmarks that count AWS requests with a botocore hook.
     """
     root = (root or REPO_ROOT).resolve()
     template = load_template(template_path or root / "template.yaml", parameters=parameters)
@@ -105,7 +107,8 @@ def start(
         queue_url = resources.event_queue_url
         sqs = session.client("sqs", region_name=region)
         event_log = EventLog(sqs, queue_url, template.context.account_id) if queue_url else None
-        runtime = LambdaRuntime(template, max_containers=max_containers)
+        runtime = LambdaRuntime(template, max_containers=max_containers, isolation=isolation)
+        stoppers.append(runtime.close)
         demo_holder: list[DemoState] = []
         site = LocalSite(mailbox, event_log, lambda: demo_holder[0].company_id if demo_holder else None)
         gateway = Gateway(template, runtime, port=port, local_pages=site, access_log=access_log)

@@ -25,10 +25,12 @@ TIMER_ARN = "arn:aws:lambda:us-east-1:123456789012:function:lead-router-local-ti
 def scheduler_client(moto_server: MotoServer, toy_template: Template) -> Iterator[Any]:
     client = aws_client(moto_server, "scheduler")
     client.create_schedule_group(Name=GROUP)
-    runner = ScheduleRunner(toy_template, LambdaRuntime(toy_template), client, interval=0.2, retry_delays=(0.1, 0.1))
+    runtime = LambdaRuntime(toy_template)
+    runner = ScheduleRunner(toy_template, runtime, client, interval=0.2, retry_delays=(0.1, 0.1))
     runner.start()
     yield client
     runner.stop()
+    runtime.close()
 
 
 def _at(moment: datetime) -> str:

@@ -126,6 +126,16 @@ Resources:
           Type: Api
           Properties: {RestApiId: !Ref ToyApi, Path: /slow, Method: GET, Auth: {Authorizer: NONE}}
 
+  CurrentRequestFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: functions/current/
+      Handler: app.handler
+      Events:
+        Current:
+          Type: Api
+          Properties: {RestApiId: !Ref ToyApi, Path: "/current/{name}", Method: GET, Auth: {Authorizer: NONE}}
+
   ServicesFunction:
     Type: AWS::Serverless::Function
     Properties:
@@ -210,6 +220,22 @@ FUNCTIONS = {
         def slow(event, context):
             time.sleep(1.2)
             return {"statusCode": 200, "body": "too late"}
+    """,
+    "current": """
+        import json
+        import sys
+        import time
+        import types
+
+        # Like Powertools' BaseRouter.current_event: the current request kept in a package every container of
+        # the process imports.
+        SHARED = sys.modules.setdefault("toy_shared_state", types.ModuleType("toy_shared_state"))
+
+
+        def handler(event, context):
+            SHARED.current_event = event
+            time.sleep(0.3)
+            return {"statusCode": 200, "body": json.dumps({"name": SHARED.current_event["pathParameters"]["name"]})}
     """,
     "services": """
         import json

@@ -29,7 +29,8 @@ def template() -> Template:
 
 @pytest.fixture(scope="session")
 def runtime(template: Template) -> LambdaRuntime:
-    return LambdaRuntime(template)
+    # In this process: the handlers must see this process's moto (mock_aws), clock and fault patches.
+    return LambdaRuntime(template, isolation="thread")
 
 
 @pytest.fixture
