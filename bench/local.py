@@ -9,6 +9,7 @@ import boto3
 import requests
 
 import devstack
+from devstack.lambdas import Isolation
 from devstack.stack import RunningStack
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,13 +23,15 @@ class BenchCompany:
 
 
 class LocalStack:
-    def __init__(self) -> None:
+    def __init__(self, isolation: Isolation = "thread") -> None:
+        """``thread``: the functions run in this process, so a botocore hook counts their AWS requests (one
+        invocation at a time). ``process``: each container a process, as in Lambda, for concurrency."""
         self.stack: RunningStack = devstack.start(
             port=0,
             bootstrap=False,
             access_log=lambda line: None,
             parameters={"LogLevel": "ERROR"},
-            isolation="thread",  # the handlers' AWS requests are counted in this process
+            isolation=isolation,
         )
         from leadrouter_cli import create_operator_key
 
