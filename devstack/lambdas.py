@@ -77,7 +77,7 @@ class Container(Protocol):
         """The handler's JSON answer; raises _Failed."""
         ...
 
-    def close(self) -> None: ...
+    def close(self, *, force: bool = False) -> None: ...
 
 
 def _new_log_stream() -> str:
@@ -119,7 +119,7 @@ class ModuleContainer:
         except (TypeError, ValueError) as error:
             raise _Failed("Runtime.MarshalError", str(error)) from error
 
-    def close(self) -> None:
+    def close(self, *, force: bool = False) -> None:
         sys.modules.pop(self.name, None)
 
 
@@ -198,16 +198,19 @@ class WorkerContainer:
             raise _Failed(error["kind"], error["message"], error.get("traceback", ""))
         return answer["result"]
 
-    def close(self) -> None:
-        """Stop the process: end of input asks it to leave; one that does not is killed."""
-        if self._process.poll() is None:
+    def close(self, *, force: bool = False) -> None:
+        """Stop the process: end of input asks it to leave; one that does not, or that ``force`` names (its
+        invocation timed out), is killed."""
+        if self._process.poll() is None and not force:
             try:
                 if self._process.stdin is not None:
                     self._process.stdin.close()
                 self._process.wait(timeout=2)
             except (OSError, subprocess.TimeoutExpired):
-                self._process.kill()
-                self._process.wait()
+                force = True
+        if self._process.poll() is None and force:
+            self._process.kill()
+            self._process.wait()
         self._answers.close()
 
 
@@ -315,7 +318,7 @@ class FunctionPool:
                 self._idle.append(container)
             self._changed.notify()
         if discard:
-            container.close()
+            container.close(force=True)
 
     def _load(self) -> Container:
         number = next(self._module_numbers)
