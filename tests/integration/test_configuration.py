@@ -74,6 +74,20 @@ def test_an_unknown_setting_is_422_and_changes_nothing(company: Company) -> None
     assert get_settings(company)["auto_assign_enabled"] is False
 
 
+def test_a_body_that_is_not_json_is_400_and_changes_nothing(company: Company) -> None:
+    before = expect(company.api.get("/v1/settings", key=company.admin_key), 200)
+    answer = company.api.put(
+        "/v1/settings",
+        raw=b'{"default_agent_id":}',
+        key=company.admin_key,
+        headers={"Content-Type": "application/json"},
+    )
+    assert answer.status == 400, answer.text
+    assert answer.error_code == "bad_request"
+    assert answer.json["error"]["message"].startswith("The body is not valid JSON:")
+    assert expect(company.api.get("/v1/settings", key=company.admin_key), 200) == before
+
+
 def test_an_unknown_time_zone_is_422(company: Company) -> None:
     assert_invalid(put_settings(company, time_zone="America/Springfield"), "time_zone")
     assert_invalid(put_settings(company, time_zone="America"), "time_zone")

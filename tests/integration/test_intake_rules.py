@@ -233,6 +233,25 @@ def test_a_body_that_is_not_a_json_object_is_400_and_stores_nothing(
     assert table_keys(table_name) == before
 
 
+def test_a_json_object_sent_as_form_encoded_is_read_as_json(company: Company) -> None:
+    # `curl -d '{...}'` without a Content-Type says form-encoded; the lead must not be lost for it.
+    raw = b'{"first_name": "Jamie", "email": "jamie@example.net"}'
+    answer = expect(
+        company.api.post(company.leads_path(), raw=raw, headers={"Content-Type": "application/x-www-form-urlencoded"}),
+        202,
+    )
+    lead = company.lead(answer["lead_id"])
+    assert lead["contact"]["email"] == "jamie@example.net"
+    assert lead["contact"]["first_name"] == "Jamie"
+
+
+def test_a_rule_of_ours_reads_without_pydantic_words_and_a_pattern_without_its_regex(company: Company) -> None:
+    missing = company.submit({"first_name": "Pat"})
+    assert missing.json["error"]["message"] == "body: a lead needs an email or a phone number"
+    bad_email = company.submit({"email": "pat-at-example.net"})
+    assert bad_email.json["error"]["message"] == "email: is not in the expected format"
+
+
 def test_an_unsupported_content_type_stores_nothing(company: Company, table_name: str) -> None:
     before = table_keys(table_name)
     answer = company.api.post(

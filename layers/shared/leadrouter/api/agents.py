@@ -34,7 +34,7 @@ class AgentList(Model):
     security=KEY_REQUIRED,
     summary="Add an agent",
     tags=["Admin"],
-    responses=documented(401, 403, 409, 422, ok=201, model=Agent, description="Created"),
+    responses=documented(400, 401, 403, 409, 422, ok=201, model=Agent, description="Created"),
 )
 def create_agent(body: Annotated[AgentBody, Body()]) -> Response[str]:
     principal = caller(router, Role.ADMIN)
@@ -65,7 +65,7 @@ def get_agent(agent_id: AgentId) -> Agent:
     security=KEY_REQUIRED,
     summary="Replace an agent",
     tags=["Admin"],
-    responses=documented(401, 403, 404, 422),
+    responses=documented(400, 401, 403, 404, 422),
 )
 def put_agent(agent_id: AgentId, body: Annotated[AgentBody, Body()]) -> Agent:
     principal = caller(router, Role.ADMIN)
@@ -78,7 +78,7 @@ def put_agent(agent_id: AgentId, body: Annotated[AgentBody, Body()]) -> Agent:
     security=KEY_REQUIRED,
     summary="Change some of an agent's fields",
     tags=["Admin"],
-    responses=documented(401, 403, 404, 422),
+    responses=documented(400, 401, 403, 404, 422),
 )
 def patch_agent(agent_id: AgentId, body: Annotated[dict[str, Any], Body()]) -> Agent:
     principal = caller(router, Role.ADMIN)

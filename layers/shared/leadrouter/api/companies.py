@@ -33,7 +33,7 @@ class CreatedCompany(Model):
     "/v1/companies",
     security=KEY_REQUIRED,
     summary="Create a company (operator key)",
-    responses=documented(401, 403, 422, ok=201, model=CreatedCompany, description="Created"),
+    responses=documented(400, 401, 403, 422, ok=201, model=CreatedCompany, description="Created"),
     tags=["Operator"],
 )
 def create_company(body: Annotated[NewCompany, Body()]) -> Response[str]:

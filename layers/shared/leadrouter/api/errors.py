@@ -9,6 +9,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
 from leadrouter.domain import errors
+from leadrouter.domain.model import problem_text
 from leadrouter.observability import logger
 
 STATUS: dict[type[errors.DomainError], HTTPStatus] = {
@@ -54,7 +55,7 @@ def _describe_validation(error: RequestValidationError) -> tuple[str, list[dict[
         location = [str(part) for part in problem.get("loc", ())]
         # Powertools puts ("body", ...), ("query", ...), ("path", ...) first.
         where = ".".join(location[1:]) if len(location) > 1 else ".".join(location) or "body"
-        message = str(problem.get("msg", "invalid"))
+        message = problem_text(problem)
         parts.append(f"{where}: {message}")
         details.append({"field": where, "in": location[0] if location else "body", "message": message})
     return "; ".join(parts) or "The request is not valid.", details
@@ -74,6 +75,13 @@ def register_error_handlers(app: APIGatewayRestResolver) -> None:
 
     @app.exception_handler(RequestValidationError)  # type: ignore[untyped-decorator]
     def _invalid(error: RequestValidationError) -> Response[str]:
+        unreadable = next((problem for problem in error.errors() if problem.get("type") == "json_invalid"), None)
+        if unreadable is not None:
+            # Not JSON at all: the request cannot be read (400), as the intake answers it, not a field's fault.
+            reason = (unreadable.get("ctx") or {}).get("error", "invalid")
+            position = unreadable.get("loc", ("body", "?"))[-1]
+            message = f"The body is not valid JSON: {reason} at position {position}."
+            return error_response(HTTPStatus.BAD_REQUEST, "bad_request", message)
         message, details = _describe_validation(error)
         return error_response(HTTPStatus.UNPROCESSABLE_ENTITY, "invalid_input", message, details=details)
 

@@ -77,7 +77,7 @@ def _check_scope(company_id: str, body: NewKey) -> None:
     security=KEY_REQUIRED,
     summary="Issue a key",
     tags=["Admin"],
-    responses=documented(401, 403, 422, ok=201, model=IssuedKeyView, description="Issued"),
+    responses=documented(400, 401, 403, 422, ok=201, model=IssuedKeyView, description="Issued"),
 )
 def issue_key(body: Annotated[NewKey, Body()]) -> Response[str]:
     principal = caller(router, Role.ADMIN)

@@ -34,7 +34,7 @@ class OfficeList(Model):
     security=KEY_REQUIRED,
     summary="Add an office",
     tags=["Admin"],
-    responses=documented(401, 403, 409, 422, ok=201, model=Office, description="Created"),
+    responses=documented(400, 401, 403, 409, 422, ok=201, model=Office, description="Created"),
 )
 def create_office(body: Annotated[OfficeBody, Body()]) -> Response[str]:
     principal = caller(router, Role.ADMIN)
@@ -71,7 +71,7 @@ def get_office(office_id: OfficeIdPath) -> Office:
     security=KEY_REQUIRED,
     summary="Rename an office",
     tags=["Admin"],
-    responses=documented(401, 403, 404, 422),
+    responses=documented(400, 401, 403, 404, 422),
 )
 def put_office(office_id: OfficeIdPath, body: Annotated[OfficeBody, Body()]) -> Office:
     principal = caller(router, Role.ADMIN)

@@ -72,7 +72,7 @@ class SimulationRequest(Model):
     security=KEY_REQUIRED,
     summary="Add a route",
     tags=["Admin"],
-    responses=documented(401, 403, 409, 422, ok=201, model=Route, description="Created"),
+    responses=documented(400, 401, 403, 409, 422, ok=201, model=Route, description="Created"),
 )
 def create_route(body: Annotated[RouteBody, Body()]) -> Response[str]:
     principal = caller(router, Role.ADMIN)
@@ -109,7 +109,7 @@ def get_route(route_id: RouteIdPath) -> Route:
     security=KEY_REQUIRED,
     summary="Replace a route",
     tags=["Admin"],
-    responses=documented(401, 403, 404, 409, 422),
+    responses=documented(400, 401, 403, 404, 409, 422),
 )
 def put_route(route_id: RouteIdPath, body: Annotated[RouteBody, Body()]) -> Route:
     principal = caller(router, Role.ADMIN)

@@ -53,7 +53,7 @@ def get_settings() -> CompanySettings:
     security=KEY_REQUIRED,
     summary="Change settings (any subset; null clears a default agent or broker)",
     tags=["Admin"],
-    responses=documented(401, 403, 422),
+    responses=documented(400, 401, 403, 422),
 )
 def put_settings(body: Annotated[SettingsChange, Body()]) -> CompanySettings:
     principal = caller(router, Role.ADMIN)

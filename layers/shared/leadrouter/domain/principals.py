@@ -23,7 +23,8 @@ class Principal:
 
     def require(self, *roles: Role) -> None:
         if self.role not in roles:
-            raise Forbidden(f"A {self.role.value} key may not do this.")
+            # Every role's name starts with a vowel (admin, agent, office_manager, operator).
+            raise Forbidden(f"An {self.role.value.replace('_', ' ')} key may not do this.")
 
     @property
     def company(self) -> str:

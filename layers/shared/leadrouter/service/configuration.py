@@ -9,6 +9,7 @@ from leadrouter.domain.agents import Agent, Office
 from leadrouter.domain.company import CompanySettings
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.errors import Conflict, InvalidInput, NotFound
+from leadrouter.domain.model import problem_text
 from leadrouter.domain.principals import Principal, Role
 from leadrouter.service.ports import ConfigRepository
 
@@ -17,7 +18,7 @@ def validation_message(error: ValidationError) -> str:
     parts = []
     for problem in error.errors():
         where = ".".join(str(part) for part in problem["loc"]) or "body"
-        parts.append(f"{where}: {problem['msg']}")
+        parts.append(f"{where}: {problem_text(problem)}")
     return "; ".join(parts)
 
 
