@@ -195,6 +195,22 @@ def test_a_lead_sent_to_an_office_is_for_its_managers_only(
         assert expect(api.get("/v1/me/leads", key=offices[agent]), 200)["leads"] == []
 
 
+def test_a_lead_an_agent_claimed_by_email_link_is_in_their_office_for_its_managers(
+    company: Company, api: ApiClient, template: Template
+) -> None:
+    company.office("north")
+    company.agent(1, office_id="north", click_to_claim=True)
+    company.settings(click_to_claim_enabled=True)
+    lead_id = submit(company, 1)
+    expect(post_action(api, link_for(template, 1), "claim", as_json=True), 200)
+
+    lead = company.lead(lead_id)
+    assert (lead["status"], lead["agent_id"], lead["office_id"]) == ("assigned", 1, "north")
+    manager = company.key("office_manager", office_ids=["north"])
+    assert api.get(f"/v1/leads/{lead_id}", key=manager).status == 200
+    assert lead_ids(company, key=manager) == [lead_id]
+
+
 def test_an_office_manager_assigns_an_office_lead_to_an_agent_with_lead_management(
     company: Company, api: ApiClient, offices: dict[str, str]
 ) -> None:

@@ -175,9 +175,9 @@ def test_claim_offer_keeps_the_lead_in_the_pool_until_the_first_claim() -> None:
     assert made.expires_at == NOW + timedelta(seconds=600)
     assert lead.history[-1].event == "lead.offered"
 
-    answer_offer(lead, "of_1", 2, OfferAction.CLAIM, LATER, "Bea", "link")
+    answer_offer(lead, "of_1", 2, OfferAction.CLAIM, LATER, "Bea", "link", office_id="south")
 
-    assert (lead.status, lead.agent_id) == (LeadStatus.ASSIGNED, 2)
+    assert (lead.status, lead.agent_id, lead.office_id) == (LeadStatus.ASSIGNED, 2, "south")
     assert lead.history[-1].event == "lead.claimed"
     with pytest.raises(Conflict):
         answer_offer(lead, "of_1", 1, OfferAction.CLAIM, LATER, "Ada", "link")

@@ -258,9 +258,18 @@ class Answered:
 
 
 def answer_offer(
-    lead: Lead, offer_id: str, agent_id: int, action: OfferAction, at: datetime, agent_name: str, by: str
+    lead: Lead,
+    offer_id: str,
+    agent_id: int,
+    action: OfferAction,
+    at: datetime,
+    agent_name: str,
+    by: str,
+    office_id: str | None = None,
 ) -> Answered:
-    """A recipient's answer. Raises (changing nothing) when the lead is no longer open to it."""
+    """A recipient's answer. Raises (changing nothing) when the lead is no longer open to it. A claim gives
+    the lead the claiming agent's office (`office_id`), as every other assignment does, so that office's
+    managers see it."""
     offer = lead.offer(offer_id)
     if offer is None:
         raise NotFound("No such offer.")
@@ -276,6 +285,7 @@ def answer_offer(
     if state is OfferState.CLAIMED:
         lead.status = LeadStatus.ASSIGNED
         lead.agent_id = agent_id
+        lead.office_id = office_id
         how = f"{route.member_words()}, within its claim window" if route is not None else "the first to claim"
         lead.record(entry("lead.claimed", f"Claimed by {who}: {how}."))
         return Answered(offer, declined=False)

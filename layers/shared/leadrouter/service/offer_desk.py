@@ -194,7 +194,11 @@ class OfferDesk:
 
         def change(lead: Lead, config: CompanyConfig, turns: Turns) -> None:
             now = self._clock.now()
-            answered = answer_offer(lead, ticket.offer_id, agent_id, action, now, _name(config, agent_id), by)
+            agent = config.agents.get(agent_id)
+            office_id = agent.office_id if agent is not None else None
+            answered = answer_offer(
+                lead, ticket.offer_id, agent_id, action, now, _name(config, agent_id), by, office_id=office_id
+            )
             if answered.declined:
                 move_on(lead, config, agent_id, turns, now, self._rng)
             elif answered.offer.route is not None and answered.offer.state is OfferState.PASSED:
