@@ -183,6 +183,30 @@ def test_a_filled_honeypot_with_an_idempotency_key_stores_nothing(company: Compa
     assert table_keys(table_name) == before
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"website": "http://spam.example", "first_name": "x"},  # no email or phone
+        {"website": "http://spam.example", "email": "not-an-email"},
+    ],
+)
+def test_a_filled_honeypot_on_an_invalid_lead_answers_202_too(
+    company: Company, table_name: str, body: dict[str, Any]
+) -> None:
+    # A 422 would tell the bot what to fix.
+    before = table_keys(table_name)
+    answer = expect(company.submit(body), 202)
+    assert answer["status"] == "unassigned"
+    assert table_keys(table_name) == before
+
+
+def test_a_filled_honeypot_for_an_unknown_company_is_404_like_any_lead(company: Company) -> None:
+    answer = company.api.post(
+        "/v1/companies/co_00000000000000000000000000/leads", json_body={"website": "x", "email": "a@b.co"}
+    )
+    assert answer.status == 404
+
+
 def test_a_blank_honeypot_is_a_real_lead(company: Company) -> None:
     answer = expect(company.submit(unique_lead(1, website="")), 202)
     assert lead_ids(company) == [answer["lead_id"]]

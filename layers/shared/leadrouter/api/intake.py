@@ -19,7 +19,7 @@ from leadrouter.api.links import link_base_url
 from leadrouter.api.resolver import new_router
 from leadrouter.api.views import Directory, DirectoryEntry, IntakeAnswer, documented
 from leadrouter.domain.errors import DomainError, Forbidden
-from leadrouter.domain.leads import LeadSubmission
+from leadrouter.domain.leads import LeadSubmission, honeypot_filled
 from leadrouter.observability import logger, metrics
 from leadrouter.wiring import services
 
@@ -86,10 +86,14 @@ def post_lead(
     event = router.current_event
     headers = _cors(company_id, event.headers.get("origin") or event.headers.get("Origin"))
     try:
-        submission = validated(LeadSubmission, parse_document(event, MAX_LEAD_BODY_BYTES))
-        intake = services().idempotent_intake
-        intake.register_lambda_context(router.lambda_context)
-        answer = intake.submit(company_id, submission, idempotency_key, link_base_url(event))
+        document = parse_document(event, MAX_LEAD_BODY_BYTES)
+        if honeypot_filled(document):
+            answer = services().intake.drop_spam(company_id).as_dict()
+        else:
+            submission = validated(LeadSubmission, document)
+            intake = services().idempotent_intake
+            intake.register_lambda_context(router.lambda_context)
+            answer = intake.submit(company_id, submission, idempotency_key, link_base_url(event))
     except DomainError as error:
         # The website's script may read why its lead was refused: the error carries the CORS headers too.
         return domain_error_response(error, headers)

@@ -1,9 +1,10 @@
 """A lead: what the website sent, where it stands, and its history in plain words."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field, PositiveInt, field_validator, model_validator
 
@@ -105,6 +106,13 @@ class LeadSubmission(FormFields):
 
     def contact(self) -> Contact:
         return Contact(first_name=self.first_name, last_name=self.last_name, email=self.email, phone=self.phone)
+
+
+def honeypot_filled(document: Mapping[str, Any]) -> bool:
+    """A bot filled the hidden `website` field: known before the rest is validated, so that a bot's invalid
+    lead is answered like any other (202, nothing stored) and learns nothing from a 422."""
+    value = document.get("website")
+    return value is not None and str(value).strip() != ""
 
 
 class HistoryEntry(Model):

@@ -73,13 +73,11 @@ class IntakeService:
     ) -> IntakeResult:
         """`link_base_url`: where links in this lead's emails point (the API's public address). `request`:
         a retry of a request whose lead is stored already resumes that lead instead of making another."""
+        if submission.is_spam:
+            return self.drop_spam(company_id)
         config = self._config.load(company_id)  # NotFound for an unknown company
         now = self._clock.now()
         lead_id = new_lead_id(now, self._rng)
-        if submission.is_spam:
-            # Answer like a real intake so the bot learns nothing; store nothing.
-            logger.info("honeypot filled: lead dropped", extra={"company_id": company_id})
-            return IntakeResult(lead_id, LeadStatus.UNASSIGNED)
         if request is not None:
             expires = now + timedelta(seconds=request.window_seconds)
             try:
@@ -112,6 +110,12 @@ class IntakeService:
         # The lead is stored: publish, start timers and send emails; failures are recorded on the lead.
         self._changes.after_commit(lead, config, Snapshot.of(None))
         return IntakeResult(lead.lead_id, lead.status)
+
+    def drop_spam(self, company_id: str) -> IntakeResult:
+        """A filled honeypot: answered like a real intake so the bot learns nothing; nothing is stored."""
+        self._config.load(company_id)  # NotFound for an unknown company, as for a real lead
+        logger.info("honeypot filled: lead dropped", extra={"company_id": company_id})
+        return IntakeResult(new_lead_id(self._clock.now(), self._rng), LeadStatus.UNASSIGNED)
 
     def _stored(self, company_id: str, lead_id: str) -> Lead | None:
         try:
