@@ -349,3 +349,21 @@ def test_no_click_to_claim_agent_leaves_the_lead_in_the_pool(company: Company, s
     company.settings(click_to_claim_enabled=True)
     lead_id = submit(company)
     assert company.lead(lead_id)["status"] == status
+
+
+def test_my_offers_lists_an_open_offer_older_than_a_page_of_newer_ones(
+    company: Company, api: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An agent on click to claim gets a ticket for every lead; the ones other agents claimed stay until their
+    # links expire. Pages of three here stand for DynamoDB's pages.
+    monkeypatch.setattr("leadrouter.adapters.dynamo_offers._INBOX_PAGE", 3)
+    claim_company(company, 2)
+    keys = {agent_id: company.key("agent", agent_id=agent_id) for agent_id in (1, 2)}
+    oldest = submit(company, 1)
+    for n in range(2, 7):
+        submit(company, n)
+        (newest, *_) = expect(api.get("/v1/me/offers", key=keys[2]), 200)["offers"]
+        expect(api.post(f"/v1/me/offers/{newest['offer_id']}/claim", key=keys[2]), 200)
+
+    mine = expect(api.get("/v1/me/offers", key=keys[1]), 200)["offers"]
+    assert [offer["lead"]["lead_id"] for offer in mine] == [oldest]

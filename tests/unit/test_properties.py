@@ -81,8 +81,9 @@ class Store:
     def find(self, token_hash: str) -> OfferTicket | None:
         return self.tickets.get(token_hash)
 
-    def inbox(self, company_id: str, agent_id: int, limit: int = 100) -> builtins.list[OfferTicket]:
-        return [ticket for ticket in self.tickets.values() if ticket.agent_id == agent_id][:limit]
+    def inbox(self, company_id: str, agent_id: int, live_at: datetime) -> builtins.list[OfferTicket]:
+        mine = [t for t in self.tickets.values() if t.agent_id == agent_id and t.expires_at > live_at]
+        return sorted(mine, key=lambda ticket: ticket.offer_id, reverse=True)
 
     def in_inbox(self, company_id: str, agent_id: int, offer_id: str) -> OfferTicket | None:
         found = [t for t in self.tickets.values() if t.agent_id == agent_id and t.offer_id == offer_id]

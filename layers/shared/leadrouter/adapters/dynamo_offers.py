@@ -58,17 +58,33 @@ class DynamoTicketRepository:
             answer = self._db.get_item(TableName=self._table, Key=to_item(ticket_key(token_hash)), ConsistentRead=True)
         return _ticket(answer["Item"]) if "Item" in answer else None
 
-    def inbox(self, company_id: str, agent_id: int, limit: int = _INBOX_PAGE) -> list[OfferTicket]:
-        with domain_errors():
-            answer = self._db.query(
-                TableName=self._table,
-                IndexName="GSI1",
-                KeyConditionExpression="GSI1PK = :pk",
-                ExpressionAttributeValues=to_item({":pk": agent_inbox(company_id, agent_id)}),
-                ScanIndexForward=False,
-                Limit=limit,
-            )
-        return [_ticket(item) for item in answer.get("Items", [])]
+    def inbox(self, company_id: str, agent_id: int, live_at: datetime) -> list[OfferTicket]:
+        """Every page: an agent on click to claim gets a ticket for every lead, and an open offer may be older
+        than a hundred newer ones. Tickets whose offer has expired are left out by their TTL attribute (the
+        offer's expiry plus KEEP_AFTER_EXPIRY, in whole seconds, hence >=)."""
+        values = to_item(
+            {
+                ":pk": agent_inbox(company_id, agent_id),
+                ":live": int((live_at + KEEP_AFTER_EXPIRY).timestamp()),
+            }
+        )
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": "GSI1",
+            "KeyConditionExpression": "GSI1PK = :pk",
+            "FilterExpression": "expiration >= :live",
+            "ExpressionAttributeValues": values,
+            "ScanIndexForward": False,
+            "Limit": _INBOX_PAGE,
+        }
+        tickets: list[OfferTicket] = []
+        while True:
+            with domain_errors():
+                answer = self._db.query(**request)
+            tickets.extend(_ticket(item) for item in answer.get("Items", []))
+            if "LastEvaluatedKey" not in answer:
+                return tickets
+            request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
 
     def in_inbox(self, company_id: str, agent_id: int, offer_id: str) -> OfferTicket | None:
         with domain_errors():

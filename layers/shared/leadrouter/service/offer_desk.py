@@ -131,7 +131,7 @@ class OfferDesk:
         """My open offers, newest first (the lead is the truth; an inbox entry only points at it)."""
         agent_id = _agent_of(principal)
         now = self._clock.now()
-        tickets = self._tickets.inbox(principal.company, agent_id)
+        tickets = self._tickets.inbox(principal.company, agent_id, live_at=now)
         leads = self._leads.get_many(principal.company, [ticket.lead_id for ticket in tickets])
         config = self._config.load(principal.company)
         views: list[OfferInView] = []
