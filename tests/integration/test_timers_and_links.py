@@ -28,8 +28,9 @@ def _flip(char: str) -> str:
         lambda token: token[:16],  # truncated by half
         lambda token: token + "A",  # lengthened
         lambda token: token.upper(),  # case folded by a mail client
+        lambda token: token + "x" * 100,  # a mail client's tracking appended, far past any token's length
     ],
-    ids=["last", "first", "middle", "truncated", "half", "longer", "upper"],
+    ids=["last", "first", "middle", "truncated", "half", "longer", "upper", "much_longer"],
 )
 def test_a_tampered_link_is_unknown_and_changes_nothing(
     company: Company, api: ApiClient, template: Template, tamper: object
