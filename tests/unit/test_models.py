@@ -37,6 +37,29 @@ def test_submission_with_a_phone_only_is_accepted() -> None:
 
 
 @pytest.mark.parametrize(
+    "phone", ["312-555-0100 x12", "312-555-0100 ext. 12", "(312) 555-0100 Ext 7", "+1 312 555 0100#3"]
+)
+def test_a_phone_with_an_extension_is_accepted(phone: str) -> None:
+    assert LeadSubmission.model_validate({"phone": phone}).phone == phone
+
+
+@pytest.mark.parametrize(
+    ("written", "price"), [("$450,000", 450_000), ("450 000", 450_000), ("450000.00", 450_000), (450000, 450_000)]
+)
+def test_a_price_is_read_as_people_write_it(written: object, price: int) -> None:
+    interest = LeadSubmission.model_validate({"email": "a@b.co", "interest": {"price": written}}).interest
+    assert interest is not None
+    assert interest.price == price
+
+
+@pytest.mark.parametrize("written", ["Buy", "BUY", " buy "])
+def test_an_interest_type_in_any_case_is_read(written: str) -> None:
+    interest = LeadSubmission.model_validate({"email": "a@b.co", "interest": {"type": written}}).interest
+    assert interest is not None
+    assert interest.type == "buy"
+
+
+@pytest.mark.parametrize(
     "body",
     [
         {},

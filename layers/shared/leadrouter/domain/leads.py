@@ -16,6 +16,10 @@ from leadrouter.domain.offers import Offer
 Name = Annotated[str, Field(max_length=100)]
 
 
+# Digits and the usual separators, then an optional extension ("x12", "ext. 12", "#12"), as people type them.
+Phone = Annotated[str, Field(pattern=r"^[0-9+()\-. ]{5,40}(?:\s*(?:[xX#]|[eE][xX][tT]\.?)\s*[0-9]{1,6})?$")]
+
+
 class FormFields(Model):
     """What websites post: blank fields are missing ones, and numbers may stand where text is expected."""
 
@@ -40,7 +44,7 @@ class Contact(FormFields):
     first_name: Name | None = None
     last_name: Name | None = None
     email: Annotated[str, Field(pattern=EMAIL_PATTERN, max_length=254)] | None = None
-    phone: Annotated[str, Field(pattern=r"^[0-9+()\-. ]{5,40}$")] | None = None
+    phone: Phone | None = None
 
 
 class Listing(FormFields):
@@ -55,6 +59,21 @@ class Interest(FormFields):
     city: Annotated[str, Field(max_length=100)] | None = None
     price: Annotated[int, Field(ge=0, le=10_000_000_000)] | None = None
 
+    @field_validator("type", mode="before")
+    @classmethod
+    def _type_in_any_case(cls, value: object) -> object:
+        # A select's option may say "Buy"; text is matched case-insensitively everywhere else too.
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("price", mode="before")
+    @classmethod
+    def _price_as_people_write_it(cls, value: object) -> object:
+        """ "$450,000", "450 000" or "450000.00" is 450000; anything else is left for the int check to refuse."""
+        if not isinstance(value, str):
+            return value
+        plain = value.replace("$", "").replace(",", "").replace(" ", "").removesuffix(".00")
+        return plain if plain.isdigit() else value
+
 
 class LeadSubmission(FormFields):
     """What a website form posts. Unknown fields (submit buttons, tracking) are ignored, as forms send them."""
@@ -62,7 +81,7 @@ class LeadSubmission(FormFields):
     first_name: Name | None = None
     last_name: Name | None = None
     email: Annotated[str, Field(pattern=EMAIL_PATTERN, max_length=254)] | None = None
-    phone: Annotated[str, Field(pattern=r"^[0-9+()\-. ]{5,40}$")] | None = None
+    phone: Phone | None = None
     message: Annotated[str, Field(max_length=5000)] | None = None
     source: Annotated[str, Field(min_length=1, max_length=64)] = "website"
     agent_code: Annotated[str, Field(max_length=64)] | None = None
