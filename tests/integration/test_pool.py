@@ -507,3 +507,19 @@ def test_an_agent_without_lead_management_sends_their_own_lead_back(company: Com
     key = company.key("agent", agent_id=1)
     lead_id = submit(company, 1, agent_code="1")
     assert expect(release(api, lead_id, key), 200)["status"] == "unassigned"
+
+
+def test_an_office_with_leads_waiting_in_it_cannot_be_deleted_until_they_are_dealt_with(
+    company: Company, api: ApiClient
+) -> None:
+    company.office("east")
+    lead_id = submit(company, 1)
+    expect(assign(company, lead_id, office_id="east"), 200)
+
+    refused = api.delete("/v1/offices/east", key=company.admin_key)
+    assert (refused.status, refused.error_code) == (409, "conflict")
+    assert "waiting" in refused.json["error"]["message"]
+    assert api.get("/v1/offices/east", key=company.admin_key).status == 200
+
+    expect(release(api, lead_id, company.admin_key), 200)
+    assert api.delete("/v1/offices/east", key=company.admin_key).status == 204

@@ -81,7 +81,7 @@ class Services:
     def configuration(self) -> "ConfigurationService":
         from leadrouter.service.configuration import ConfigurationService
 
-        return ConfigurationService(self.config_repository)
+        return ConfigurationService(self.config_repository, self.lead_repository)
 
     @cached_property
     def routes(self) -> "RouteService":

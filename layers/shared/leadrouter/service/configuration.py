@@ -1,6 +1,7 @@
 """Settings, agents and offices: validated against each other, every write bumps the config version."""
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from pydantic import ValidationError
@@ -9,9 +10,11 @@ from leadrouter.domain.agents import Agent, Office
 from leadrouter.domain.company import CompanySettings
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.errors import Conflict, InvalidInput, NotFound
+from leadrouter.domain.leads import LeadStatus
 from leadrouter.domain.model import problem_text
 from leadrouter.domain.principals import Principal, Role
-from leadrouter.service.ports import ConfigRepository
+from leadrouter.domain.queries import LeadQuery
+from leadrouter.service.ports import ConfigRepository, LeadRepository
 
 
 def validation_message(error: ValidationError) -> str:
@@ -23,8 +26,9 @@ def validation_message(error: ValidationError) -> str:
 
 
 class ConfigurationService:
-    def __init__(self, config: ConfigRepository) -> None:
+    def __init__(self, config: ConfigRepository, leads: LeadRepository) -> None:
         self._config = config
+        self._leads = leads
 
     def load(self, company_id: str) -> CompanyConfig:
         return self._config.load(company_id)
@@ -142,7 +146,20 @@ class ConfigurationService:
         members = [agent.agent_id for agent in config.agents.values() if agent.office_id == office_id]
         if members:
             raise Conflict(f"Office {office_id} still has agents {members}; move them first.")
+        if self._has_waiting_leads(company_id, office_id):
+            # Its leads would be stranded: out of the pool, with no manager who may see them.
+            raise Conflict(f"Office {office_id} has leads waiting for an agent; assign them or send them back first.")
         self._config.delete_office(company_id, office_id)
+
+    def _has_waiting_leads(self, company_id: str, office_id: str) -> bool:
+        query = LeadQuery(status=LeadStatus.UNASSIGNED, office_id=office_id, limit=50)
+        while True:
+            page = self._leads.list(company_id, query)
+            if page.items:
+                return True
+            if page.next_cursor is None:
+                return False
+            query = replace(query, cursor=page.next_cursor)
 
 
 def _validated_office(body: dict[str, Any]) -> Office:
