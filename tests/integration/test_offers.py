@@ -110,6 +110,8 @@ def test_a_link_get_changes_nothing_and_the_first_claim_wins(
     assert (lost.status, lost.error_code) == (409, "offer_closed")
     assert again.status == 409
     assert again.headers["Content-Type"].startswith("text/html")
+    assert "You answered this offer already" in again.text  # the winner clicking twice is not told it lost
+    assert "You claimed this offer already." in again.text
 
     lead = company.lead(lead_id)
     assert (lead["status"], lead["agent_id"]) == ("assigned", 2)

@@ -20,6 +20,7 @@ from leadrouter.domain.lifecycle import (
 )
 from leadrouter.domain.offers import (
     TRANSITIONS,
+    AnsweredAlready,
     Offer,
     OfferAction,
     OfferClosed,
@@ -179,8 +180,11 @@ def test_claim_offer_keeps_the_lead_in_the_pool_until_the_first_claim() -> None:
 
     assert (lead.status, lead.agent_id, lead.office_id) == (LeadStatus.ASSIGNED, 2, "south")
     assert lead.history[-1].event == "lead.claimed"
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict, match="no longer open"):
         answer_offer(lead, "of_1", 1, OfferAction.CLAIM, LATER, "Ada", "link")
+    # The winner clicking again is told what happened, not that the lead was taken.
+    with pytest.raises(AnsweredAlready, match="You claimed this offer already"):
+        answer_offer(lead, "of_1", 2, OfferAction.CLAIM, LATER, "Bea", "link")
     assert [entry.event for entry in lead.history].count("lead.claimed") == 1
 
 

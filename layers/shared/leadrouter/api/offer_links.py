@@ -16,7 +16,7 @@ from leadrouter.api.resolver import new_router
 from leadrouter.api.views import AgentLeadView, ErrorAnswer
 from leadrouter.domain.errors import DomainError
 from leadrouter.domain.model import Model
-from leadrouter.domain.offers import OfferAction, OfferKind, OfferState, duration_words
+from leadrouter.domain.offers import AnsweredAlready, OfferAction, OfferKind, OfferState, duration_words
 from leadrouter.service.delivery import email_context
 from leadrouter.service.offer_desk import Answer, OfferInView
 from leadrouter.wiring import services
@@ -98,7 +98,10 @@ def _error(error: DomainError) -> Response[str]:
     if _wants_json():
         return error_response(status, error.code, error.message)
     headings = {404: "Link not found", 409: "This lead is no longer open to you", 422: "That did not work"}
-    return _page(status.value, heading=headings.get(status.value, "Something went wrong"), message=error.message)
+    heading = "You answered this offer already" if isinstance(error, AnsweredAlready) else None
+    return _page(
+        status.value, heading=heading or headings.get(status.value, "Something went wrong"), message=error.message
+    )
 
 
 def _closed_message(view: OfferInView) -> str:

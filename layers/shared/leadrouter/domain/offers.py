@@ -108,6 +108,11 @@ class OfferClosed(Conflict):
     code = "offer_closed"
 
 
+class AnsweredAlready(OfferClosed):
+    """This agent answered the offer already (a double click, a resubmitted page): still 409, since the offer
+    is closed, but the message says what happened instead of "taken"."""
+
+
 class WrongAction(InvalidInput):
     """An action that does not fit the offer's kind, e.g. `accept` on a claim offer (422)."""
 
@@ -160,6 +165,8 @@ class Offer(Model):
         """Apply a recipient's answer; raises without changing anything when it is not allowed."""
         if agent_id not in self.recipients:
             raise NotFound("No such offer for this agent.")
+        if not self.is_open and self.answered_by == agent_id:
+            raise AnsweredAlready(f"You {self.state.value} this offer already.")
         if not self.is_open:
             raise OfferClosed(f"This offer is {self.state.value}: the lead is no longer open to it.")
         if action not in self.actions():
@@ -167,7 +174,7 @@ class Offer(Model):
                 f"A {self.kind.value} offer takes {' or '.join(a.value for a in self.actions())}, not {action.value}."
             )
         if agent_id in self.passed_by:
-            raise OfferClosed("You passed on this offer already.")
+            raise AnsweredAlready("You passed on this offer already.")
         if at >= self.expires_at:
             # The timer may not have fired yet; the offer is over all the same.
             raise OfferClosed("This offer has expired.")
