@@ -343,6 +343,9 @@ def test_the_first_claim_wins(company: Company, api: ApiClient, claimers: dict[s
     expect(claim(api, lead_id, claimers["agent1"]), 200)
     second = claim(api, lead_id, claimers["agent2"])
     assert (second.status, second.error_code) == (409, "not_in_pool")
+    assert "took it first" in second.json["error"]["message"]
+    again = claim(api, lead_id, claimers["agent1"])
+    assert (again.status, again.json["error"]["message"]) == (409, "The lead is yours already.")
     assert company.lead(lead_id)["agent_id"] == 1
 
 

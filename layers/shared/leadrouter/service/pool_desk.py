@@ -67,7 +67,7 @@ class PoolDesk:
         def change(lead: Lead, config: CompanyConfig, _turns: Turns) -> None:
             agent = claimer(principal, config)  # the configuration as it is now, not as it was
             if not in_pool(lead):
-                raise NotInPool(_why_not_in_pool(lead))
+                raise NotInPool(_why_not_in_pool(lead, agent.agent_id))
             claim_from_pool(
                 lead, agent.agent_id, agent.office_id, agent.display_name(), self._clock.now(), principal.key_id
             )
@@ -120,7 +120,9 @@ def _holder_words(lead: Lead, config: CompanyConfig) -> str | None:
     return None
 
 
-def _why_not_in_pool(lead: Lead) -> str:
+def _why_not_in_pool(lead: Lead, claimer_id: int) -> str:
+    if lead.agent_id == claimer_id and lead.status is LeadStatus.ASSIGNED:
+        return "The lead is yours already."
     if lead.status is LeadStatus.UNASSIGNED:
         return "The lead was sent to an office; its office managers assign it."
     if lead.status is LeadStatus.OFFERED:
