@@ -5,6 +5,7 @@ import re
 from typing import Any
 
 import pytest
+from urllib3 import encode_multipart_formdata
 
 from tests.support.aws_state import lead_ids, table_keys
 from tests.support.client import Answer
@@ -267,6 +268,31 @@ def test_a_json_object_sent_as_form_encoded_is_read_as_json(company: Company) ->
     lead = company.lead(answer["lead_id"])
     assert lead["contact"]["email"] == "jamie@example.net"
     assert lead["contact"]["first_name"] == "Jamie"
+
+
+def test_a_multipart_form_as_fetch_sends_it_lands_without_its_files(company: Company) -> None:
+    # `fetch(url, {method: "POST", body: new FormData(form)})` sends multipart/form-data.
+    body, content_type = encode_multipart_formdata(
+        {
+            "first_name": "Zoë",
+            "email": "zoe@example.net",
+            "interest.zip": "60614",
+            "resume": ("cv.pdf", b"%PDF-1.4 not a lead field", "application/pdf"),
+        }
+    )
+    answer = expect(company.api.post(company.leads_path(), raw=body, headers={"Content-Type": content_type}), 202)
+    lead = company.lead(answer["lead_id"])
+    assert (lead["contact"]["first_name"], lead["contact"]["email"]) == ("Zoë", "zoe@example.net")
+    assert lead["interest"]["zip"] == "60614"
+
+
+def test_a_multipart_body_without_a_boundary_is_400_and_stores_nothing(company: Company, table_name: str) -> None:
+    before = table_keys(table_name)
+    answer = company.api.post(
+        company.leads_path(), raw=b"email=pat@example.net", headers={"Content-Type": "multipart/form-data"}
+    )
+    assert (answer.status, answer.error_code) == (400, "bad_request")
+    assert table_keys(table_name) == before
 
 
 def test_a_rule_of_ours_reads_without_pydantic_words_and_a_pattern_without_its_regex(company: Company) -> None:

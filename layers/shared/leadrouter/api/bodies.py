@@ -1,7 +1,9 @@
-"""Reading request bodies: size limits, JSON or form-encoded, into pydantic models with 4xx errors."""
+"""Reading request bodies: size limits, JSON, form-encoded or multipart, into pydantic models with 4xx errors."""
 
 import base64
 import json
+from email.parser import BytesParser
+from email.policy import HTTP
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -12,6 +14,7 @@ from leadrouter.domain.errors import BadRequest, InvalidInput, PayloadTooLarge, 
 from leadrouter.service.configuration import validation_message
 
 FORM = "application/x-www-form-urlencoded"
+MULTIPART = "multipart/form-data"
 
 
 def raw_body(event: BaseProxyEvent, limit: int) -> bytes:
@@ -22,9 +25,31 @@ def raw_body(event: BaseProxyEvent, limit: int) -> bytes:
     return data
 
 
+def _content_type_header(event: BaseProxyEvent) -> str:
+    return event.headers.get("content-type") or event.headers.get("Content-Type") or "application/json"
+
+
 def content_type(event: BaseProxyEvent) -> str:
-    value = event.headers.get("content-type") or event.headers.get("Content-Type") or "application/json"
-    return value.split(";")[0].strip().lower()
+    return _content_type_header(event).split(";")[0].strip().lower()
+
+
+def _multipart_fields(header: str, data: bytes) -> list[tuple[str, str]]:
+    """The text fields of a multipart/form-data body (what `fetch` sends for `new FormData(form)`); file
+    parts are not lead fields and are left out."""
+    message = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + header.encode("latin-1") + b"\r\n\r\n" + data)
+    if not message.is_multipart():
+        raise BadRequest("The multipart body could not be read (no boundary, or no parts).")
+    fields: list[tuple[str, str]] = []
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not isinstance(name, str) or part.get_filename() is not None:
+            continue
+        payload = part.get_payload(decode=True)
+        try:
+            fields.append((name, payload.decode("utf-8") if isinstance(payload, bytes) else ""))
+        except UnicodeDecodeError as error:
+            raise BadRequest(f"Form field {name!r} is not UTF-8 text.") from error
+    return fields
 
 
 def _nest(pairs: list[tuple[str, str]]) -> dict[str, Any]:
@@ -55,6 +80,8 @@ def _json_object_text(text: str) -> bool:
 def parse_document(event: BaseProxyEvent, limit: int) -> dict[str, Any]:
     data = raw_body(event, limit)
     kind = content_type(event)
+    if kind == MULTIPART:
+        return _nest(_multipart_fields(_content_type_header(event), data))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -75,7 +102,7 @@ def parse_document(event: BaseProxyEvent, limit: int) -> dict[str, Any]:
         if not isinstance(document, dict):
             raise BadRequest("The body must be a JSON object.")
         return document
-    raise UnsupportedMediaType(f"Send application/json or {FORM}, not {kind}.")
+    raise UnsupportedMediaType(f"Send application/json, {FORM} or {MULTIPART}, not {kind}.")
 
 
 def validated[M: BaseModel](model: type[M], document: dict[str, Any]) -> M:

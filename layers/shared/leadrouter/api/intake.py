@@ -71,7 +71,8 @@ def _store_busy(_: IdempotencyPersistenceLayerError) -> Response[str]:
     "/v1/companies/<company_id>/leads",
     summary="Submit a lead from a website form",
     description=(
-        "JSON or form-encoded (nested fields as `listing.exclusive`). Runs the assignment cascade and answers "
+        "JSON, form-encoded or multipart/form-data (nested fields as `listing.exclusive`; files are ignored). "
+        "Runs the assignment cascade and answers "
         "202 with the lead's id and status. An `Idempotency-Key` header, or the same payload again within ten "
         "minutes, returns the first answer and creates nothing new. A filled honeypot field `website` answers "
         "202 and stores nothing."
