@@ -162,6 +162,26 @@ def test_ses_throttled_or_down_is_retried_then_recorded_and_the_lead_stays_reach
     assert company.lead(lead_id)["agent_id"] == 2
 
 
+def test_links_that_could_not_be_stored_are_recorded_as_not_in_the_agents_offers_either(
+    company: Company, api: ApiClient, template: Template, faults: Faults
+) -> None:
+    claim_company(company, 1)
+    key = company.key("agent", agent_id=1)
+    faults.on(
+        "dynamodb.BatchWriteItem", always(lambda: client_error("ProvisionedThroughputExceededException", "x", 400))
+    )
+    lead_id = submit(company)
+
+    lead = company.lead(lead_id)
+    (failure,) = [entry for entry in lead["history"] if entry["event"] == "delivery.failed"]
+    assert "its link could not be stored" in failure["detail"]
+    assert "the agent cannot see it either" in failure["detail"]  # not "still sees it in their offers"
+    assert lead["status"] == "unassigned"  # in the pool, where an admin or a claim still reaches it
+    assert emails_to(template, "agent1@brokerage.test") == []
+    faults.clear()
+    assert expect(api.get("/v1/me/offers", key=key), 200)["offers"] == []
+
+
 # Scheduler and the sweeper -----------------------------------------------------------------------------------
 
 

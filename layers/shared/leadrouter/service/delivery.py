@@ -111,7 +111,7 @@ class OfferDelivery:
             return [
                 *failures,
                 *(
-                    self._failed(offer, agent, f"its link could not be stored ({_name(error)})", now)
+                    self._failed(offer, agent, f"its link could not be stored ({_name(error)})", now, listed=False)
                     for agent in recipients
                 ),
             ]
@@ -154,15 +154,21 @@ class OfferDelivery:
         return f"{reason}, after {SEND_ATTEMPTS} attempts"
 
     @staticmethod
-    def _failed(offer: Offer, agent: Agent, reason: str, at: datetime) -> HistoryEntry:
+    def _failed(offer: Offer, agent: Agent, reason: str, at: datetime, *, listed: bool = True) -> HistoryEntry:
+        """`listed`: whether the offer is in the agent's `/v1/me/offers` (its ticket was stored)."""
         in_pool = offer.kind is OfferKind.CLAIM and offer.route is None
         where = "the lead stays in the pool" if in_pool else "the offer stays open"
+        seen = (
+            "the agent still sees it in their offers"
+            if listed
+            else "the agent cannot see it either, so it ends when it expires, unless an admin assigns the lead"
+        )
         return HistoryEntry(
             at=at,
             event="delivery.failed",
             agent_id=agent.agent_id,
             detail=f"The {offer.kind.value} email to agent {agent.agent_id} ({agent.display_name()}) could not be "
-            f"sent ({reason}); {where} and the agent still sees it in their offers.",
+            f"sent ({reason}); {where} and {seen}.",
             offer_id=offer.offer_id,
         )
 
