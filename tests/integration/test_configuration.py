@@ -414,3 +414,28 @@ def test_the_directory_needs_no_key(company: Company) -> None:
     company.agent(1, name="Zoe Park")
     answer = company.api.get(f"/v1/companies/{company.company_id}/agents/directory", key="lrk_" + "B" * 43)
     assert answer.status == 200
+
+
+def test_two_changes_to_one_agent_at_the_same_moment_both_land(
+    company: Company, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The competitor writes between this PATCH's read and its write: the PATCH is merged again into what the
+    # competitor stored instead of overwriting it with the copy it read.
+    from leadrouter import wiring
+    from leadrouter.adapters.dynamo_config import DynamoConfigRepository
+
+    company.agent(7)
+    original = DynamoConfigRepository.put_agent
+    armed = [True]
+
+    def put_agent(self: DynamoConfigRepository, *args: Any, **kwargs: Any) -> None:
+        if armed[0]:
+            armed[0] = False
+            wiring.services().configuration.patch_agent(company.company_id, 7, {"phone": "312-555-0100"})
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(DynamoConfigRepository, "put_agent", put_agent)
+    expect(company.api.patch("/v1/agents/7", json_body={"active": False}, key=company.admin_key), 200)
+
+    agent = expect(company.api.get("/v1/agents/7", key=company.admin_key), 200)
+    assert (agent["phone"], agent["active"]) == ("312-555-0100", False)

@@ -6,7 +6,6 @@ configuration write bumps the version in the same transaction as the write itsel
 """
 
 import threading
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from leadrouter.adapters.aws_errors import domain_errors
@@ -15,7 +14,7 @@ from leadrouter.adapters.dynamo_keys import META, agent_sk, company_pk, office_s
 from leadrouter.domain.agents import Agent, Office
 from leadrouter.domain.company import Company, CompanySettings
 from leadrouter.domain.config import CompanyConfig, StaleConfiguration
-from leadrouter.domain.errors import Conflict, DomainError, NotFound
+from leadrouter.domain.errors import Conflict, NotFound
 from leadrouter.domain.routes import Route
 
 if TYPE_CHECKING:
@@ -113,59 +112,50 @@ class DynamoConfigRepository:
         with domain_errors(lambda: Conflict("That company already exists.")):
             self._db.put_item(TableName=self._table, Item=to_item(item), ConditionExpression="attribute_not_exists(PK)")
 
-    def save_settings(self, company_id: str, settings: CompanySettings) -> None:
-        with domain_errors(lambda: NotFound(f"No company {company_id}.")):
+    def save_settings(self, company_id: str, settings: CompanySettings, expected_version: int) -> None:
+        with domain_errors(lambda: StaleConfiguration("The configuration changed meanwhile; reload and retry.")):
             self._db.update_item(
                 TableName=self._table,
                 Key=to_item({"PK": company_pk(company_id), "SK": META}),
                 UpdateExpression="SET settings = :settings, config_version = config_version + :one",
-                ConditionExpression="attribute_exists(PK)",
+                ConditionExpression="config_version = :seen",
                 ExpressionAttributeValues={
                     ":settings": to_value(settings.model_dump(mode="json")),
                     ":one": to_value(1),
+                    ":seen": to_value(expected_version),
                 },
             )
 
-    def put_agent(self, company_id: str, agent: Agent, must_exist: bool | None) -> None:
-        """must_exist: True to update, False to create, None for either."""
-        self._put_config_item(company_id, agent_sk(agent.agent_id), agent.model_dump(mode="json"), must_exist)
+    def put_agent(self, company_id: str, agent: Agent, must_exist: bool, expected_version: int) -> None:
+        """must_exist: True to update, False to create."""
+        self._put_at_version(
+            company_id, agent_sk(agent.agent_id), agent.model_dump(mode="json"), must_exist, expected_version
+        )
 
-    def put_office(self, company_id: str, office: Office, must_exist: bool | None) -> None:
-        self._put_config_item(company_id, office_sk(office.office_id), office.model_dump(mode="json"), must_exist)
+    def put_office(self, company_id: str, office: Office, must_exist: bool, expected_version: int) -> None:
+        self._put_at_version(
+            company_id, office_sk(office.office_id), office.model_dump(mode="json"), must_exist, expected_version
+        )
 
-    def delete_office(self, company_id: str, office_id: str) -> None:
-        with domain_errors(lambda: NotFound(f"No office {office_id}.")):
-            self._db.transact_write_items(
-                TransactItems=[
-                    {
-                        "Delete": {
-                            "TableName": self._table,
-                            "Key": to_item({"PK": company_pk(company_id), "SK": office_sk(office_id)}),
-                            "ConditionExpression": "attribute_exists(PK)",
-                        }
-                    },
-                    _bump_version(self._table, company_id),
-                ]
-            )
+    def delete_office(self, company_id: str, office_id: str, expected_version: int) -> None:
+        self._delete_at_version(company_id, office_sk(office_id), expected_version)
 
     # Routes: written only if the configuration is still the one validated against (priorities unique among
     # active routes, members existing), so two concurrent writes cannot both take the same priority.
 
     def put_route(self, company_id: str, route: Route, must_exist: bool, expected_version: int) -> None:
-        put: PutTypeDef = {
-            "TableName": self._table,
-            "Item": to_item(
-                {"PK": company_pk(company_id), "SK": route_sk(route.route_id), **route.model_dump(mode="json")}
-            ),
-            "ConditionExpression": "attribute_exists(PK)" if must_exist else "attribute_not_exists(PK)",
-        }
-        self._write_at_version(company_id, {"Put": put}, expected_version)
+        self._put_at_version(
+            company_id, route_sk(route.route_id), route.model_dump(mode="json"), must_exist, expected_version
+        )
 
     def delete_route(self, company_id: str, route_id: str, expected_version: int) -> None:
+        self._delete_at_version(company_id, route_sk(route_id), expected_version)
+
+    def _delete_at_version(self, company_id: str, sk: str, expected_version: int) -> None:
         delete: TransactWriteItemTypeDef = {
             "Delete": {
                 "TableName": self._table,
-                "Key": to_item({"PK": company_pk(company_id), "SK": route_sk(route_id)}),
+                "Key": to_item({"PK": company_pk(company_id), "SK": sk}),
                 "ConditionExpression": "attribute_exists(PK)",
             }
         }
@@ -178,21 +168,15 @@ class DynamoConfigRepository:
         with domain_errors(lambda: StaleConfiguration("The configuration changed meanwhile; reload and retry.")):
             self._db.transact_write_items(TransactItems=[write, bump])
 
-    def _put_config_item(self, company_id: str, sk: str, values: dict[str, Any], must_exist: bool | None) -> None:
+    def _put_at_version(
+        self, company_id: str, sk: str, values: dict[str, Any], must_exist: bool, expected_version: int
+    ) -> None:
         put: PutTypeDef = {
             "TableName": self._table,
             "Item": to_item({"PK": company_pk(company_id), "SK": sk, **values}),
+            "ConditionExpression": "attribute_exists(PK)" if must_exist else "attribute_not_exists(PK)",
         }
-        if must_exist is True:
-            put["ConditionExpression"] = "attribute_exists(PK)"
-            on_condition: Callable[[], DomainError] = lambda: NotFound("Not found.")  # noqa: E731
-        elif must_exist is False:
-            put["ConditionExpression"] = "attribute_not_exists(PK)"
-            on_condition = lambda: Conflict("It already exists.")  # noqa: E731
-        else:
-            on_condition = lambda: NotFound(f"No company {company_id}.")  # noqa: E731
-        with domain_errors(on_condition):
-            self._db.transact_write_items(TransactItems=[{"Put": put}, _bump_version(self._table, company_id)])
+        self._write_at_version(company_id, {"Put": put}, expected_version)
 
 
 def _strip_keys(item: dict[str, Any]) -> dict[str, Any]:

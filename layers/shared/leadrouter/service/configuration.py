@@ -14,6 +14,7 @@ from leadrouter.domain.leads import LeadStatus
 from leadrouter.domain.model import problem_text
 from leadrouter.domain.principals import Principal, Role
 from leadrouter.domain.queries import LeadQuery
+from leadrouter.service.config_writes import at_current_version
 from leadrouter.service.ports import ConfigRepository, LeadRepository
 
 
@@ -37,18 +38,21 @@ class ConfigurationService:
 
     def update_settings(self, company_id: str, changes: dict[str, Any]) -> CompanySettings:
         """PUT takes any subset of the settings; the ones left out keep their values."""
-        config = self._config.load(company_id)
-        merged = {**config.settings.model_dump(mode="json"), **changes}
-        try:
-            settings = CompanySettings.model_validate(merged)
-        except ValidationError as error:
-            raise InvalidInput(validation_message(error)) from error
-        for field in ("default_agent_id", "default_broker_id"):
-            agent_id = getattr(settings, field)
-            if agent_id is not None and agent_id not in config.agents:
-                raise InvalidInput(f"{field}: no agent {agent_id} in this company")
-        self._config.save_settings(company_id, settings)
-        return settings
+
+        def write(config: CompanyConfig) -> CompanySettings:
+            merged = {**config.settings.model_dump(mode="json"), **changes}
+            try:
+                settings = CompanySettings.model_validate(merged)
+            except ValidationError as error:
+                raise InvalidInput(validation_message(error)) from error
+            for field in ("default_agent_id", "default_broker_id"):
+                agent_id = getattr(settings, field)
+                if agent_id is not None and agent_id not in config.agents:
+                    raise InvalidInput(f"{field}: no agent {agent_id} in this company")
+            self._config.save_settings(company_id, settings, config.version)
+            return settings
+
+        return at_current_version(self._config, company_id, write)
 
     # Agents ----------------------------------------------------------------------------------------------
 
@@ -64,32 +68,39 @@ class ConfigurationService:
         return [agent for agent in config.agents_by_id() if _visible(principal, agent.office_id)]
 
     def create_agent(self, company_id: str, body: dict[str, Any]) -> Agent:
-        config = self._config.load(company_id)
-        if body.get("agent_id") is None:
-            body = {**body, "agent_id": max(config.agents, default=0) + 1}
-        agent = self._validated_agent(config, body)
-        if agent.agent_id in config.agents:
-            raise Conflict(f"Agent {agent.agent_id} exists already; PUT /v1/agents/{agent.agent_id} changes it.")
-        self._config.put_agent(company_id, agent, must_exist=False)
-        return agent
+        def write(config: CompanyConfig) -> Agent:
+            given = (
+                body if body.get("agent_id") is not None else {**body, "agent_id": max(config.agents, default=0) + 1}
+            )
+            agent = self._validated_agent(config, given)
+            if agent.agent_id in config.agents:
+                raise Conflict(f"Agent {agent.agent_id} exists already; PUT /v1/agents/{agent.agent_id} changes it.")
+            self._config.put_agent(company_id, agent, must_exist=False, expected_version=config.version)
+            return agent
+
+        return at_current_version(self._config, company_id, write)
 
     def replace_agent(self, company_id: str, agent_id: int, body: dict[str, Any]) -> Agent:
-        config = self._config.load(company_id)
-        if agent_id not in config.agents:
-            raise NotFound(f"No agent {agent_id}.")
-        agent = self._validated_agent(config, {**body, "agent_id": agent_id})
-        self._config.put_agent(company_id, agent, must_exist=True)
-        return agent
+        def write(config: CompanyConfig) -> Agent:
+            if agent_id not in config.agents:
+                raise NotFound(f"No agent {agent_id}.")
+            agent = self._validated_agent(config, {**body, "agent_id": agent_id})
+            self._config.put_agent(company_id, agent, must_exist=True, expected_version=config.version)
+            return agent
+
+        return at_current_version(self._config, company_id, write)
 
     def patch_agent(self, company_id: str, agent_id: int, changes: dict[str, Any]) -> Agent:
-        config = self._config.load(company_id)
-        current = config.agents.get(agent_id)
-        if current is None:
-            raise NotFound(f"No agent {agent_id}.")
-        merged = {**current.model_dump(mode="json"), **changes, "agent_id": agent_id}
-        agent = self._validated_agent(config, merged)
-        self._config.put_agent(company_id, agent, must_exist=True)
-        return agent
+        def write(config: CompanyConfig) -> Agent:
+            current = config.agents.get(agent_id)
+            if current is None:
+                raise NotFound(f"No agent {agent_id}.")
+            merged = {**current.model_dump(mode="json"), **changes, "agent_id": agent_id}
+            agent = self._validated_agent(config, merged)
+            self._config.put_agent(company_id, agent, must_exist=True, expected_version=config.version)
+            return agent
+
+        return at_current_version(self._config, company_id, write)
 
     def deactivate_agent(self, company_id: str, agent_id: int) -> Agent:
         """Deleting keeps the agent (their leads' history names them) but takes them out of routing."""
@@ -127,29 +138,43 @@ class ConfigurationService:
         if not body.get("office_id") and isinstance(body.get("name"), str):
             body = {**body, "office_id": re.sub(r"[^a-z0-9]+", "-", body["name"].lower()).strip("-")[:63]}
         office = _validated_office(body)
-        if office.office_id in self._config.load(company_id).offices:
-            raise Conflict(f"Office {office.office_id} exists already.")
-        self._config.put_office(company_id, office, must_exist=False)
-        return office
+
+        def write(config: CompanyConfig) -> Office:
+            if office.office_id in config.offices:
+                raise Conflict(f"Office {office.office_id} exists already.")
+            self._config.put_office(company_id, office, must_exist=False, expected_version=config.version)
+            return office
+
+        return at_current_version(self._config, company_id, write)
 
     def replace_office(self, company_id: str, office_id: str, body: dict[str, Any]) -> Office:
-        if office_id not in self._config.load(company_id).offices:
-            raise NotFound(f"No office {office_id}.")
         office = _validated_office({**body, "office_id": office_id})
-        self._config.put_office(company_id, office, must_exist=True)
-        return office
+
+        def write(config: CompanyConfig) -> Office:
+            if office_id not in config.offices:
+                raise NotFound(f"No office {office_id}.")
+            self._config.put_office(company_id, office, must_exist=True, expected_version=config.version)
+            return office
+
+        return at_current_version(self._config, company_id, write)
 
     def delete_office(self, company_id: str, office_id: str) -> None:
-        config = self._config.load(company_id)
-        if office_id not in config.offices:
-            raise NotFound(f"No office {office_id}.")
-        members = [agent.agent_id for agent in config.agents.values() if agent.office_id == office_id]
-        if members:
-            raise Conflict(f"Office {office_id} still has agents {members}; move them first.")
-        if self._has_waiting_leads(company_id, office_id):
-            # Its leads would be stranded: out of the pool, with no manager who may see them.
-            raise Conflict(f"Office {office_id} has leads waiting for an agent; assign them or send them back first.")
-        self._config.delete_office(company_id, office_id)
+        """Checked against the configuration it reads, so an agent added to the office meanwhile stops it."""
+
+        def write(config: CompanyConfig) -> None:
+            if office_id not in config.offices:
+                raise NotFound(f"No office {office_id}.")
+            members = [agent.agent_id for agent in config.agents.values() if agent.office_id == office_id]
+            if members:
+                raise Conflict(f"Office {office_id} still has agents {members}; move them first.")
+            if self._has_waiting_leads(company_id, office_id):
+                # Its leads would be stranded: out of the pool, with no manager who may see them.
+                raise Conflict(
+                    f"Office {office_id} has leads waiting for an agent; assign them or send them back first."
+                )
+            self._config.delete_office(company_id, office_id, expected_version=config.version)
+
+        at_current_version(self._config, company_id, write)
 
     def _has_waiting_leads(self, company_id: str, office_id: str) -> bool:
         query = LeadQuery(status=LeadStatus.UNASSIGNED, office_id=office_id, limit=50)

@@ -7,15 +7,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from leadrouter.domain.config import CompanyConfig, StaleConfiguration
-from leadrouter.domain.errors import Conflict, InvalidInput, NotFound
+from leadrouter.domain.config import CompanyConfig
+from leadrouter.domain.errors import InvalidInput, NotFound
 from leadrouter.domain.ids import new_ulid
 from leadrouter.domain.ports import Clock, RandomSource
 from leadrouter.domain.routes import Route
+from leadrouter.service.config_writes import at_current_version
 from leadrouter.service.configuration import validation_message
 from leadrouter.service.ports import ConfigRepository
-
-_ATTEMPTS = 5
 
 
 def new_route_id(clock: Clock, rng: RandomSource) -> str:
@@ -59,38 +58,30 @@ class RouteService:
 
     def create(self, company_id: str, body: dict[str, Any]) -> Route:
         route_id = new_route_id(self._clock, self._rng)
-        for _ in range(_ATTEMPTS):
-            config = self._config.load(company_id)
+
+        def write(config: CompanyConfig) -> Route:
             route = validated_route(config, {**body, "route_id": route_id})
-            try:
-                self._config.put_route(company_id, route, must_exist=False, expected_version=config.version)
-                return route
-            except StaleConfiguration:
-                continue
-        raise Conflict("The configuration keeps changing; retry shortly.")
+            self._config.put_route(company_id, route, must_exist=False, expected_version=config.version)
+            return route
+
+        return at_current_version(self._config, company_id, write)
 
     def replace(self, company_id: str, route_id: str, body: dict[str, Any]) -> Route:
-        for _ in range(_ATTEMPTS):
-            config = self._config.load(company_id)
+        def write(config: CompanyConfig) -> Route:
             if route_id not in config.routes:
                 raise NotFound(f"No route {route_id}.")
             route = validated_route(config, {**body, "route_id": route_id})
-            try:
-                self._config.put_route(company_id, route, must_exist=True, expected_version=config.version)
-                return route
-            except StaleConfiguration:
-                continue
-        raise Conflict("The configuration keeps changing; retry shortly.")
+            self._config.put_route(company_id, route, must_exist=True, expected_version=config.version)
+            return route
+
+        return at_current_version(self._config, company_id, write)
 
     def delete(self, company_id: str, route_id: str) -> None:
         """Leads already inside the route's chain finish it (their offers carry the route as it matched)."""
-        for _ in range(_ATTEMPTS):
-            config = self._config.load(company_id)
+
+        def write(config: CompanyConfig) -> None:
             if route_id not in config.routes:
                 raise NotFound(f"No route {route_id}.")
-            try:
-                self._config.delete_route(company_id, route_id, expected_version=config.version)
-                return
-            except StaleConfiguration:
-                continue
-        raise Conflict("The configuration keeps changing; retry shortly.")
+            self._config.delete_route(company_id, route_id, expected_version=config.version)
+
+        at_current_version(self._config, company_id, write)
