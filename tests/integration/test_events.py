@@ -4,7 +4,7 @@ The `aws` fixture's capture queue receives a copy of every event on the bus (an 
 SQS target), so these tests read what a subscriber would get."""
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -159,3 +159,54 @@ def test_no_event_carries_contact_details(aws: CreatedResources, drained: Compan
         assert value not in text
     for part in ("Zebulon", "Quillfeather", "zq7781", "555 0199", "5550199", "brownstone"):
         assert part not in text
+
+
+class PartlyRefusing:
+    """An EventBridge client that refuses the entries named by `refusals`, one list per call."""
+
+    def __init__(self, refusals: list[set[int]]) -> None:
+        self.refusals = refusals
+        self.calls: list[list[str]] = []
+
+    def put_events(self, Entries: list[dict[str, Any]]) -> dict[str, Any]:  # boto3's name
+        refused = self.refusals[len(self.calls)] if len(self.calls) < len(self.refusals) else set()
+        self.calls.append([entry["DetailType"] for entry in Entries])
+        results = [
+            {"ErrorCode": "ThrottlingException", "ErrorMessage": "injected"} if n in refused else {"EventId": str(n)}
+            for n in range(len(Entries))
+        ]
+        return {"FailedEntryCount": len(refused & set(range(len(Entries)))), "Entries": results}
+
+
+def _lead_with_entries() -> tuple[Any, list[Any]]:
+    from leadrouter.domain.leads import HistoryEntry, LeadSubmission
+    from leadrouter.domain.lifecycle import new_lead
+
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    lead = new_lead("ld_1", "co_1", LeadSubmission.model_validate({"email": "a@b.co"}), at)
+    entries = [
+        HistoryEntry(at=at, event=name, detail="x") for name in ("lead.received", "lead.offered", "lead.assigned")
+    ]
+    return lead, entries
+
+
+def test_events_that_put_events_refused_are_sent_again_alone() -> None:
+    from leadrouter.adapters.eventbridge import EventBridgePublisher
+
+    client = PartlyRefusing([{1}])
+    slept: list[float] = []
+    lead, entries = _lead_with_entries()
+    EventBridgePublisher(client, "bus", sleep=slept.append).publish(lead, entries)  # type: ignore[arg-type]
+
+    assert client.calls == [["lead.received", "lead.offered", "lead.assigned"], ["lead.offered"]]
+    assert slept == [0.1]
+
+
+def test_events_refused_three_times_fail_with_the_reason() -> None:
+    from leadrouter.adapters.eventbridge import EventBridgePublisher, FailedToPublish
+
+    client = PartlyRefusing([{0}, {0}, {0}])
+    lead, entries = _lead_with_entries()
+    with pytest.raises(FailedToPublish, match=r"1 lead event\(s\) were not accepted after 3 attempts"):
+        EventBridgePublisher(client, "bus", sleep=lambda _: None).publish(lead, entries)  # type: ignore[arg-type]
+    assert len(client.calls) == 3

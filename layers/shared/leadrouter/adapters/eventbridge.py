@@ -2,7 +2,8 @@
 subscriber that needs them reads the lead through the API."""
 
 import json
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from leadrouter.domain.leads import HistoryEntry, Lead
@@ -13,6 +14,8 @@ if TYPE_CHECKING:
 
 SOURCE = "leadrouter"
 _BATCH = 10  # PutEvents takes at most ten entries
+_ATTEMPTS = 3
+_BACKOFF_SECONDS = 0.1
 
 
 class FailedToPublish(Exception):
@@ -20,9 +23,10 @@ class FailedToPublish(Exception):
 
 
 class EventBridgePublisher:
-    def __init__(self, client: "EventBridgeClient", bus_name: str) -> None:
+    def __init__(self, client: "EventBridgeClient", bus_name: str, sleep: Callable[[float], None] = time.sleep) -> None:
         self._events = client
         self._bus = bus_name
+        self._sleep = sleep
 
     def publish(self, lead: Lead, entries: Sequence[HistoryEntry]) -> None:
         batch: list[PutEventsRequestEntryTypeDef] = [
@@ -49,6 +53,19 @@ class EventBridgePublisher:
             for entry in entries
         ]
         for start in range(0, len(batch), _BATCH):
-            answer = self._events.put_events(Entries=batch[start : start + _BATCH])
-            if answer.get("FailedEntryCount", 0):
-                raise FailedToPublish(f"{answer['FailedEntryCount']} lead event(s) were not accepted")
+            self._put(batch[start : start + _BATCH])
+
+    def _put(self, entries: "list[PutEventsRequestEntryTypeDef]") -> None:
+        """PutEvents can accept some entries of a request and refuse others (throttled, an internal failure):
+        the SDK's retries do not cover that, so the refused ones are sent again, a few times."""
+        pending = entries
+        for attempt in range(_ATTEMPTS):
+            if attempt:
+                self._sleep(_BACKOFF_SECONDS * 2 ** (attempt - 1))
+            answer = self._events.put_events(Entries=pending)
+            if not answer.get("FailedEntryCount", 0):
+                return
+            results = answer.get("Entries", [])
+            pending = [entry for entry, result in zip(pending, results, strict=True) if result.get("ErrorCode")]
+        codes = sorted({str(result.get("ErrorCode")) for result in results if result.get("ErrorCode")})
+        raise FailedToPublish(f"{len(pending)} lead event(s) were not accepted after {_ATTEMPTS} attempts: {codes}")
