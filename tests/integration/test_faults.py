@@ -382,6 +382,24 @@ def test_a_conflicting_claim_write_is_retried_on_the_fresh_lead(
     assert [entry["event"] for entry in lead["history"]].count("lead.claimed") == 1
 
 
+def test_a_reject_whose_write_lost_its_race_takes_one_round_robin_turn_not_one_per_attempt(
+    company: Company, api: ApiClient, faults: Faults
+) -> None:
+    company.agents([1, 2, 3], in_auto_assign_queue=True, rejected_lead_agent="round_robin")
+    company.settings(auto_assign_enabled=True, acceptance_required=True)
+    key = company.key("agent", agent_id=1)
+    first_lead = submit(company)  # agent 1's turn
+    (offer,) = expect(api.get("/v1/me/offers", key=key), 200)["offers"]
+
+    condition = lambda: client_error("ConditionalCheckFailedException", "PutItem")  # noqa: E731
+    faults.on("dynamodb.PutItem", first(2, condition))
+    expect(api.post(f"/v1/me/offers/{offer['offer_id']}/reject", key=key), 200)
+    faults.clear()
+
+    assert company.lead(first_lead)["agent_id"] == 2  # the next turn, taken once for three attempts
+    assert company.lead(submit(company, 2))["agent_id"] == 3  # so the queue goes on in order
+
+
 # A Lambda cut off halfway ------------------------------------------------------------------------------------
 
 

@@ -27,14 +27,20 @@ _ATTEMPTS = 25
 
 
 class Turns:
-    """Takes round-robin turns for the change being made to one company's lead."""
+    """Takes round-robin turns for the change being made to one company's lead. A change re-run after it lost
+    its write race asks again for the turn it took and gets the same agent: a lost race costs no turn (unless
+    the re-run needs none any more, when the lead was answered another way meanwhile)."""
 
     def __init__(self, turns: RoundRobinTurns, company_id: str) -> None:
         self._turns = turns
         self._company_id = company_id
+        self._taken: dict[tuple[tuple[int, ...], frozenset[int]], int] = {}
 
     def take(self, queue: tuple[int, ...], declined: frozenset[int] = frozenset()) -> int:
-        return self._turns.take(self._company_id, queue, declined)
+        asked = (tuple(queue), frozenset(declined))
+        if asked not in self._taken:
+            self._taken[asked] = self._turns.take(self._company_id, queue, declined)
+        return self._taken[asked]
 
 
 Change = Callable[[Lead, CompanyConfig, Turns], None]
@@ -80,11 +86,12 @@ class LeadChanges:
 
     def apply(self, company_id: str, lead_id: str, change: Change, *, retry_conflicts: bool = True) -> Lead:
         """Run `change` on the current lead and store it; domain errors from `change` reach the caller."""
+        turns = Turns(self._turns, company_id)  # one for every attempt: see Turns
         for attempt in range(_ATTEMPTS):
             lead = self._leads.get(company_id, lead_id)
             config = self._config.load(company_id)
             before = Snapshot.of(lead)
-            change(lead, config, Turns(self._turns, company_id))
+            change(lead, config, turns)
             try:
                 self._leads.save(lead)
             except Conflict:
