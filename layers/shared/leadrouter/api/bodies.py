@@ -67,14 +67,16 @@ def _nest(pairs: list[tuple[str, str]]) -> dict[str, Any]:
     return result
 
 
-def _json_object_text(text: str) -> bool:
+def _json_object(text: str) -> dict[str, Any] | None:
+    """The JSON object the text is, if it is one."""
     stripped = text.strip()
     if not (stripped.startswith("{") and stripped.endswith("}")):
-        return False
+        return None
     try:
-        return isinstance(json.loads(stripped), dict)
+        document = json.loads(stripped)
     except json.JSONDecodeError:
-        return False
+        return None
+    return document if isinstance(document, dict) else None
 
 
 def parse_document(event: BaseProxyEvent, limit: int) -> dict[str, Any]:
@@ -86,12 +88,11 @@ def parse_document(event: BaseProxyEvent, limit: int) -> dict[str, Any]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise BadRequest("The body is not UTF-8 text.") from error
-    if kind == FORM and not _json_object_text(text):
-        return _nest(parse_qsl(text, keep_blank_values=True))
     if kind == FORM:
         # A JSON object sent without its Content-Type (`curl -d '{...}'` says form-encoded): no form has a
         # field named like that, and refusing it would lose the lead (docs/DECISIONS.md).
-        kind = "application/json"
+        sent_as_json = _json_object(text)
+        return sent_as_json if sent_as_json is not None else _nest(parse_qsl(text, keep_blank_values=True))
     if kind == "application/json" or kind.endswith("+json"):
         if not text.strip():
             raise BadRequest("The body is empty; send a JSON object.")
