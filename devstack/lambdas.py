@@ -274,14 +274,12 @@ class FunctionPool:
 
     def _log_failure(self, request_id: str, failure: _Failed) -> None:
         where = f"{self.function.logical_id} {request_id}"
-        if failure.kind == "Unhandled":
-            detail = f"\n{failure.detail}" if failure.detail else ""
-            if failure.__cause__ is not None:
-                LOGGER.error("%s: unhandled %s", where, failure.message, exc_info=failure.__cause__)
-            else:
-                LOGGER.error("%s: unhandled %s%s", where, failure.message, detail)
-        else:
+        if failure.kind != "Unhandled":
             LOGGER.error("%s: %s: %s", where, failure.kind, failure.message)
+            return
+        # The traceback: the exception itself from a container in this process, its text from a worker.
+        detail = f"\n{failure.detail}" if failure.detail else ""
+        LOGGER.error("%s: unhandled %s%s", where, failure.message, detail, exc_info=failure.__cause__)
 
     def _within_limit(self, result: Any, request_id: str) -> Any:
         if len(json.dumps(result).encode()) > MAX_RESPONSE_BYTES:
