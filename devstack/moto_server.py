@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Final
 from werkzeug.serving import make_server
 
 from devstack.background import BackgroundServer
+from devstack.faults import AwsFaults, lose_answer
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -44,10 +45,14 @@ class SerializedApp:
         self.app = app
         self.lock = lock
         self.after_request: list[Callable[[], None]] = []
+        self.faults = AwsFaults()
 
     def __call__(self, environ: "WSGIEnvironment", start_response: "StartResponse") -> Iterable[bytes]:
         with self.lock:
-            result = self.app(environ, start_response)
+            if self.faults.take(environ):
+                result = lose_answer(self.app, environ, start_response)
+            else:
+                result = self.app(environ, start_response)
             try:
                 body = b"".join(result)
             finally:
@@ -96,6 +101,10 @@ class MotoServer(BackgroundServer):
         request = urllib.request.Request(f"{self.endpoint_url}/moto-api/reset", method="POST")  # noqa: S310
         with urllib.request.urlopen(request, timeout=30):  # noqa: S310 - our own http URL
             pass
+
+    @property
+    def faults(self) -> AwsFaults:
+        return self.app.faults
 
     def add_after_request_hook(self, hook: Callable[[], None]) -> None:
         self.app.after_request.append(hook)

@@ -1,4 +1,5 @@
-"""The local-only pages under /_local/: a demo website form, the mailbox and the captured events.
+"""The local-only pages under /_local/: a demo website form, the mailbox, the captured events, and the switch
+for the faults the emulated AWS injects (devstack/faults.py).
 
 Everything these pages show may come from a lead, and leads are hostile text: every value is
 HTML-escaped, emails are shown in a sandboxed frame, and the pages forbid scripts they do not
@@ -13,6 +14,7 @@ from typing import Any, Final
 from werkzeug.wrappers import Request, Response
 
 from devstack.eventlog import EventLog
+from devstack.faults import AwsFaults, FaultRequestError
 from devstack.mailbox import Email, Mailbox
 from devstack.page_templates import DEMO_PAGE, MAIL_PAGE_END, MAIL_PAGE_START, PAGE_STYLE
 
@@ -36,12 +38,16 @@ class LocalSite:
         mailbox: Mailbox,
         event_log: EventLog | None,
         demo_company_id: Callable[[], str | None] = lambda: None,
+        faults: AwsFaults | None = None,
     ) -> None:
         self.mailbox = mailbox
         self.event_log = event_log
         self.demo_company_id = demo_company_id
+        self.faults = faults
 
     def respond(self, request: Request) -> Response | None:
+        if request.path == "/_local/faults" and self.faults is not None:
+            return self._faults(request, self.faults)
         if request.method not in ("GET", "HEAD"):
             return None
         pages: dict[str, Callable[[], Response]] = {
@@ -53,6 +59,19 @@ class LocalSite:
         }
         page = pages.get(request.path)
         return page() if page else None
+
+    @staticmethod
+    def _faults(request: Request, faults: AwsFaults) -> Response:
+        if request.method == "POST":
+            try:
+                body = json.loads(request.get_data() or b"{}")
+                return _json(faults.arm(body if isinstance(body, dict) else {}), status=201)
+            except (ValueError, FaultRequestError) as error:
+                return _json({"error": {"code": "invalid_input", "message": str(error)}}, status=422)
+        if request.method == "DELETE":
+            faults.clear()
+            return Response(status=204)
+        return _json(faults.armed())
 
     @staticmethod
     def _redirect_to_demo() -> Response:
@@ -107,8 +126,8 @@ def render_email(mail: Email) -> str:
     )
 
 
-def _json(document: Any) -> Response:
-    response = Response(json.dumps(document, indent=2, default=str), content_type="application/json")
+def _json(document: Any, status: int = 200) -> Response:
+    response = Response(json.dumps(document, indent=2, default=str), status=status, content_type="application/json")
     response.headers["Cache-Control"] = "no-store"
     return response
 

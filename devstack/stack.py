@@ -110,7 +110,9 @@ def start(
         runtime = LambdaRuntime(template, max_containers=max_containers, isolation=isolation)
         stoppers.append(runtime.close)
         demo_holder: list[DemoState] = []
-        site = LocalSite(mailbox, event_log, lambda: demo_holder[0].company_id if demo_holder else None)
+        site = LocalSite(
+            mailbox, event_log, lambda: demo_holder[0].company_id if demo_holder else None, faults=moto.faults
+        )
         gateway = Gateway(template, runtime, port=port, local_pages=site, access_log=access_log)
         stoppers.append(gateway.stop)  # the socket is bound: close it on failure too
         environment = function_environment(template, {"PUBLIC_BASE_URL": gateway.url})

@@ -17,6 +17,7 @@ from devstack.resources import CreatedResources, create_resources
 from devstack.template import Template, load_template
 from leadrouter import wiring
 from tests.support.client import ApiClient, WsgiTransport
+from tests.support.faults import Faults
 from tests.support.scenario import Company, create_company
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -136,3 +137,18 @@ def clock(aws: CreatedResources) -> MovableClock:
     moving = MovableClock()
     wiring.reset(wiring.Services(env=environment(), clients=AwsClients(), clock=moving, rng=SystemRandom()))
     return moving
+
+
+@pytest.fixture
+def faults(aws: CreatedResources, monkeypatch: pytest.MonkeyPatch) -> Faults:
+    injected = Faults()
+    original: Callable[..., Any] = BaseClient._make_api_call  # type: ignore[attr-defined]
+
+    def call(self: BaseClient, operation_name: str, api_params: Any) -> Any:
+        error = injected.check(self.meta.service_model.service_name, operation_name, api_params)
+        if error is not None:
+            raise error
+        return original(self, operation_name, api_params)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", call)
+    return injected

@@ -150,6 +150,11 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/v1/companies"): Row(
         lambda w: "/v1/companies", only({OPERATOR: 201}), body=lambda w: {"name": f"New {w.next()}", "time_zone": "UTC"}
     ),
+    ("POST", "/v1/companies/{company_id}/admin-keys"): Row(
+        lambda w: f"/v1/companies/{w.here.company_id}/admin-keys",
+        only({OPERATOR: 201}),
+        body=lambda w: {"reason": "recovery drill"},
+    ),
     # Admin; office managers read agents, offices and leads of their offices.
     ("GET", "/v1/settings"): Row(lambda w: "/v1/settings", only({ADMIN: 200})),
     ("PUT", "/v1/settings"): Row(

@@ -4,14 +4,12 @@ throttled or conflicting (retried, then 503 with Retry-After, never a half-writt
 is never handed out twice), and an intake
 Lambda cut off halfway then retried (no second lead, email or offer)."""
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import boto3
 import pytest
-from botocore.client import BaseClient
-from botocore.exceptions import ClientError, EndpointConnectionError
+from botocore.exceptions import EndpointConnectionError
 
 from devstack.lambdas import LambdaRuntime
 from devstack.resources import CreatedResources
@@ -20,72 +18,8 @@ from leadrouter import wiring
 from tests.integration.conftest import MovableClock
 from tests.integration.test_offers import claim_company, emails_to, schedules, submit
 from tests.support.client import ApiClient
+from tests.support.faults import Fault, Faults, always, client_error, first
 from tests.support.scenario import Company, expect, unique_lead
-
-Fault = Callable[[str, str, dict[str, Any]], Exception | None]
-
-
-class Faults:
-    """Decides, per AWS call, whether it fails (and how); counts the calls it saw per service.operation."""
-
-    def __init__(self) -> None:
-        self.rules: dict[str, Fault] = {}
-        self.seen: dict[str, int] = {}
-        self._lock = threading.Lock()
-
-    def on(self, name: str, fault: Fault) -> None:
-        self.rules[name] = fault
-
-    def clear(self) -> None:
-        self.rules.clear()
-
-    def check(self, service: str, operation: str, params: dict[str, Any]) -> Exception | None:
-        name = f"{service}.{operation}"
-        with self._lock:
-            self.seen[name] = self.seen.get(name, 0) + 1
-            count = self.seen[name]
-        rule = self.rules.get(name)
-        return rule(name, str(count), params) if rule else None
-
-
-def client_error(code: str, operation: str, status: int = 400, **extra: Any) -> ClientError:
-    response: Any = {"Error": {"Code": code, "Message": "injected"}, "ResponseMetadata": {"HTTPStatusCode": status}}
-    response.update(extra)
-    return ClientError(response, operation)
-
-
-def always(error: Callable[[], Exception]) -> Fault:
-    return lambda _name, _count, _params: error()
-
-
-def first(n: int, error: Callable[[], Exception]) -> Fault:
-    """Fail the first n calls of the operation (counted from when the rule was set), then let them through."""
-    state = {"left": n}
-    lock = threading.Lock()
-
-    def fault(_name: str, _count: str, _params: dict[str, Any]) -> Exception | None:
-        with lock:
-            if state["left"] > 0:
-                state["left"] -= 1
-                return error()
-        return None
-
-    return fault
-
-
-@pytest.fixture
-def faults(aws: CreatedResources, monkeypatch: pytest.MonkeyPatch) -> Faults:
-    injected = Faults()
-    original: Callable[..., Any] = BaseClient._make_api_call  # type: ignore[attr-defined]
-
-    def call(self: BaseClient, operation_name: str, api_params: Any) -> Any:
-        error = injected.check(self.meta.service_model.service_name, operation_name, api_params)
-        if error is not None:
-            raise error
-        return original(self, operation_name, api_params)
-
-    monkeypatch.setattr(BaseClient, "_make_api_call", call)
-    return injected
 
 
 @pytest.fixture

@@ -45,6 +45,14 @@ def failed_conditions(error: ClientError) -> list[int]:
     return [index for index, code in enumerate(cancellation_codes(error)) if code == "ConditionalCheckFailed"]
 
 
+def is_condition_failure(error: ClientError) -> bool:
+    """A write refused by its condition, alone or as an item of a transaction."""
+    code = error_code(error)
+    return code == CONDITION_FAILED or (
+        code == TRANSACTION_CANCELED and "ConditionalCheckFailed" in cancellation_codes(error)
+    )
+
+
 def is_transaction_conflict(error: ClientError) -> bool:
     """A transaction cancelled because another one was touching the same item: running it again (after
     reading again) is the cure, like a failed condition on a round-robin turn."""
@@ -70,9 +78,7 @@ def describe(error: Exception) -> str:
 
 def translate(error: ClientError, on_condition: Callable[[], DomainError] | None = None) -> DomainError | None:
     code = error_code(error)
-    if code == CONDITION_FAILED or (
-        code == TRANSACTION_CANCELED and "ConditionalCheckFailed" in cancellation_codes(error)
-    ):
+    if is_condition_failure(error):
         return on_condition() if on_condition else Conflict("Another change won the race; reload and retry.")
     if code in _THROTTLED or (code == TRANSACTION_CANCELED and "TransactionConflict" in cancellation_codes(error)):
         return Unavailable("The database is busy; retry shortly.")

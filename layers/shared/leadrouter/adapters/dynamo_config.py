@@ -2,7 +2,9 @@
 
 An intake reads one item (the company's META, strongly consistent) to learn the configuration version;
 only when it differs from the cached one does it query the company's configuration items again. Every
-configuration write bumps the version in the same transaction as the write itself.
+configuration write bumps the version in the same transaction as the write itself, and leaves its write
+token on the company's META (and on the item it puts), so that a write the SDK retried after it had landed
+is answered as done (adapters/retried_writes.py).
 """
 
 import threading
@@ -11,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from leadrouter.adapters.aws_errors import domain_errors
 from leadrouter.adapters.dynamo_codec import from_item, to_item, to_value
 from leadrouter.adapters.dynamo_keys import META, agent_sk, company_pk, office_sk, route_sk
+from leadrouter.adapters.retried_writes import TOKEN_ATTRIBUTE, new_write_token, write_once
 from leadrouter.domain.agents import Agent, Office
 from leadrouter.domain.company import Company, CompanySettings
 from leadrouter.domain.config import CompanyConfig, StaleConfiguration
@@ -108,22 +111,36 @@ class DynamoConfigRepository:
     # Writing -------------------------------------------------------------------------------------------
 
     def create_company(self, company: Company) -> None:
+        token = new_write_token()
         item = {"PK": company_pk(company.company_id), "SK": META, **company.model_dump(mode="json")}
         with domain_errors(lambda: Conflict("That company already exists.")):
-            self._db.put_item(TableName=self._table, Item=to_item(item), ConditionExpression="attribute_not_exists(PK)")
+            write_once(
+                lambda: self._db.put_item(
+                    TableName=self._table,
+                    Item=to_item({**item, TOKEN_ATTRIBUTE: token}),
+                    ConditionExpression="attribute_not_exists(PK)",
+                ),
+                landed=lambda: self._carries(company.company_id, META, token),
+            )
 
     def save_settings(self, company_id: str, settings: CompanySettings, expected_version: int) -> None:
-        with domain_errors(lambda: StaleConfiguration("The configuration changed meanwhile; reload and retry.")):
-            self._db.update_item(
-                TableName=self._table,
-                Key=to_item({"PK": company_pk(company_id), "SK": META}),
-                UpdateExpression="SET settings = :settings, config_version = config_version + :one",
-                ConditionExpression="config_version = :seen",
-                ExpressionAttributeValues={
-                    ":settings": to_value(settings.model_dump(mode="json")),
-                    ":one": to_value(1),
-                    ":seen": to_value(expected_version),
-                },
+        token = new_write_token()
+        with domain_errors(_stale):
+            write_once(
+                lambda: self._db.update_item(
+                    TableName=self._table,
+                    Key=to_item({"PK": company_pk(company_id), "SK": META}),
+                    UpdateExpression=f"SET settings = :settings, config_version = config_version + :one, "
+                    f"{TOKEN_ATTRIBUTE} = :token",
+                    ConditionExpression="config_version = :seen",
+                    ExpressionAttributeValues={
+                        ":settings": to_value(settings.model_dump(mode="json")),
+                        ":one": to_value(1),
+                        ":seen": to_value(expected_version),
+                        ":token": to_value(token),
+                    },
+                ),
+                landed=lambda: self._carries(company_id, META, token),
             )
 
     def put_agent(self, company_id: str, agent: Agent, must_exist: bool, expected_version: int) -> None:
@@ -159,25 +176,61 @@ class DynamoConfigRepository:
                 "ConditionExpression": "attribute_exists(PK)",
             }
         }
-        self._write_at_version(company_id, delete, expected_version)
+        self._write_at_version(company_id, delete, expected_version, new_write_token())
 
-    def _write_at_version(self, company_id: str, write: "TransactWriteItemTypeDef", expected_version: int) -> None:
+    def _write_at_version(
+        self,
+        company_id: str,
+        write: "TransactWriteItemTypeDef",
+        expected_version: int,
+        token: str,
+        written: str | None = None,
+    ) -> None:
+        """written: the sort key of the item a put writes (it carries the token too)."""
         bump = _bump_version(self._table, company_id)
+        bump["Update"]["UpdateExpression"] += f", {TOKEN_ATTRIBUTE} = :token"
         bump["Update"]["ConditionExpression"] = "config_version = :seen"
-        bump["Update"]["ExpressionAttributeValues"] = {":one": to_value(1), ":seen": to_value(expected_version)}
-        with domain_errors(lambda: StaleConfiguration("The configuration changed meanwhile; reload and retry.")):
-            self._db.transact_write_items(TransactItems=[write, bump])
+        bump["Update"]["ExpressionAttributeValues"] = {
+            ":one": to_value(1),
+            ":seen": to_value(expected_version),
+            ":token": to_value(token),
+        }
+        # The META's token is what a retry looks for; another write landing between the first attempt and
+        # the retry replaces it, so a put also finds its token on the item it wrote.
+        with domain_errors(_stale):
+            write_once(
+                lambda: self._db.transact_write_items(TransactItems=[write, bump]),
+                landed=lambda: (
+                    self._carries(company_id, META, token)
+                    or (written is not None and self._carries(company_id, written, token))
+                ),
+            )
 
     def _put_at_version(
         self, company_id: str, sk: str, values: dict[str, Any], must_exist: bool, expected_version: int
     ) -> None:
+        token = new_write_token()
         put: PutTypeDef = {
             "TableName": self._table,
-            "Item": to_item({"PK": company_pk(company_id), "SK": sk, **values}),
+            "Item": to_item({"PK": company_pk(company_id), "SK": sk, **values, TOKEN_ATTRIBUTE: token}),
             "ConditionExpression": "attribute_exists(PK)" if must_exist else "attribute_not_exists(PK)",
         }
-        self._write_at_version(company_id, {"Put": put}, expected_version)
+        self._write_at_version(company_id, {"Put": put}, expected_version, token, written=sk)
+
+    def _carries(self, company_id: str, sk: str, token: str) -> bool:
+        """Whether the stored item holds this write's token: the write landed."""
+        answer = self._db.get_item(
+            TableName=self._table,
+            Key=to_item({"PK": company_pk(company_id), "SK": sk}),
+            ProjectionExpression=TOKEN_ATTRIBUTE,
+            ConsistentRead=True,
+        )
+        return from_item(answer.get("Item", {})).get(TOKEN_ATTRIBUTE) == token
+
+
+def _stale() -> StaleConfiguration:
+    return StaleConfiguration("The configuration changed meanwhile; reload and retry.")
 
 
 def _strip_keys(item: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in item.items() if key not in ("PK", "SK")}
+    return {key: value for key, value in item.items() if key not in ("PK", "SK", TOKEN_ATTRIBUTE)}

@@ -2,7 +2,7 @@
 
 import json
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
@@ -17,6 +17,9 @@ from leadrouter.domain.errors import InvalidInput
 from leadrouter.domain.model import Model
 from leadrouter.domain.principals import Role
 from leadrouter.wiring import services
+
+if TYPE_CHECKING:
+    from leadrouter.service.companies import IssuedKey
 
 router = new_router()
 
@@ -37,6 +40,9 @@ class KeyView(Model):
     office_ids: list[str]
     label: str | None
     created_at: datetime
+    issued_by: str | None = Field(
+        description="Who issued the key: the issuing key's id, or the command line tool and its user."
+    )
 
     @classmethod
     def of(cls, credential: Credential) -> "KeyView":
@@ -45,6 +51,10 @@ class KeyView(Model):
 
 class IssuedKeyView(KeyView):
     key: str = Field(description="The secret: shown in this answer only.")
+
+    @classmethod
+    def of_issued(cls, issued: "IssuedKey") -> "IssuedKeyView":
+        return cls(**KeyView.of(issued.credential).model_dump(), key=issued.secret)
 
 
 class KeyList(Model):
@@ -82,8 +92,10 @@ def _check_scope(company_id: str, body: NewKey) -> None:
 def issue_key(body: Annotated[NewKey, Body()]) -> Response[str]:
     principal = caller(router, Role.ADMIN)
     _check_scope(principal.company, body)
-    issued = services().keys.issue(body.role, principal.company, body.agent_id, body.office_ids, body.label)
-    view = IssuedKeyView(**KeyView.of(issued.credential).model_dump(), key=issued.secret)
+    issued = services().keys.issue(
+        body.role, principal.company, body.agent_id, body.office_ids, body.label, issued_by=principal.key_id
+    )
+    view = IssuedKeyView.of_issued(issued)
     return Response(201, content_types.APPLICATION_JSON, json.dumps(view.model_dump(mode="json")))
 
 
@@ -104,7 +116,7 @@ def list_keys() -> KeyList:
     security=KEY_REQUIRED,
     summary="Revoke a key",
     tags=["Admin"],
-    responses=documented(401, 403, 404, ok=204, description="Revoked"),
+    responses=documented(401, 403, 404, 409, ok=204, description="Revoked (409: the company's last admin key)"),
 )
 def revoke_key(key_id: Annotated[str, Path(pattern=r"^key_[0-9a-f]{16}$")]) -> Response[str]:
     principal = caller(router, Role.ADMIN)

@@ -10,11 +10,23 @@ from typing import Annotated
 from pydantic import Field, PositiveInt
 
 from leadrouter.domain.agents import OfficeId
+from leadrouter.domain.errors import Conflict
 from leadrouter.domain.model import Model
 from leadrouter.domain.ports import RandomSource
 from leadrouter.domain.principals import Principal, Role
 
 KEY_PREFIX = "lrk_"
+
+
+class LastAdminKey(Conflict):
+    """A company keeps at least one admin key: without one nobody could act for it (operators only create
+    companies and issue recovery keys)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This is the company's last admin key: revoking it would leave nobody able to act for the company. "
+            "Issue another admin key first, then revoke this one."
+        )
 
 
 class Credential(Model):
@@ -26,6 +38,8 @@ class Credential(Model):
     office_ids: list[OfficeId] = Field(default_factory=list)
     label: Annotated[str, Field(max_length=200)] | None = None
     created_at: datetime
+    # Who issued the key: the issuing key's id, "company created", or the command line tool and its user.
+    issued_by: str | None = None
 
     def principal(self) -> Principal:
         return Principal(

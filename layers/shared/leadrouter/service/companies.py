@@ -1,6 +1,9 @@
-"""Creating companies (operators) and issuing, listing and revoking API keys (admins)."""
+"""Creating companies and recovering their admin access (operators); issuing, listing and revoking API keys
+(admins)."""
 
 from dataclasses import dataclass
+
+from aws_lambda_powertools import Logger
 
 from leadrouter.domain.company import Company, CompanySettings
 from leadrouter.domain.credentials import Credential, hash_secret, new_key_id, new_secret, secret_matches
@@ -9,6 +12,8 @@ from leadrouter.domain.ids import new_company_id
 from leadrouter.domain.ports import Clock, RandomSource
 from leadrouter.domain.principals import Role
 from leadrouter.service.ports import ConfigRepository, CredentialRepository
+
+logger = Logger(child=True)
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,7 @@ class KeyService:
         agent_id: int | None = None,
         office_ids: list[str] | None = None,
         label: str | None = None,
+        issued_by: str | None = None,
     ) -> IssuedKey:
         secret = new_secret(self._rng)
         credential = Credential(
@@ -41,6 +47,7 @@ class KeyService:
             office_ids=office_ids or [],
             label=label,
             created_at=self._clock.now(),
+            issued_by=issued_by,
         )
         self._credentials.put(credential)
         return IssuedKey(credential, secret)
@@ -57,6 +64,7 @@ class KeyService:
         return self._credentials.list_for_company(company_id)
 
     def revoke(self, company_id: str, key_id: str) -> None:
+        """Revoke a key; 409 (LastAdminKey) for the company's last admin key."""
         self._credentials.delete(company_id, key_id)
 
 
@@ -67,7 +75,7 @@ class CompanyService:
         self._clock = clock
         self._rng = rng
 
-    def create(self, name: str, time_zone: str) -> tuple[Company, IssuedKey]:
+    def create(self, name: str, time_zone: str, issued_by: str | None = None) -> tuple[Company, IssuedKey]:
         now = self._clock.now()
         try:
             settings = CompanySettings(time_zone=time_zone)
@@ -75,5 +83,16 @@ class CompanyService:
             raise InvalidInput(f"time_zone: unknown IANA time zone {time_zone!r}") from error
         company = Company(company_id=new_company_id(now, self._rng), name=name, created_at=now, settings=settings)
         self._config.create_company(company)
-        admin_key = self._keys.issue(Role.ADMIN, company.company_id, label="first admin key")
+        admin_key = self._keys.issue(Role.ADMIN, company.company_id, label="first admin key", issued_by=issued_by)
         return company, admin_key
+
+    def recover_admin_key(self, company_id: str, reason: str, issued_by: str) -> IssuedKey:
+        """A new admin key for a company that lost its own (an operator's recovery path): it needs none of
+        the company's keys, and the key records who issued it, when, and why."""
+        self._config.load(company_id)  # NotFound for a company that does not exist
+        issued = self._keys.issue(Role.ADMIN, company_id, label=f"recovery: {reason}", issued_by=issued_by)
+        logger.info(
+            "admin key issued for recovery",
+            extra={"company_id": company_id, "key_id": issued.credential.key_id, "issued_by": issued_by},
+        )
+        return issued
