@@ -2,6 +2,7 @@
 a delayed message for its delay, and the SQS event source hands batches to the function as Lambda's does
 (records it reports failed come back after the visibility timeout, then go to the dead-letter queue)."""
 
+import contextlib
 import json
 import random
 import time
@@ -154,7 +155,8 @@ def test_a_schedule_fires_at_a_random_second_of_its_minute_and_sends_its_input_t
 ) -> None:
     scheduler = aws_client(moto_server, "scheduler")
     group = template.schedule_groups[0].name
-    scheduler.create_schedule_group(Name=group)
+    with contextlib.suppress(scheduler.exceptions.ConflictException):
+        scheduler.create_schedule_group(Name=group)
     at = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     scheduler.create_schedule(
@@ -181,6 +183,52 @@ def test_a_schedule_fires_at_a_random_second_of_its_minute_and_sends_its_input_t
 
         assert _wait_for(collect, 5.0)
         assert [json.loads(message["Body"]) for message in messages] == [{"offer_id": "of_long"}]
+    finally:
+        runner.stop()
+        runtime.close()
+
+
+def test_a_schedule_whose_queue_refuses_its_message_sends_it_to_its_dead_letter_queue(
+    moto_server: MotoServer, template: Template, sqs: Any
+) -> None:
+    scheduler = aws_client(moto_server, "scheduler")
+    group = template.schedule_groups[0].name
+    with contextlib.suppress(scheduler.exceptions.ConflictException):
+        scheduler.create_schedule_group(Name=group)
+    gone = sqs.create_queue(QueueName="soon-gone")["QueueUrl"]
+    gone_arn = sqs.get_queue_attributes(QueueUrl=gone, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    dead_letters = sqs.get_queue_url(QueueName=DEAD_LETTERS)["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dead_letters, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    at = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=2)
+    scheduler.create_schedule(
+        GroupName=group,
+        Name="of_refused",
+        ScheduleExpression=f"at({at.strftime('%Y-%m-%dT%H:%M:%S')})",
+        FlexibleTimeWindow={"Mode": "OFF"},
+        ActionAfterCompletion="DELETE",
+        Target={
+            "Arn": gone_arn,
+            "RoleArn": "arn:aws:iam::123456789012:role/r",
+            "Input": '{"offer_id": "of_refused"}',
+            "DeadLetterConfig": {"Arn": dlq_arn},
+        },
+    )
+    clock = _Clock(at - timedelta(seconds=1))
+    runtime = LambdaRuntime(template, isolation="thread")
+    runner = ScheduleRunner(template, runtime, scheduler, sqs=sqs, now=clock, retry_delays=(0.0, 0.0))
+    try:
+        assert runner.poll() == 0  # read while its queue still exists
+        sqs.delete_queue(QueueUrl=gone)
+        clock.now = at + timedelta(seconds=61)
+        found: list[Any] = []
+
+        def collect() -> bool:
+            runner.poll()
+            found.extend(sqs.receive_message(QueueUrl=dead_letters).get("Messages") or [])
+            return bool(found)
+
+        assert _wait_for(collect, 10.0)
+        assert [json.loads(message["Body"]) for message in found] == [{"offer_id": "of_refused"}]
     finally:
         runner.stop()
         runtime.close()
