@@ -114,8 +114,7 @@ def test_a_failed_record_comes_back_after_the_visibility_timeout_then_goes_to_th
 ) -> None:
     # As deployed, but quicker: visible again after 1 s, dead-lettered after the second receive.
     dead_letters = sqs.get_queue_url(QueueName=DEAD_LETTERS)["QueueUrl"]
-    dlq_arn = sqs.get_queue_attributes(QueueUrl=dead_letters, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    redrive = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 2})
+    redrive = json.dumps({"deadLetterTargetArn": _arn(sqs, dead_letters), "maxReceiveCount": 2})
     sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"VisibilityTimeout": "1", "RedrivePolicy": redrive})
     try:
         function = FakeFunction(fail=lambda record: json.loads(record["body"])["offer_id"] == "of_bad")
@@ -150,23 +149,32 @@ class _Clock:
         return self.now
 
 
-def test_a_schedule_fires_at_a_random_second_of_its_minute_and_sends_its_input_to_its_queue(
-    moto_server: MotoServer, template: Template, sqs: Any, queue_url: str
-) -> None:
+def _arn(sqs: Any, url: str) -> str:
+    return str(sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"])
+
+
+def _schedule(moto_server: MotoServer, template: Template, name: str, at: datetime, target: dict[str, Any]) -> Any:
+    """A one-time schedule in the template's group sending {"offer_id": name}; answers the Scheduler client."""
     scheduler = aws_client(moto_server, "scheduler")
     group = template.schedule_groups[0].name
     with contextlib.suppress(scheduler.exceptions.ConflictException):
         scheduler.create_schedule_group(Name=group)
-    at = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     scheduler.create_schedule(
         GroupName=group,
-        Name="of_long",
+        Name=name,
         ScheduleExpression=f"at({at.strftime('%Y-%m-%dT%H:%M:%S')})",
         FlexibleTimeWindow={"Mode": "OFF"},
         ActionAfterCompletion="DELETE",
-        Target={"Arn": queue_arn, "RoleArn": "arn:aws:iam::123456789012:role/r", "Input": '{"offer_id": "of_long"}'},
+        Target={"RoleArn": "arn:aws:iam::123456789012:role/r", "Input": json.dumps({"offer_id": name}), **target},
     )
+    return scheduler
+
+
+def test_a_schedule_fires_at_a_random_second_of_its_minute_and_sends_its_input_to_its_queue(
+    moto_server: MotoServer, template: Template, sqs: Any, queue_url: str
+) -> None:
+    at = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
+    scheduler = _schedule(moto_server, template, "of_long", at, {"Arn": _arn(sqs, queue_url)})
     offset = random.Random(7).uniform(0, 60)  # the second within the minute the runner will pick
     clock = _Clock(at + timedelta(seconds=offset - 0.5))
     runtime = LambdaRuntime(template, isolation="thread")
@@ -191,28 +199,11 @@ def test_a_schedule_fires_at_a_random_second_of_its_minute_and_sends_its_input_t
 def test_a_schedule_whose_queue_refuses_its_message_sends_it_to_its_dead_letter_queue(
     moto_server: MotoServer, template: Template, sqs: Any
 ) -> None:
-    scheduler = aws_client(moto_server, "scheduler")
-    group = template.schedule_groups[0].name
-    with contextlib.suppress(scheduler.exceptions.ConflictException):
-        scheduler.create_schedule_group(Name=group)
     gone = sqs.create_queue(QueueName="soon-gone")["QueueUrl"]
-    gone_arn = sqs.get_queue_attributes(QueueUrl=gone, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     dead_letters = sqs.get_queue_url(QueueName=DEAD_LETTERS)["QueueUrl"]
-    dlq_arn = sqs.get_queue_attributes(QueueUrl=dead_letters, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     at = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=2)
-    scheduler.create_schedule(
-        GroupName=group,
-        Name="of_refused",
-        ScheduleExpression=f"at({at.strftime('%Y-%m-%dT%H:%M:%S')})",
-        FlexibleTimeWindow={"Mode": "OFF"},
-        ActionAfterCompletion="DELETE",
-        Target={
-            "Arn": gone_arn,
-            "RoleArn": "arn:aws:iam::123456789012:role/r",
-            "Input": '{"offer_id": "of_refused"}',
-            "DeadLetterConfig": {"Arn": dlq_arn},
-        },
-    )
+    target = {"Arn": _arn(sqs, gone), "DeadLetterConfig": {"Arn": _arn(sqs, dead_letters)}}
+    scheduler = _schedule(moto_server, template, "of_refused", at, target)
     clock = _Clock(at - timedelta(seconds=1))
     runtime = LambdaRuntime(template, isolation="thread")
     runner = ScheduleRunner(template, runtime, scheduler, sqs=sqs, now=clock, retry_delays=(0.0, 0.0))
