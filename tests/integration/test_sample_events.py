@@ -70,7 +70,12 @@ def _principal(runtime: LambdaRuntime, template: Template, key: str) -> dict[str
 def test_every_function_has_sample_events(template: Template) -> None:
     folders = {sample.parent.name for sample in SAMPLES}
     assert {function.code_dir.name for function in template.functions.values()} <= folders
-    not_http = {"authorizer/request.json", "timeout/offer_expired.json", "sweeper/every_minute.json"}
+    not_http = {
+        "authorizer/request.json",
+        "timeout/offer_expired.json",
+        "timeout/timer_message.json",
+        "sweeper/every_minute.json",
+    }
     assert {str(sample.relative_to(ROOT / "events")) for sample in SAMPLES} - not_http == set(EXPECTED_STATUS)
 
 
@@ -113,6 +118,16 @@ def test_the_timer_sample_for_an_offer_that_is_gone_changes_nothing(
     event = json.loads(sample.read_text().replace(SAMPLE_TIMER_COMPANY, company.company_id))
     answer = runtime.invoke(_function_for(template, sample), event)
     assert answer["outcome"] == "unknown_lead", answer
+    assert expect(company.api.get("/v1/leads", key=company.admin_key), 200)["leads"] == []
+
+
+def test_the_timer_queue_sample_for_an_offer_that_is_gone_is_handled_and_changes_nothing(
+    template: Template, runtime: LambdaRuntime, company: Company
+) -> None:
+    sample = ROOT / "events/timeout/timer_message.json"
+    event = json.loads(sample.read_text().replace(SAMPLE_TIMER_COMPANY, company.company_id))
+    answer = runtime.invoke(_function_for(template, sample), event)
+    assert answer == {"batchItemFailures": []}  # due long ago, its lead unknown: done, not retried
     assert expect(company.api.get("/v1/leads", key=company.admin_key), 200)["leads"] == []
 
 
