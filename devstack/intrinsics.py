@@ -63,6 +63,10 @@ _LAYER_TYPES: Final = frozenset({"AWS::Serverless::LayerVersion", "AWS::Lambda::
 _SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 
 
+def queue_url(region: str, account_id: str, name: str) -> str:
+    return f"https://sqs.{region}.amazonaws.com/{account_id}/{name}"
+
+
 def api_id_for(logical_id: str) -> str:
     """A stable, API-Gateway-shaped id (ten lowercase characters) for an API's logical id."""
     return hashlib.sha256(logical_id.encode()).hexdigest()[:10]
@@ -231,6 +235,9 @@ class Resolver:
             return api_id_for(name)
         if resource_type in _LAYER_TYPES:
             return f"{self._arn_prefix('lambda')}:layer:{self.physical_name(name)}:1"
+        if resource_type == "AWS::SQS::Queue":
+            # A queue's Ref is its URL; moto finds the queue by the URL's last part, whatever the host.
+            return queue_url(self.context.region, self.context.account_id, self.physical_name(name))
         return self.physical_name(name)
 
     def _pseudo_parameter(self, name: str) -> Any:
@@ -257,6 +264,10 @@ class Resolver:
             return f"{self.arn(logical_id)}/stream/1970-01-01T00:00:00.000"
         if attribute == "RootResourceId" and resource_type in _API_TYPES:
             return "rootresource"
+        if attribute == "QueueName" and resource_type == "AWS::SQS::Queue":
+            return self.physical_name(logical_id)
+        if attribute == "QueueUrl" and resource_type == "AWS::SQS::Queue":
+            return self.ref(logical_id)
         return f"{self.physical_name(logical_id)}-{attribute}"
 
     def arn(self, logical_id: str) -> str:

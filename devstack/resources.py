@@ -8,11 +8,12 @@ exactly the tables the template declares.
 import contextlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
 import boto3
 
+from devstack.queues import create_queues
 from devstack.template import Table, Template
 
 if TYPE_CHECKING:
@@ -37,6 +38,8 @@ class CreatedResources:
     schedule_group_names: tuple[str, ...]
     sender_identities: tuple[str, ...]
     event_queue_url: str | None
+    # The template's own queues (offer timers and dead-letter queues), URL by name.
+    queue_urls: Mapping[str, str] = field(default_factory=dict)
 
 
 def create_resources(
@@ -45,7 +48,7 @@ def create_resources(
     *,
     capture_events: bool = True,
 ) -> CreatedResources:
-    """Create tables, event buses, schedule groups and SES identities from the template.
+    """Create tables, event buses, schedule groups, queues and SES identities from the template.
 
     With ``capture_events``, also a queue that receives every event published on the buses
     (see :func:`capture_bus_events`). ``session`` defaults to a new boto3 session, which inside
@@ -58,10 +61,12 @@ def create_resources(
     buses = create_event_buses(template, events)
     groups = create_schedule_groups(template, session.client("scheduler", region_name=region))
     identities = verify_sender_identities(template, session.client("ses", region_name=region))
+    sqs = session.client("sqs", region_name=region)
+    queues = create_queues(template, sqs)
     queue_url = None
     if capture_events:
-        queue_url = capture_bus_events(template, events, session.client("sqs", region_name=region))
-    return CreatedResources(tables, buses, groups, identities, queue_url)
+        queue_url = capture_bus_events(template, events, sqs)
+    return CreatedResources(tables, buses, groups, identities, queue_url, queues)
 
 
 def create_tables(template: Template, dynamodb: "DynamoDBClient") -> tuple[str, ...]:

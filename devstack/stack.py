@@ -22,6 +22,7 @@ from devstack.lambdas import DEFAULT_MAX_CONTAINERS, Isolation, LambdaRuntime, f
 from devstack.mailbox import Mailbox
 from devstack.moto_server import MotoServer, apply_environment, point_process_at
 from devstack.pages import LocalSite
+from devstack.queues import QueuePoller
 from devstack.resources import CreatedResources, create_resources
 from devstack.scheduler import ScheduleRunner
 from devstack.template import Template, load_template
@@ -119,11 +120,7 @@ def start(
         previous_function_env = apply_environment(dict(environment))
         stoppers.append(lambda: _restore(previous_function_env))
 
-        scheduler = ScheduleRunner(
-            template, runtime, session.client("scheduler", region_name=region), interval=scheduler_interval
-        )
-        scheduler.start()
-        stoppers.append(scheduler.stop)
+        stoppers.extend(_start_timers(template, runtime, session, scheduler_interval))
         gateway.start()
         if on_listening is not None:
             on_listening(gateway.url)
@@ -150,6 +147,23 @@ def start(
             except Exception:
                 LOGGER.exception("cleaning up after a failed start failed")
         raise
+
+
+def _start_timers(
+    template: Template, runtime: LambdaRuntime, session: boto3.session.Session, scheduler_interval: float
+) -> list[Callable[[], None]]:
+    """The scheduler and the SQS event sources; answers how to stop them."""
+    region = template.context.region
+    sqs = session.client("sqs", region_name=region)
+    scheduler = ScheduleRunner(
+        template, runtime, session.client("scheduler", region_name=region), interval=scheduler_interval, sqs=sqs
+    )
+    scheduler.start()
+    stoppers: list[Callable[[], None]] = [scheduler.stop]
+    queues = QueuePoller(template, runtime, session.client("sqs", region_name=region))
+    queues.start()
+    stoppers.append(queues.stop)
+    return stoppers
 
 
 def _restore(previous: Mapping[str, str | None]) -> None:

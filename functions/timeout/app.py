@@ -1,8 +1,13 @@
-"""Offer timers: EventBridge Scheduler invokes this when an offer expires, with the company, lead and offer
-ids. Idempotent: a late, duplicate or stale firing changes nothing."""
+"""Offer timers: the timeout function reads the timer queue (an SQS event source reporting partial batch
+failures) and expires each offer whose deadline has come; a message that arrives early is put back with the
+delay left. A direct invocation with the ids (schedules made before the queue existed, operators) expires
+the offer at once. Idempotent: a late, duplicate or stale message changes nothing."""
 
+from datetime import datetime
 from typing import Any
 
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ValidationError
 
@@ -16,13 +21,34 @@ class Firing(BaseModel):
     offer_id: str
 
 
+class TimerMessage(Firing):
+    due_at: datetime
+
+
+def _arrived(record: SQSRecord) -> str:
+    try:
+        message = TimerMessage.model_validate_json(record.body)
+    except ValidationError:
+        # Retrying cannot help a message that names no offer: it is dropped, not failed.
+        logger.error("timer message without company, lead, offer ids and deadline: ignored")
+        return "invalid_event"
+    ids = message.model_dump(exclude={"due_at"})
+    outcome = services().timer_arrivals.arrived(**ids, due_at=message.due_at)
+    logger.info("offer timer handled", extra={"outcome": outcome, **ids})
+    return outcome
+
+
 @logger.inject_lambda_context
 @traced
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    if "Records" in event:
+        # A failed record (a busy table) is retried after the visibility timeout, then dead-lettered.
+        processor = BatchProcessor(event_type=EventType.SQS)
+        response = process_partial_response(event=event, record_handler=_arrived, processor=processor, context=context)
+        return dict(response)
     try:
         firing = Firing.model_validate(event)
     except ValidationError:
-        # Retrying cannot help an event that names no offer.
         logger.error("timer event without company, lead and offer ids: ignored")
         return {"outcome": "invalid_event"}
     outcome = services().offer_desk.expire(firing.company_id, firing.lead_id, firing.offer_id)

@@ -116,7 +116,7 @@ Outputs:
         "when": "big",
         "memory": 1024,
         "fn": "arn:aws:lambda:us-east-1:123456789012:function:lead-router-local-Fn",
-        "queue": "lead-router-local-q",
+        "queue": "https://sqs.us-east-1.amazonaws.com/123456789012/lead-router-local-q",  # a queue's Ref is its URL
     }
     assert resolver.ref("AWS::NoValue") is NO_VALUE
 

@@ -263,7 +263,8 @@ FUNCTIONS = {
                     "Body": {"Text": {"Data": "Open " + link}, "Html": {"Data": f'<p><a href="{link}">Open</a></p>'}},
                 }},
             )
-            due = (datetime.now(UTC) + timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%S")
+            # A minute ago: Scheduler fires within the minute after at(), so this one fires at once.
+            due = (datetime.now(UTC) - timedelta(seconds=60)).strftime("%Y-%m-%dT%H:%M:%S")
             boto3.client("scheduler").create_schedule(
                 GroupName=os.environ["SCHEDULE_GROUP_NAME"], Name="timer-" + order["id"],
                 ScheduleExpression=f"at({due})", FlexibleTimeWindow={"Mode": "OFF"},

@@ -16,10 +16,11 @@ from devstack.resources import CreatedResources
 from devstack.template import Template
 from leadrouter import wiring
 from tests.integration.conftest import MovableClock
-from tests.integration.test_offers import claim_company, emails_to, schedules, submit
+from tests.integration.test_offers import claim_company, emails_to, submit
 from tests.support.client import ApiClient
 from tests.support.faults import Fault, Faults, always, client_error, first
 from tests.support.scenario import Company, expect, unique_lead
+from tests.support.timers import live_timers
 
 
 @pytest.fixture
@@ -127,13 +128,11 @@ def test_a_timer_that_could_not_be_created_is_replaced_by_the_sweeper(
     faults: Faults,
 ) -> None:
     claim_company(company, 2, claim_link_ttl_seconds=60)
-    faults.on(
-        "scheduler.CreateSchedule", always(lambda: client_error("ServiceUnavailableException", "CreateSchedule", 503))
-    )
+    faults.on("sqs.SendMessage", always(lambda: client_error("ServiceUnavailable", "SendMessage", 503)))
     lead_id = submit(company)
     faults.clear()
 
-    assert schedules(aws) == []
+    assert live_timers(aws, runtime) == []
     lead = company.lead(lead_id)
     assert "timer.failed" in [entry["event"] for entry in lead["history"]]
     assert runtime.invoke("SweeperFunction", {}) == {"leads": 0, "outcomes": {}}  # not due yet
@@ -161,9 +160,7 @@ def test_the_sweeper_moves_an_acceptance_chain_on_and_leaves_answered_offers_alo
 ) -> None:
     company.agents([1, 2, 3], in_auto_assign_queue=True, rejected_lead_agent="round_robin")
     company.settings(auto_assign_enabled=True, acceptance_required=True, acceptance_timeout_seconds=60)
-    faults.on(
-        "scheduler.CreateSchedule", always(lambda: client_error("InternalServerException", "CreateSchedule", 500))
-    )
+    faults.on("sqs.SendMessage", always(lambda: client_error("InternalError", "SendMessage", 500)))
     first_lead = submit(company, 1)
     second_lead = submit(company, 2)
     first_agent = company.lead(first_lead)["agent_id"]
@@ -418,10 +415,10 @@ def test_a_retry_after_an_attempt_cut_off_before_its_lead_write_makes_the_lead_o
 
 
 def test_a_retry_after_an_attempt_cut_off_before_its_emails_sends_them_once(
-    company: Company, template: Template, table_name: str, aws: CreatedResources, faults: Faults
+    company: Company, template: Template, table_name: str, aws: CreatedResources, faults: Faults, runtime: LambdaRuntime
 ) -> None:
     claim_company(company, 2)
-    kill_at(faults, "scheduler.CreateSchedule")  # after the lead write, before the links and the emails
+    kill_at(faults, "scheduler.CreateSchedule")  # a day-long claim window: after the lead write, before the emails
     with pytest.raises(LambdaKilled):
         company.submit(unique_lead(1), headers={"Idempotency-Key": "form-45"})
     faults.clear()
@@ -435,11 +432,11 @@ def test_a_retry_after_an_attempt_cut_off_before_its_emails_sends_them_once(
     assert len(stored_leads(table_name)) == 1
     assert len(emails_to(template, "agent1@brokerage.test")) == 1
     assert len(emails_to(template, "agent2@brokerage.test")) == 1
-    assert len(schedules(aws)) == 1
+    assert len(live_timers(aws, runtime)) == 1
 
 
 def test_a_retry_of_a_completed_intake_answers_the_same_lead_and_sends_nothing_more(
-    company: Company, template: Template, table_name: str, aws: CreatedResources
+    company: Company, template: Template, table_name: str, aws: CreatedResources, runtime: LambdaRuntime
 ) -> None:
     claim_company(company, 2)
     first_answer = expect(company.submit(unique_lead(1), headers={"Idempotency-Key": "form-44"}), 202)
@@ -450,4 +447,4 @@ def test_a_retry_of_a_completed_intake_answers_the_same_lead_and_sends_nothing_m
     assert len(stored_leads(table_name)) == 2  # the keyed lead and the unkeyed one, each once
     assert same_body == expect(company.submit(unique_lead(1)), 202)
     assert len(emails_to(template, "agent1@brokerage.test")) == 2
-    assert len(schedules(aws)) == 2
+    assert len(live_timers(aws, runtime)) == 2

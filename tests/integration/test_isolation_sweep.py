@@ -17,10 +17,11 @@ from devstack.lambdas import LambdaRuntime
 from devstack.resources import CreatedResources
 from devstack.template import Template
 from tests.integration.conftest import MovableClock
-from tests.integration.test_offers import JSON, claim_company, emails_to, fire, link_for, schedules
+from tests.integration.test_offers import JSON, claim_company, emails_to, link_for
 from tests.support.client import ApiClient
 from tests.support.offers import offer_links
 from tests.support.scenario import Company, expect, unique_lead
+from tests.support.timers import fire, pending_timers
 
 ROUTE = {"name": "Everything", "priority": 10, "members": [1, 2], "claim_window_seconds": 60}
 
@@ -183,7 +184,7 @@ def test_no_log_line_of_a_full_run_holds_a_leads_email_or_phone(
     expect(api.get("/v1/leads", key=company.admin_key), 200)
     expect(api.get("/v1/me/leads", key=key), 200)
     clock.advance(seconds=600)
-    for schedule in schedules(aws):
+    for schedule in pending_timers(aws):
         fire(runtime, schedule)
     runtime.invoke("SweeperFunction", {})
 

@@ -1,10 +1,9 @@
 """Offers against moto, through the local gateway: click-to-claim emails and links, timers and the timeout
 handler, acceptance chains, delivery failures, and the agent's /v1/me endpoints."""
 
-import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import boto3
 import pytest
 
 from devstack.lambdas import LambdaRuntime
@@ -15,6 +14,7 @@ from tests.integration.conftest import MovableClock
 from tests.support.client import Answer, ApiClient
 from tests.support.offers import Link, offer_links
 from tests.support.scenario import Company, expect, unique_lead
+from tests.support.timers import fire, live_timers
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 JSON = {"Accept": "application/json"}
@@ -29,18 +29,6 @@ def link_for(template: Template, agent_id: int, index: int = 0) -> Link:
     emails = emails_to(template, f"agent{agent_id}@brokerage.test")
     assert emails, f"no email to agent {agent_id}"
     return offer_links(emails[index].links)[0]
-
-
-def schedules(aws: CreatedResources) -> list[dict[str, Any]]:
-    scheduler = boto3.client("scheduler")
-    group = aws.schedule_group_names[0]
-    names = [item["Name"] for item in scheduler.list_schedules(GroupName=group)["Schedules"]]
-    return [dict(scheduler.get_schedule(GroupName=group, Name=name)) for name in names]
-
-
-def fire(runtime: LambdaRuntime, schedule: dict[str, Any]) -> str:
-    result = runtime.invoke("TimeoutFunction", json.loads(schedule["Target"]["Input"]))
-    return str(result["outcome"])
 
 
 def claim_company(company: Company, agents: int = 2, **settings: Any) -> None:
@@ -81,11 +69,11 @@ def test_click_to_claim_emails_every_recipient_with_escaped_lead_text(company: C
 
 
 def test_a_link_get_changes_nothing_and_the_first_claim_wins(
-    company: Company, api: ApiClient, template: Template, aws: CreatedResources
+    company: Company, api: ApiClient, template: Template, aws: CreatedResources, runtime: LambdaRuntime
 ) -> None:
     claim_company(company, 2)
     lead_id = submit(company, first_name=HOSTILE)
-    (schedule,) = schedules(aws)
+    (schedule,) = live_timers(aws, runtime)
     before = company.lead(lead_id)
 
     page = api.get(link_for(template, 1).path)
@@ -116,16 +104,23 @@ def test_a_link_get_changes_nothing_and_the_first_claim_wins(
     lead = company.lead(lead_id)
     assert (lead["status"], lead["agent_id"]) == ("assigned", 2)
     assert [entry["event"] for entry in lead["history"]].count("lead.claimed") == 1
-    assert schedules(aws) == []  # answered first: its timer is deleted
-    assert schedule["ScheduleExpression"].startswith("at(")
-    assert schedule["ActionAfterCompletion"] == "DELETE"
-    assert schedule["FlexibleTimeWindow"] == {"Mode": "OFF"}
-    assert json.loads(schedule["Target"]["Input"]) == {
+    assert live_timers(aws, runtime) == []  # answered first: its timer, when it comes, changes nothing
+    # A day-long window: a schedule ten minutes before the deadline sends the timer message to the queue.
+    assert schedule.kind == "schedule"
+    assert schedule.message == {
         "company_id": company.company_id,
         "lead_id": lead_id,
         "offer_id": lead["offers"][0]["offer_id"],
+        "due_at": lead["offers"][0]["expires_at"].replace("Z", "+00:00"),
     }
-    assert schedule["Target"]["Arn"].endswith(":function:lead-router-timeout") or "timeout" in schedule["Target"]["Arn"]
+    assert schedule.schedule is not None
+    deadline = datetime.fromisoformat(schedule.message["due_at"])
+    fire_at = datetime.fromisoformat(schedule.schedule["ScheduleExpression"][3:-1]).replace(tzinfo=UTC)
+    assert timedelta(minutes=9) < deadline - fire_at <= timedelta(minutes=10)
+    assert schedule.schedule["ActionAfterCompletion"] == "DELETE"
+    assert schedule.schedule["FlexibleTimeWindow"] == {"Mode": "OFF"}
+    assert schedule.schedule["Target"]["Arn"].endswith(":lead-router-local-offer-timers")
+    assert schedule.schedule["Target"]["DeadLetterConfig"]["Arn"].endswith(":lead-router-local-offer-timers-dlq")
 
 
 def test_unknown_tokens_and_wrong_actions(company: Company, api: ApiClient, template: Template) -> None:
@@ -151,7 +146,7 @@ def test_passes_then_expiry_leave_the_lead_in_the_pool(
 ) -> None:
     claim_company(company, 2, claim_link_ttl_seconds=60)
     lead_id = submit(company)
-    (schedule,) = schedules(aws)
+    (schedule,) = live_timers(aws, runtime)
 
     assert post_action(api, link_for(template, 1), "pass").status == 200
     assert post_action(api, link_for(template, 1), "claim").status == 409
@@ -178,7 +173,7 @@ def test_a_timer_firing_after_a_claim_changes_nothing(
 ) -> None:
     claim_company(company, 2, claim_link_ttl_seconds=30)
     lead_id = submit(company)
-    (schedule,) = schedules(aws)
+    (schedule,) = live_timers(aws, runtime)
     assert post_action(api, link_for(template, 1), "claim").status == 200
     claimed = company.lead(lead_id)
 
@@ -188,7 +183,7 @@ def test_a_timer_firing_after_a_claim_changes_nothing(
 
 
 def test_an_admin_assignment_closes_the_claim_offer(
-    company: Company, api: ApiClient, template: Template, aws: CreatedResources
+    company: Company, api: ApiClient, template: Template, aws: CreatedResources, runtime: LambdaRuntime
 ) -> None:
     claim_company(company, 2)
     lead_id = submit(company)
@@ -196,7 +191,7 @@ def test_an_admin_assignment_closes_the_claim_offer(
     expect(api.post(f"/v1/leads/{lead_id}/assign", json_body={"agent_id": 2}, key=company.admin_key), 200)
 
     assert post_action(api, link_for(template, 1), "claim").status == 409
-    assert schedules(aws) == []
+    assert live_timers(aws, runtime) == []
     lead = company.lead(lead_id)
     assert (lead["status"], lead["agent_id"]) == ("assigned", 2)
     assert lead["offers"][0]["state"] == "closed"
@@ -241,7 +236,7 @@ def test_acceptance_chain_reject_timeout_accept_never_offers_anyone_twice(
 
     lead = company.lead(lead_id)
     assert (lead["status"], lead["agent_id"]) == ("pending_acceptance", 2)  # next of the round-robin queue
-    (schedule,) = schedules(aws)  # the first offer's timer was deleted; the second's is running
+    (schedule,) = live_timers(aws, runtime)  # the first offer's timer was deleted; the second's is running
     clock.advance(seconds=121)
     assert fire(runtime, schedule) == "expired"
 

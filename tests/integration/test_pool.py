@@ -6,14 +6,16 @@ from typing import Any
 
 import pytest
 
+from devstack.lambdas import LambdaRuntime
 from devstack.resources import CreatedResources
 from devstack.template import Template
 from leadrouter.adapters.dynamo_leads import DynamoLeadRepository
 from leadrouter.domain.leads import Lead
-from tests.integration.test_offers import link_for, post_action, schedules
+from tests.integration.test_offers import link_for, post_action
 from tests.support.aws_state import bus_events, lead_ids
 from tests.support.client import Answer, ApiClient
 from tests.support.scenario import Company, expect, unique_lead
+from tests.support.timers import live_timers
 
 CONTACT = {"first_name": "Zebulon", "last_name": "Quillfeather", "email": "zq7781@example.net"}
 
@@ -118,7 +120,7 @@ def test_if_match_assigns_only_the_version_that_was_read(company: Company) -> No
 
 
 def test_an_assignment_closes_an_acceptance_offer_and_opens_a_new_one(
-    company: Company, api: ApiClient, template: Template, aws: CreatedResources
+    company: Company, api: ApiClient, template: Template, aws: CreatedResources, runtime: LambdaRuntime
 ) -> None:
     company.agents([1, 2])
     company.settings(acceptance_required=True)
@@ -131,13 +133,13 @@ def test_an_assignment_closes_an_acceptance_offer_and_opens_a_new_one(
     assert [offer["state"] for offer in lead["offers"]] == ["closed", "open"]
     assert [offer["recipients"] for offer in lead["offers"]] == [[1], [2]]
     assert post_action(api, link_for(template, 1), "accept").status == 409
-    assert len(schedules(aws)) == 1  # the closed offer's timer is gone
+    assert len(live_timers(aws, runtime)) == 1  # the closed offer's timer is gone
     assert post_action(api, link_for(template, 2), "accept").status == 200
     assert company.lead(lead_id)["status"] == "assigned"
 
 
 def test_sending_a_lead_to_an_office_closes_the_claim_emails(
-    company: Company, api: ApiClient, template: Template, aws: CreatedResources
+    company: Company, api: ApiClient, template: Template, aws: CreatedResources, runtime: LambdaRuntime
 ) -> None:
     company.office("north")
     company.agents([1, 2], click_to_claim=True)
@@ -148,7 +150,7 @@ def test_sending_a_lead_to_an_office_closes_the_claim_emails(
 
     assert (lead["status"], lead["office_id"], lead["offers"][0]["state"]) == ("unassigned", "north", "closed")
     assert post_action(api, link_for(template, 1), "claim").status == 409
-    assert schedules(aws) == []
+    assert live_timers(aws, runtime) == []
 
 
 # Office managers -------------------------------------------------------------------------------------------
@@ -382,7 +384,12 @@ def test_a_lead_that_is_not_unassigned_cannot_be_claimed(
 
 
 def test_a_lead_with_claim_emails_out_is_in_the_pool_and_a_claim_closes_its_links(
-    company: Company, api: ApiClient, template: Template, aws: CreatedResources, claimers: dict[str, str]
+    company: Company,
+    api: ApiClient,
+    template: Template,
+    aws: CreatedResources,
+    claimers: dict[str, str],
+    runtime: LambdaRuntime,
 ) -> None:
     company.agent(7, click_to_claim=True)
     company.settings(click_to_claim_enabled=True)
@@ -394,7 +401,7 @@ def test_a_lead_with_claim_emails_out_is_in_the_pool_and_a_claim_closes_its_link
 
     taken = post_action(api, link_for(template, 7), "claim", as_json=True)
     assert (taken.status, taken.error_code) == (409, "offer_closed")
-    assert schedules(aws) == []
+    assert live_timers(aws, runtime) == []
     lead = company.lead(lead_id)
     assert lead["offers"][0]["state"] == "closed"
     assert [entry["event"] for entry in lead["history"]][-2:] == ["offer.closed", "lead.claimed"]
@@ -461,7 +468,7 @@ def test_an_agent_asked_to_accept_rejects_instead_of_sending_back(company: Compa
 
 
 def test_an_admin_sends_back_a_lead_waiting_for_acceptance_and_its_offer_closes(
-    company: Company, api: ApiClient, template: Template, aws: CreatedResources
+    company: Company, api: ApiClient, template: Template, aws: CreatedResources, runtime: LambdaRuntime
 ) -> None:
     company.agent(1, name="Dana Reyes")
     company.settings(acceptance_required=True)
@@ -474,7 +481,7 @@ def test_an_admin_sends_back_a_lead_waiting_for_acceptance_and_its_offer_closes(
     assert lead["history"][-1]["detail"].startswith("Sent back to the pool by an admin (key key_")
     assert lead["history"][-1]["detail"].endswith("; agent 1 (Dana Reyes) no longer has it.")
     assert post_action(api, link_for(template, 1), "accept").status == 409
-    assert schedules(aws) == []
+    assert live_timers(aws, runtime) == []
     again = release(api, lead_id, company.admin_key)
     assert (again.status, again.error_code) == (409, "already_in_pool")
 

@@ -11,10 +11,11 @@ from devstack.lambdas import LambdaRuntime
 from devstack.resources import CreatedResources
 from devstack.template import Template
 from tests.integration.conftest import MovableClock
-from tests.integration.test_offers import emails_to, fire, link_for, post_action, schedules, submit
+from tests.integration.test_offers import emails_to, link_for, post_action, submit
 from tests.support.aws_state import bus_events, table_items
 from tests.support.client import ApiClient
 from tests.support.scenario import Company, expect
+from tests.support.timers import fire, live_timers, pending_timers
 
 BIG = {"name": "Everything", "priority": 10, "members": [1, 2, 3], "claim_window_seconds": 60}
 
@@ -138,7 +139,7 @@ def test_pass_then_the_window_running_out_then_a_claim(
     assert "through the route Weekend" in email.text  # moto keeps the HTML body; the mailbox reads its text
     assert "lead1@example.net" not in email.html
     assert emails_to(template, "agent2@brokerage.test") == []
-    (first_timer,) = schedules(aws)
+    (first_timer,) = live_timers(aws, runtime)
     (mine,) = expect(api.get("/v1/me/offers", key=keys[1]), 200)["offers"]
     assert (mine["kind"], mine["origin"]) == ("claim", "route")
     assert 0 < mine["seconds_left"] <= 60
@@ -150,8 +151,8 @@ def test_pass_then_the_window_running_out_then_a_claim(
     assert [offer["recipients"] for offer in lead["offers"]] == [[1], [2]]
     assert expect(api.get("/v1/me/offers", key=keys[1]), 200)["offers"] == []
     assert len(expect(api.get("/v1/me/offers", key=keys[2]), 200)["offers"]) == 1
-    (second_timer,) = schedules(aws)  # the first offer's timer is gone
-    assert second_timer["Name"] != first_timer["Name"]
+    (second_timer,) = live_timers(aws, runtime)  # the first offer's timer is gone
+    assert second_timer.offer_id != first_timer.offer_id
     assert fire(runtime, first_timer) == "already_closed"
     assert fire(runtime, second_timer) == "not_due"
 
@@ -167,7 +168,7 @@ def test_pass_then_the_window_running_out_then_a_claim(
 
     lead = company.lead(lead_id)
     assert (lead["status"], lead["agent_id"]) == ("assigned", 3)
-    assert schedules(aws) == []
+    assert live_timers(aws, runtime) == []
     assert lead["declined_agent_ids"] == [1]
     steps = history(company, lead_id)
     assert [event for event, _, _ in steps] == [
@@ -212,9 +213,10 @@ def test_away_and_inactive_members_are_skipped_and_the_last_one_out_sends_the_le
 
     assert company.lead(lead_id)["offers"][0]["recipients"] == [2]
     clock.advance(seconds=61)
-    (timer,) = schedules(aws)
+    (timer,) = pending_timers(aws)
     assert fire(runtime, timer) == "expired"
-    (timer,) = schedules(aws)
+    timer = pending_timers(aws)[-1]  # the newest: the next member's offer
+    assert timer.offer_id == company.lead(lead_id)["offers"][-1]["offer_id"]
     assert company.lead(lead_id)["offers"][-1]["recipients"] == [4]
     clock.advance(seconds=61)
     assert fire(runtime, timer) == "expired"
@@ -231,7 +233,9 @@ def test_away_and_inactive_members_are_skipped_and_the_last_one_out_sends_the_le
     expect(api.post(f"/v1/leads/{lead_id}/assign", json_body={"agent_id": 2}, key=company.admin_key), 200)
 
 
-def test_an_admin_assignment_closes_the_route_offer(company: Company, api: ApiClient, aws: CreatedResources) -> None:
+def test_an_admin_assignment_closes_the_route_offer(
+    company: Company, api: ApiClient, aws: CreatedResources, runtime: LambdaRuntime
+) -> None:
     company.agents([1, 2, 3])
     create_route(company)
     lead_id = submit(company)
@@ -240,7 +244,7 @@ def test_an_admin_assignment_closes_the_route_offer(company: Company, api: ApiCl
 
     assert (lead["status"], lead["agent_id"]) == ("assigned", 3)
     assert company.lead(lead_id)["offers"][0]["state"] == "closed"
-    assert schedules(aws) == []
+    assert live_timers(aws, runtime) == []
 
 
 def test_a_route_matches_by_source_and_otherwise_the_cascade_goes_on(company: Company) -> None:
@@ -263,7 +267,7 @@ def test_a_route_matches_by_source_and_otherwise_the_cascade_goes_on(company: Co
 
 
 def test_simulate_explains_every_step_and_changes_nothing(
-    company: Company, api: ApiClient, table_name: str, template: Template, aws: CreatedResources
+    company: Company, api: ApiClient, table_name: str, template: Template, aws: CreatedResources, runtime: LambdaRuntime
 ) -> None:
     company.agents([1, 2, 3], in_auto_assign_queue=True)
     expect(api.patch("/v1/agents/2", json_body={"active": False}, key=company.admin_key), 200)
@@ -322,7 +326,7 @@ def test_simulate_explains_every_step_and_changes_nothing(
         assert answer["detail"].startswith("Assigned to agent 3 (Agent 3): next in the round-robin queue")
 
     assert table_items(table_name) == before  # no lead, no offer, no ticket, no round-robin turn
-    assert schedules(aws) == []
+    assert live_timers(aws, runtime) == []
     assert len(emails_to(template, "agent3@brokerage.test")) == mail_before
     assert bus_events(aws.event_queue_url) == []
 
@@ -381,7 +385,7 @@ def test_an_agent_marked_away_is_skipped_by_every_automatic_step_and_the_history
 
 
 def test_a_lead_inside_a_route_is_not_in_the_pool_until_an_admin_sends_it_back(
-    company: Company, api: ApiClient, aws: CreatedResources, template: Template
+    company: Company, api: ApiClient, aws: CreatedResources, template: Template, runtime: LambdaRuntime
 ) -> None:
     company.agents([1, 2, 3], lead_management=True)
     company.settings(agents_can_claim_unassigned=True)
@@ -396,7 +400,7 @@ def test_a_lead_inside_a_route_is_not_in_the_pool_until_an_admin_sends_it_back(
     sent_back = expect(api.post(f"/v1/leads/{lead_id}/release", key=company.admin_key), 200)
     assert (sent_back["status"], sent_back["agent_id"]) == ("unassigned", None)
     assert company.lead(lead_id)["offers"][0]["state"] == "closed"
-    assert schedules(aws) == []
+    assert live_timers(aws, runtime) == []
     # Back in the pool, an agent may take it; the route's member whose offer closed gets a 409 on the link.
     assert expect(api.post(f"/v1/leads/{lead_id}/claim", key=agent_key), 200)["agent_id"] == 3
     assert post_action(api, link_for(template, 1), "claim").status == 409

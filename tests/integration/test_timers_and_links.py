@@ -1,6 +1,9 @@
 """Timers and links, the cases test_offers.py leaves out: a timer fired twice at once or a day late, a link
-tampered with (one character changed, truncated, lengthened), a link page opened after expiry; each harmless."""
+tampered with (one character changed, truncated, lengthened), a link page opened after expiry; each harmless.
+And timer messages as the queue's event source delivers them: early (put back for the time left), late,
+naming no offer, or failing on a busy table (only that record is reported failed, to be retried)."""
 
+import dataclasses
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -9,9 +12,10 @@ from devstack.lambdas import LambdaRuntime
 from devstack.resources import CreatedResources
 from devstack.template import Template
 from tests.integration.conftest import MovableClock
-from tests.integration.test_offers import JSON, claim_company, fire, link_for, post_action, schedules, submit
+from tests.integration.test_offers import JSON, claim_company, link_for, post_action, submit
 from tests.support.client import ApiClient
 from tests.support.scenario import Company, expect
+from tests.support.timers import arrive, fire, live_timers, pending_timers
 
 
 def _flip(char: str) -> str:
@@ -77,7 +81,7 @@ def test_a_timer_fired_four_times_from_threads_expires_the_offer_once(
     # offer closed. Racing writes on one lead are exercised end to end, against the serialized moto server.
     claim_company(company, 2, claim_link_ttl_seconds=60)
     lead_id = submit(company)
-    (schedule,) = schedules(aws)
+    (schedule,) = live_timers(aws, runtime)
     clock.advance(seconds=61)
 
     with ThreadPoolExecutor(max_workers=4) as pool:
@@ -93,7 +97,7 @@ def test_a_timer_a_day_late_expires_once_and_the_sweeper_finds_nothing_after(
 ) -> None:
     claim_company(company, 1, claim_link_ttl_seconds=60)
     lead_id = submit(company)
-    (schedule,) = schedules(aws)
+    (schedule,) = live_timers(aws, runtime)
     clock.advance(days=1)
 
     assert fire(runtime, schedule) == "expired"
@@ -116,9 +120,74 @@ def test_a_timer_for_a_passed_route_offer_changes_nothing(
         201,
     )
     lead_id = submit(company)
-    (first_timer,) = schedules(aws)
+    (first_timer,) = live_timers(aws, runtime)
     assert post_action(api, link_for(template, 1), "pass").status == 200
     moved = company.lead(lead_id)
 
     assert fire(runtime, first_timer) == "already_closed"
     assert company.lead(lead_id) == moved
+
+
+# Timer messages through the queue's event source ----------------------------------------------------------
+
+
+def test_a_timer_message_that_arrives_early_waits_again_for_the_time_left_then_expires_the_offer_once(
+    company: Company, aws: CreatedResources, runtime: LambdaRuntime, clock: MovableClock
+) -> None:
+    claim_company(company, 1, claim_link_ttl_seconds=60)
+    lead_id = submit(company)
+    (timer,) = pending_timers(aws)
+    assert timer.kind == "queue"
+    assert timer.delay_seconds in (60, 61)  # the whole window, rounded up to the second
+
+    clock.advance(seconds=20)
+    assert arrive(runtime, timer) == {"batchItemFailures": []}
+    assert company.lead(lead_id)["offers"][0]["state"] == "open"
+    again = pending_timers(aws)[-1]
+    assert (again.offer_id, again.message) == (timer.offer_id, timer.message)
+    assert again.delay_seconds in (40, 41)
+
+    clock.advance(seconds=41)
+    assert arrive(runtime, again) == {"batchItemFailures": []}
+    expired = company.lead(lead_id)
+    assert expired["offers"][0]["state"] == "expired"
+    assert arrive(runtime, timer) == {"batchItemFailures": []}  # the first message, late: nothing changes
+    assert company.lead(lead_id) == expired
+
+
+def test_a_long_windows_schedule_message_arrives_early_and_waits_out_the_rest_in_the_queue(
+    company: Company, aws: CreatedResources, runtime: LambdaRuntime, clock: MovableClock
+) -> None:
+    claim_company(company, 1)  # a day-long claim window
+    lead_id = submit(company)
+    (timer,) = pending_timers(aws)
+    assert timer.kind == "schedule"
+
+    clock.advance(days=1, seconds=-9 * 60 - 30)  # the schedule fired, late in its minute
+    assert arrive(runtime, timer) == {"batchItemFailures": []}
+    queued = [t for t in pending_timers(aws) if t.kind == "queue"]
+    assert [(t.offer_id, t.delay_seconds) for t in queued] in ([(timer.offer_id, 570)], [(timer.offer_id, 571)])
+    assert company.lead(lead_id)["offers"][0]["state"] == "open"
+
+
+def test_a_timer_message_naming_no_offer_is_dropped_and_a_busy_table_fails_only_its_record(
+    company: Company, aws: CreatedResources, runtime: LambdaRuntime, clock: MovableClock
+) -> None:
+    claim_company(company, 1, claim_link_ttl_seconds=60)
+    submit(company)
+    (timer,) = pending_timers(aws)
+    clock.advance(seconds=61)
+    broken = dataclasses.replace(timer, offer_id="of_broken", message={"offer_id": "of_broken"})
+    assert arrive(runtime, broken) == {"batchItemFailures": []}  # retrying cannot help it
+
+    import leadrouter.service.timer_arrivals as arrivals
+    from leadrouter.domain.errors import Unavailable
+
+    def busy(*_: object, **__: object) -> str:
+        raise Unavailable("A backing service did not answer; retry shortly.")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(arrivals.TimerArrivals, "arrived", busy)
+        # The broken message is dropped; the other is reported failed, for SQS to deliver again.
+        assert arrive(runtime, broken, timer) == {"batchItemFailures": [{"itemIdentifier": f"m-{timer.offer_id}"}]}
+    assert arrive(runtime, timer) == {"batchItemFailures": []}

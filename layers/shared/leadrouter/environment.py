@@ -16,6 +16,10 @@ class ServiceEnvironment(Model):
     SCHEDULE_GROUP_NAME: str = ""
     SCHEDULER_ROLE_ARN: str = ""
     TIMEOUT_FUNCTION_ARN: str = ""
+    # Offer timers: the queue that delays their messages, and where failed deliveries go.
+    TIMER_QUEUE_URL: str = ""
+    TIMER_QUEUE_ARN: str = ""
+    TIMER_DEAD_LETTER_QUEUE_ARN: str = ""
     SENDER_EMAIL: str = "leads@example.com"
     # Empty: links use the host and stage of the request that made them.
     PUBLIC_BASE_URL: str = ""

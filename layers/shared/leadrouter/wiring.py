@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from leadrouter.adapters.dynamo_leads import DynamoLeadRepository
     from leadrouter.adapters.dynamo_offers import DynamoTicketRepository
     from leadrouter.adapters.eventbridge import EventBridgePublisher
+    from leadrouter.adapters.sqs_timers import DeadlineTimers
     from leadrouter.adapters.templates import JinjaRenderer
     from leadrouter.service.companies import CompanyService, KeyService
     from leadrouter.service.configuration import ConfigurationService
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from leadrouter.service.routes import RouteService
     from leadrouter.service.simulation import RoutingSimulator
     from leadrouter.service.sweeper import OfferSweeper
+    from leadrouter.service.timer_arrivals import TimerArrivals
 
 
 @dataclass
@@ -138,21 +140,34 @@ class Services:
         return JinjaRenderer()
 
     @cached_property
-    def delivery(self) -> "OfferDelivery":
+    def timers(self) -> "DeadlineTimers":
         from leadrouter.adapters.scheduler import SchedulerTimers
+        from leadrouter.adapters.sqs_timers import DeadlineTimers, QueueTimers
+
+        schedules = SchedulerTimers(
+            lambda: self.clients.scheduler,
+            self.env.SCHEDULE_GROUP_NAME,
+            self.env.TIMER_QUEUE_ARN,
+            self.env.SCHEDULER_ROLE_ARN,
+            self.env.TIMER_DEAD_LETTER_QUEUE_ARN,
+        )
+        return DeadlineTimers(QueueTimers(lambda: self.clients.sqs, self.env.TIMER_QUEUE_URL), schedules, self.clock)
+
+    @cached_property
+    def timer_arrivals(self) -> "TimerArrivals":
+        from leadrouter.service.timer_arrivals import TimerArrivals
+
+        return TimerArrivals(self.offer_desk, self.timers, self.clock)
+
+    @cached_property
+    def delivery(self) -> "OfferDelivery":
         from leadrouter.adapters.ses import SesMailer
         from leadrouter.service.delivery import OfferDelivery
 
-        timers = SchedulerTimers(
-            lambda: self.clients.scheduler,
-            self.env.SCHEDULE_GROUP_NAME,
-            self.env.TIMEOUT_FUNCTION_ARN,
-            self.env.SCHEDULER_ROLE_ARN,
-        )
         return OfferDelivery(
             self.tickets,
             SesMailer(lambda: self.clients.sesv2),
-            timers,
+            self.timers,
             self.renderer,
             self.clock,
             self.rng,

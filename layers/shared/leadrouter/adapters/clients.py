@@ -9,6 +9,7 @@ if TYPE_CHECKING:
     from mypy_boto3_events import EventBridgeClient
     from mypy_boto3_scheduler import EventBridgeSchedulerClient
     from mypy_boto3_sesv2 import SESV2Client
+    from mypy_boto3_sqs import SQSClient
 
 # Standard retry mode backs off with jitter on throttling and transient errors.
 _MAX_ATTEMPTS = 4
@@ -52,3 +53,7 @@ class AwsClients:
     @cached_property
     def sesv2(self) -> "SESV2Client":
         return cast("SESV2Client", self._make("sesv2"))
+
+    @cached_property
+    def sqs(self) -> "SQSClient":
+        return cast("SQSClient", self._make("sqs"))

@@ -122,7 +122,8 @@ class Mailer(Protocol):
 
 
 class Timers(Protocol):
-    """One-time timers that call the timeout function with the offer's ids when the offer expires."""
+    """One-time timers that bring the offer's ids to the timeout function when the offer expires (within
+    about a second after it, never before); cancelling is best effort: a timer may still arrive, harmlessly."""
 
     def start(self, company_id: str, lead_id: str, offer_id: str, expires_at: datetime) -> None: ...
 

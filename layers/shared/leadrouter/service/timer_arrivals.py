@@ -1,0 +1,39 @@
+"""What the timeout function does with a timer message: expire the offer when it is due, or, when the
+message came early (a long window's schedule fires about ten minutes before the deadline), start the timer
+again for the time left. Late, duplicate or stale messages change nothing (the offer desk's checks)."""
+
+from datetime import datetime, timedelta
+
+from aws_lambda_powertools import Logger
+
+from leadrouter.domain.offers import EXPIRY_TOLERANCE_SECONDS
+from leadrouter.domain.ports import Clock
+from leadrouter.domain.timers import is_early
+from leadrouter.service.offer_desk import OfferDesk
+from leadrouter.service.ports import Timers
+
+logger = Logger(child=True)
+
+REARMED = "rearmed"
+
+
+class TimerArrivals:
+    def __init__(
+        self,
+        desk: OfferDesk,
+        timers: Timers,
+        clock: Clock,
+        tolerance: timedelta = timedelta(seconds=EXPIRY_TOLERANCE_SECONDS),
+    ) -> None:
+        self._desk = desk
+        self._timers = timers
+        self._clock = clock
+        self._tolerance = tolerance
+
+    def arrived(self, company_id: str, lead_id: str, offer_id: str, due_at: datetime) -> str:
+        """Answers what happened, in a word (the offer desk's outcomes, or 'rearmed')."""
+        if is_early(due_at, self._clock.now(), self._tolerance):
+            self._timers.start(company_id, lead_id, offer_id, due_at)
+            logger.info("offer timer early: started again", extra={"offer_id": offer_id})
+            return REARMED
+        return self._desk.expire(company_id, lead_id, offer_id)

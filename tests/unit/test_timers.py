@@ -1,0 +1,60 @@
+"""Which timer serves a deadline: a delayed message within SQS's 15 minutes, else a schedule that fires
+early enough for its message to wait out the rest in the queue; never early."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from leadrouter.domain.timers import (
+    QUEUE_MAX_DELAY,
+    SCHEDULE_LEAD,
+    QueueTimer,
+    ScheduleTimer,
+    delay_seconds,
+    is_early,
+    timer_for,
+)
+
+NOW = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
+# Scheduler's precision: a schedule fires within the minute after its at() time.
+SCHEDULER_PRECISION = timedelta(seconds=60)
+
+
+@pytest.mark.parametrize(
+    ("window", "delay"),
+    [
+        (timedelta(seconds=1), 1),
+        (timedelta(seconds=1, milliseconds=1), 2),  # rounded up: never early
+        (timedelta(seconds=30), 30),
+        (QUEUE_MAX_DELAY, 900),
+        (timedelta(seconds=-5), 0),  # already due: at once
+    ],
+)
+def test_a_window_within_fifteen_minutes_is_a_delayed_message(window: timedelta, delay: int) -> None:
+    assert timer_for(NOW + window, NOW) == QueueTimer(delay)
+
+
+@pytest.mark.parametrize("window", [QUEUE_MAX_DELAY + timedelta(seconds=1), timedelta(hours=2), timedelta(days=7)])
+def test_a_longer_window_is_a_schedule_whose_message_can_wait_out_the_rest_in_the_queue(window: timedelta) -> None:
+    deadline = NOW + window
+    timer = timer_for(deadline, NOW)
+    assert isinstance(timer, ScheduleTimer)
+    earliest, latest = timer.fire_at, timer.fire_at + SCHEDULER_PRECISION
+    # However late in its minute the schedule fires, the message it sends is still early, and the rest of
+    # the wait fits one delayed message.
+    assert deadline - latest > timedelta(seconds=60)
+    assert deadline - earliest <= QUEUE_MAX_DELAY
+    assert timer_for(deadline, latest) == QueueTimer(int((deadline - latest).total_seconds()))
+    assert SCHEDULE_LEAD < QUEUE_MAX_DELAY
+
+
+def test_delays_are_whole_seconds_within_what_sqs_takes() -> None:
+    assert delay_seconds(timedelta(milliseconds=1)) == 1
+    assert delay_seconds(timedelta(hours=1)) == 900
+
+
+def test_a_timer_is_early_only_beyond_the_tolerance() -> None:
+    tolerance = timedelta(seconds=1)
+    assert is_early(NOW + timedelta(seconds=5), NOW, tolerance)
+    assert not is_early(NOW + timedelta(milliseconds=900), NOW, tolerance)
+    assert not is_early(NOW - timedelta(seconds=5), NOW, tolerance)
