@@ -13,12 +13,13 @@ export SAM_CLI_TELEMETRY := 0
 export AWS_DEFAULT_REGION ?= us-east-1
 PORT ?= 3000
 
-.PHONY: help venv run test lint types validate build browser pytest openapi bench clean
+.PHONY: help venv run test lint types validate build browser pytest openapi bench load clean
 
 help:
 	@echo "make run    start the whole service locally (API on 127.0.0.1:$(PORT))"
 	@echo "make test   lint, types, sam validate --lint, sam build and every test"
 	@echo "make bench  benchmarks (not part of make test)"
+	@echo "make load   the 2,000-intake load test (make test runs it with 300)"
 	@echo "make openapi  rewrite the OpenAPI document (docs/openapi.json) from the code"
 
 $(STAMP): requirements-dev.txt layers/shared/requirements.txt
@@ -69,6 +70,8 @@ bench: $(STAMP)
 clean:
 	rm -rf $(VENV) .aws-sam .local .pytest_cache .mypy_cache .ruff_cache
 
-# The load test alone, with its figures printed: 2,000 intakes from 20 threads (LOAD_INTAKES=N for more).
+# The load test alone, with its figures printed: 2,000 intakes from 20 threads (LOAD_INTAKES=N for another
+# count); make test runs the same test with 300.
+LOAD_INTAKES ?= 2000
 load: $(STAMP)
-	$(BIN)/python -m pytest tests/e2e/test_load.py -q -s
+	LOAD_INTAKES=$(LOAD_INTAKES) $(BIN)/python -m pytest tests/e2e/test_load.py -q -s

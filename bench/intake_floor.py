@@ -24,7 +24,9 @@ def _replayer(recorded: Recorded, lead_id: str) -> Any:
     templates = [(service, operation, json.dumps(params, default=str)) for service, operation, params in recorded.calls]
     # Keys that name the request (the idempotency record's, the intake receipt's) must be fresh per replay.
     puts = [params["Item"] for _, operation, params in recorded.calls if operation == "PutItem"]
-    idempotency_keys = {str(item["SK"]["S"]) for item in puts if str(item["PK"]["S"]).startswith("idempotency#")}
+    idempotency_keys = {
+        str(item["PK"]["S"]).rsplit("#", 1)[1] for item in puts if str(item["PK"]["S"]).startswith("idempotency#")
+    }
     idempotency_keys |= {str(item["PK"]["S"]).rsplit("#", 1)[1] for item in puts if "#INTAKE#" in str(item["PK"]["S"])}
 
     def replay() -> None:

@@ -107,12 +107,11 @@ class Services:
 
     @cached_property
     def idempotent_intake(self) -> "IdempotentIntake":
-        from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
-
+        from leadrouter.adapters.idempotency_store import SpreadDynamoDBPersistenceLayer
         from leadrouter.service.idempotent_intake import IdempotentIntake
 
-        def store() -> DynamoDBPersistenceLayer:
-            return DynamoDBPersistenceLayer(
+        def store() -> SpreadDynamoDBPersistenceLayer:
+            return SpreadDynamoDBPersistenceLayer(
                 table_name=self.env.TABLE_NAME,
                 key_attr="PK",
                 sort_key_attr="SK",
