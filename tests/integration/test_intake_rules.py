@@ -231,11 +231,51 @@ INVALID_JSON: list[tuple[dict[str, Any], str]] = [
     ({"first_name": "Pat"}, "email or a phone"),
     ({"first_name": "Pat", "email": "", "phone": "  "}, "email or a phone"),
     ({"email": "pat-at-example.net"}, "email"),
+    # Unreadable email and phone: the lead is not reachable, and the answer says what was wrong with both.
+    ({"email": "pat-at-example.net", "phone": "call me", "interest": {"price": "4.5m"}}, "phone"),
+]
+
+# An optional field that cannot be read is left out, with a note in the history (ROUTING.md).
+LEFT_OUT: list[tuple[dict[str, Any], str]] = [
     ({"email": "pat@example.net", "phone": "call me"}, "phone"),
     ({"email": "pat@example.net", "chosen_agent_id": "Dana"}, "chosen_agent_id"),
-    ({"email": "pat@example.net", "interest": {"type": "lease"}}, "interest.type"),
+    ({"email": "pat@example.net", "interest": {"type": "lease", "zip": "60614"}}, "interest.type"),
+    ({"email": "pat@example.net", "interest": {"price": "4.5m"}}, "interest.price"),
+    ({"phone": "312-555-0100", "email": "pat-at-example.net"}, "email"),
     ({"email": "pat@example.net", "message": "x" * 5001}, "message"),
 ]
+
+
+@pytest.mark.parametrize(("body", "field"), LEFT_OUT)
+def test_an_optional_field_that_cannot_be_read_is_left_out_with_a_note(
+    company: Company, body: dict[str, Any], field: str
+) -> None:
+    answer = expect(company.submit(body), 202)
+    lead = company.lead(answer["lead_id"])
+
+    notes = [entry["detail"] for entry in lead["history"] if entry["event"] == "intake.left_out"]
+    assert notes == [f"{field} could not be read; left out."]
+    assert lead["history"][0]["event"] == "lead.received"
+    if field == "interest.type":
+        assert lead["interest"]["zip"] == "60614"  # the rest of the interest stays
+
+
+def test_one_line_fields_lose_control_characters_and_the_message_keeps_its_line_breaks(company: Company) -> None:
+    body = {
+        "first_name": "Pat\r\nBcc: x@evil.test",
+        "last_name": "Doe\x00",
+        "email": "pat@example.net",
+        "source": "Zillow\r\n",
+        "message": "Line one\r\nLine two\x07\tend",
+        "interest": {"city": "Chi\ncago", "zip": "606\t14"},
+    }
+    lead = company.lead(expect(company.submit(body), 202)["lead_id"])
+
+    assert lead["contact"]["first_name"] == "Pat Bcc: x@evil.test"
+    assert lead["contact"]["last_name"] == "Doe"
+    assert lead["source"] == "zillow"
+    assert lead["message"] == "Line one\r\nLine two\tend"
+    assert (lead["interest"]["city"], lead["interest"]["zip"]) == ("Chi cago", "606 14")
 
 
 @pytest.mark.parametrize(("body", "words"), INVALID_JSON)

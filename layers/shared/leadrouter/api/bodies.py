@@ -2,6 +2,7 @@
 
 import base64
 import json
+from collections.abc import Callable
 from email.parser import BytesParser
 from email.policy import HTTP
 from typing import Any
@@ -107,7 +108,12 @@ def parse_document(event: BaseProxyEvent, limit: int) -> dict[str, Any]:
 
 
 def validated[M: BaseModel](model: type[M], document: dict[str, Any]) -> M:
+    return validated_by(model.model_validate, document)
+
+
+def validated_by[T](reader: Callable[[dict[str, Any]], T], document: dict[str, Any]) -> T:
+    """What `reader` makes of the document; its validation errors as one 422 naming the fields."""
     try:
-        return model.model_validate(document)
+        return reader(document)
     except ValidationError as error:
         raise InvalidInput(validation_message(error)) from error

@@ -13,13 +13,14 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyValidationError,
 )
 
-from leadrouter.api.bodies import parse_document, validated
+from leadrouter.api.bodies import parse_document, validated_by
 from leadrouter.api.errors import domain_error_response, error_response
 from leadrouter.api.links import link_base_url
 from leadrouter.api.resolver import new_router
 from leadrouter.api.views import Directory, DirectoryEntry, IntakeAnswer, documented
 from leadrouter.domain.errors import DomainError, Forbidden
-from leadrouter.domain.leads import LeadSubmission, honeypot_filled
+from leadrouter.domain.leads import honeypot_filled
+from leadrouter.domain.submissions import read_submission
 from leadrouter.observability import logger, metrics
 from leadrouter.wiring import services
 
@@ -91,10 +92,10 @@ def post_lead(
         if honeypot_filled(document):
             answer = services().intake.drop_spam(company_id).as_dict()
         else:
-            submission = validated(LeadSubmission, document)
+            read = validated_by(read_submission, document)
             intake = services().idempotent_intake
             intake.register_lambda_context(router.lambda_context)
-            answer = intake.submit(company_id, submission, idempotency_key, link_base_url(event))
+            answer = intake.submit(company_id, read.submission, idempotency_key, link_base_url(event), read.left_out)
     except DomainError as error:
         # The website's script may read why its lead was refused: the error carries the CORS headers too.
         return domain_error_response(error, headers)

@@ -1,10 +1,11 @@
 """A lead: what the website sent, where it stands, and its history in plain words."""
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 from pydantic import ConfigDict, Field, PositiveInt, field_validator, model_validator
 
@@ -20,16 +21,31 @@ Name = Annotated[str, Field(max_length=100)]
 Phone = Annotated[str, Field(pattern=r"^[0-9+()\-. ]{5,40}(?:\s*(?:[xX#]|[eE][xX][tT]\.?)\s*[0-9]{1,6})?$")]
 
 
+# Control characters (C0, DEL, C1). A CR/LF in a one-line field would break the line of an email's text or
+# a page it is shown on; the message keeps its line breaks and tabs, and loses the rest.
+_CONTROLS: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+_CONTROLS_BUT_LINE_BREAKS: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]+")
+MULTILINE_FIELDS: Final = frozenset({"message"})
+
+
+def _plain(key: object, value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    value = _CONTROLS_BUT_LINE_BREAKS.sub("", value) if key in MULTILINE_FIELDS else _CONTROLS.sub(" ", value)
+    return value if value.strip() else None
+
+
 class FormFields(Model):
-    """What websites post: blank fields are missing ones, and numbers may stand where text is expected."""
+    """What websites post: blank fields are missing ones, numbers may stand where text is expected, and
+    one-line fields lose control characters (ROUTING.md, "Intake leniency")."""
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, coerce_numbers_to_str=True)
 
     @model_validator(mode="before")
     @classmethod
-    def _blanks_are_missing(cls, data: object) -> object:
+    def _as_plain_text(cls, data: object) -> object:
         if isinstance(data, dict):
-            return {key: None if isinstance(value, str) and not value.strip() else value for key, value in data.items()}
+            return {key: _plain(key, value) for key, value in data.items()}
         return data
 
 

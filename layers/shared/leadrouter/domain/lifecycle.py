@@ -1,6 +1,7 @@
 """How a lead's state changes. Every change appends a history entry in words; the entries whose event is
 one of the contract's `lead.*` names are also published on the event bus."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -27,7 +28,10 @@ PUBLISHED_EVENTS = frozenset(
 )
 
 
-def new_lead(lead_id: str, company_id: str, submission: LeadSubmission, at: datetime) -> Lead:
+def new_lead(
+    lead_id: str, company_id: str, submission: LeadSubmission, at: datetime, left_out: Sequence[str] = ()
+) -> Lead:
+    """left_out: the fields the website sent that could not be read (domain/submissions.py)."""
     lead = Lead(
         lead_id=lead_id,
         company_id=company_id,
@@ -45,6 +49,8 @@ def new_lead(lead_id: str, company_id: str, submission: LeadSubmission, at: date
     )
     where = f" from {submission.page_url}" if submission.page_url else ""
     lead.record(HistoryEntry(at=at, event="lead.received", detail=f"Lead received from source '{lead.source}'{where}."))
+    for field in left_out:
+        lead.record(HistoryEntry(at=at, event="intake.left_out", detail=f"{field} could not be read; left out."))
     return lead
 
 

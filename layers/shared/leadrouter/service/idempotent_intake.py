@@ -8,6 +8,7 @@ the intake's receipt, written before the lead under the same request key, then r
 
 import hashlib
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from aws_lambda_powertools.utilities.idempotency import (
@@ -58,7 +59,9 @@ class IdempotentIntake:
         named_by = [request["company_id"], request["idempotency_key"] if keyed else request["submission"]]
         digest = hashlib.sha256(json.dumps(named_by, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
         key = RequestKey(digest, KEY_TTL_SECONDS if keyed else PAYLOAD_WINDOW_SECONDS)
-        return self._intake.submit(request["company_id"], submission, request.get("link_base_url"), key).as_dict()
+        return self._intake.submit(
+            request["company_id"], submission, request.get("link_base_url"), key, request.get("left_out", ())
+        ).as_dict()
 
     def submit(
         self,
@@ -66,6 +69,7 @@ class IdempotentIntake:
         submission: LeadSubmission,
         idempotency_key: str | None,
         link_base_url: str | None = None,
+        left_out: Sequence[str] = (),
     ) -> dict[str, str]:
         if submission.is_spam:
             # Nothing is stored for a bot, not even an idempotency record.
@@ -75,6 +79,7 @@ class IdempotentIntake:
             "idempotency_key": idempotency_key,
             # Not part of the idempotency key (the jmespath selects company, key and submission).
             "link_base_url": link_base_url,
+            "left_out": list(left_out),
             "submission": submission.model_dump(mode="json", exclude_none=True),
         }
         if idempotency_key:

@@ -1,5 +1,6 @@
 """Intake: a website's lead through the cascade into the table, exactly once."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -70,9 +71,11 @@ class IntakeService:
         submission: LeadSubmission,
         link_base_url: str | None = None,
         request: RequestKey | None = None,
+        left_out: Sequence[str] = (),
     ) -> IntakeResult:
         """`link_base_url`: where links in this lead's emails point (the API's public address). `request`:
-        a retry of a request whose lead is stored already resumes that lead instead of making another."""
+        a retry of a request whose lead is stored already resumes that lead instead of making another.
+        `left_out`: fields the website sent that could not be read, noted in the history."""
         if submission.is_spam:
             return self.drop_spam(company_id)
         config = self._config.load(company_id)  # NotFound for an unknown company
@@ -89,7 +92,7 @@ class IntakeService:
                 lead_id = earlier.lead_id  # the earlier attempt stopped before writing its lead
         decision = decide(facts_of(submission), config, now, self._rng)
         try:
-            lead = self._commit(config, lead_id, submission, decision, link_base_url)
+            lead = self._commit(config, lead_id, submission, decision, link_base_url, left_out)
         except Conflict:
             # The lead id exists already: a write the SDK retried after a timeout though it had landed, or
             # an earlier attempt of this same request (its receipt named this id). Either way it is this
@@ -133,8 +136,15 @@ class IntakeService:
             self._changes.after_commit(lead, config, Snapshot.of(None))
         return IntakeResult(lead.lead_id, lead.status)
 
-    def _new_lead(self, config: CompanyConfig, lead_id: str, submission: LeadSubmission, base_url: str | None) -> Lead:
-        lead = new_lead(lead_id, config.company.company_id, submission, self._clock.now())
+    def _new_lead(
+        self,
+        config: CompanyConfig,
+        lead_id: str,
+        submission: LeadSubmission,
+        base_url: str | None,
+        left_out: Sequence[str],
+    ) -> Lead:
+        lead = new_lead(lead_id, config.company.company_id, submission, self._clock.now(), left_out)
         lead.link_base_url = base_url
         return lead
 
@@ -145,8 +155,9 @@ class IntakeService:
         submission: LeadSubmission,
         decision: Decision,
         base_url: str | None,
+        left_out: Sequence[str],
     ) -> Lead:
-        lead = self._new_lead(config, lead_id, submission, base_url)
+        lead = self._new_lead(config, lead_id, submission, base_url, left_out)
         outcome = decision.outcome
         if isinstance(outcome, RoundRobinTurn):
             chosen = self._turns.take(config.company.company_id, outcome.queue)
