@@ -18,8 +18,9 @@ from devstack.resources import CreatedResources
 from devstack.template import Template
 from leadrouter import wiring
 from tests.integration.conftest import MovableClock
-from tests.integration.test_offers import claim_company, emails_to, schedules, submit
+from tests.integration.test_offers import claim_company
 from tests.support.client import ApiClient
+from tests.support.offers import emails_to, schedules, submit
 from tests.support.scenario import Company, expect, unique_lead
 
 Fault = Callable[[str, str, dict[str, Any]], Exception | None]

@@ -17,9 +17,9 @@ from devstack.lambdas import LambdaRuntime
 from devstack.resources import CreatedResources
 from devstack.template import Template
 from tests.integration.conftest import MovableClock
-from tests.integration.test_offers import JSON, claim_company, emails_to, fire, link_for, schedules
+from tests.integration.test_offers import claim_company
 from tests.support.client import ApiClient
-from tests.support.offers import offer_links
+from tests.support.offers import JSON, emails_to, fire, link_for, offer_links, schedules
 from tests.support.scenario import Company, expect, unique_lead
 
 ROUTE = {"name": "Everything", "priority": 10, "members": [1, 2], "claim_window_seconds": 60}

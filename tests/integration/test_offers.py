@@ -4,56 +4,22 @@ handler, acceptance chains, delivery failures, and the agent's /v1/me endpoints.
 import json
 from typing import Any
 
-import boto3
 import pytest
 
 from devstack.lambdas import LambdaRuntime
-from devstack.mailbox import Email, Mailbox
 from devstack.resources import CreatedResources
 from devstack.template import Template
 from tests.integration.conftest import MovableClock
-from tests.support.client import Answer, ApiClient
-from tests.support.offers import Link, offer_links
-from tests.support.scenario import Company, expect, unique_lead
+from tests.support.client import ApiClient
+from tests.support.offers import JSON, emails_to, fire, link_for, offer_links, post_action, schedules, submit
+from tests.support.scenario import Company, expect
 
 HOSTILE = "<img src=x onerror=alert(1)>"
-JSON = {"Accept": "application/json"}
-
-
-def emails_to(template: Template, address: str) -> list[Email]:
-    mailbox = Mailbox(template.context.account_id, template.context.region)
-    return [email for email in mailbox.emails() if email.to == address]
-
-
-def link_for(template: Template, agent_id: int, index: int = 0) -> Link:
-    emails = emails_to(template, f"agent{agent_id}@brokerage.test")
-    assert emails, f"no email to agent {agent_id}"
-    return offer_links(emails[index].links)[0]
-
-
-def schedules(aws: CreatedResources) -> list[dict[str, Any]]:
-    scheduler = boto3.client("scheduler")
-    group = aws.schedule_group_names[0]
-    names = [item["Name"] for item in scheduler.list_schedules(GroupName=group)["Schedules"]]
-    return [dict(scheduler.get_schedule(GroupName=group, Name=name)) for name in names]
-
-
-def fire(runtime: LambdaRuntime, schedule: dict[str, Any]) -> str:
-    result = runtime.invoke("TimeoutFunction", json.loads(schedule["Target"]["Input"]))
-    return str(result["outcome"])
 
 
 def claim_company(company: Company, agents: int = 2, **settings: Any) -> None:
     company.agents(range(1, agents + 1), click_to_claim=True)
     company.settings(click_to_claim_enabled=True, **settings)
-
-
-def submit(company: Company, n: int = 1, **extra: Any) -> str:
-    return str(expect(company.submit(unique_lead(n, **extra)), 202)["lead_id"])
-
-
-def post_action(api: ApiClient, link: Link, action: str, *, as_json: bool = False) -> Answer:
-    return api.post(link.path, form={"action": action}, headers=JSON if as_json else None)
 
 
 # Click to claim: emails, links, first claim wins ------------------------------------------------------------

@@ -11,9 +11,9 @@ from devstack.lambdas import LambdaRuntime
 from devstack.resources import CreatedResources
 from devstack.template import Template
 from tests.integration.conftest import MovableClock
-from tests.integration.test_offers import emails_to, fire, link_for, post_action, schedules, submit
 from tests.support.aws_state import bus_events, table_items
 from tests.support.client import ApiClient
+from tests.support.offers import emails_to, fire, link_for, post_action, schedules, submit
 from tests.support.scenario import Company, expect
 
 BIG = {"name": "Everything", "priority": 10, "members": [1, 2, 3], "claim_window_seconds": 60}

@@ -9,8 +9,9 @@ from devstack.lambdas import LambdaRuntime
 from devstack.resources import CreatedResources
 from devstack.template import Template
 from tests.integration.conftest import MovableClock
-from tests.integration.test_offers import JSON, claim_company, fire, link_for, post_action, schedules, submit
+from tests.integration.test_offers import claim_company
 from tests.support.client import ApiClient
+from tests.support.offers import JSON, fire, link_for, post_action, schedules, submit
 from tests.support.scenario import Company, expect
 
 
