@@ -1,5 +1,6 @@
-"""API Gateway REQUEST authorizer: the bearer key's hash must name a stored key; the caller's company,
-role and scope go to the API functions in requestContext.authorizer."""
+"""API Gateway REQUEST authorizer: the bearer key's hash must name a stored key that still counts (an
+agent key's agent active: service/callers.py); the caller's company, role and scope go to the API
+functions in requestContext.authorizer."""
 
 from typing import Any
 
@@ -34,12 +35,11 @@ def _allow_everything(method_arn: str) -> str:
 @event_source(data_class=APIGatewayAuthorizerRequestEvent)
 def lambda_handler(event: APIGatewayAuthorizerRequestEvent, context: LambdaContext) -> dict[str, Any]:
     secret = _bearer(event)
-    credential = services().keys.verify(secret) if secret else None
-    if credential is None:
+    principal = services().callers.principal(secret) if secret else None
+    if principal is None:
         logger.info("rejected an API key")
         # API Gateway answers 401 for exactly this message.
         raise Exception("Unauthorized")
-    principal = credential.principal()
     logger.info("authorized", extra={"key_id": principal.key_id, "role": principal.role.value})
     return {
         "principalId": principal.key_id,

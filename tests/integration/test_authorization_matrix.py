@@ -21,8 +21,8 @@ import pytest
 
 from devstack.template import Template
 from tests.integration.conftest import ROOT
-from tests.integration.test_offers import link_for
 from tests.support.client import Answer, ApiClient
+from tests.support.offers import link_for
 from tests.support.scenario import Company, create_company, expect, unique_lead
 
 NONE = "none"

@@ -7,41 +7,20 @@ from typing import Any
 import pytest
 
 from devstack.lambdas import LambdaRuntime
-from devstack.mailbox import Email, Mailbox
 from devstack.resources import CreatedResources
 from devstack.template import Template
 from tests.integration.conftest import MovableClock
-from tests.support.client import Answer, ApiClient
-from tests.support.offers import Link, offer_links
-from tests.support.scenario import Company, expect, unique_lead
+from tests.support.client import ApiClient
+from tests.support.offers import JSON, emails_to, link_for, offer_links, post_action, submit
+from tests.support.scenario import Company, expect
 from tests.support.timers import fire, live_timers
 
 HOSTILE = "<img src=x onerror=alert(1)>"
-JSON = {"Accept": "application/json"}
-
-
-def emails_to(template: Template, address: str) -> list[Email]:
-    mailbox = Mailbox(template.context.account_id, template.context.region)
-    return [email for email in mailbox.emails() if email.to == address]
-
-
-def link_for(template: Template, agent_id: int, index: int = 0) -> Link:
-    emails = emails_to(template, f"agent{agent_id}@brokerage.test")
-    assert emails, f"no email to agent {agent_id}"
-    return offer_links(emails[index].links)[0]
 
 
 def claim_company(company: Company, agents: int = 2, **settings: Any) -> None:
     company.agents(range(1, agents + 1), click_to_claim=True)
     company.settings(click_to_claim_enabled=True, **settings)
-
-
-def submit(company: Company, n: int = 1, **extra: Any) -> str:
-    return str(expect(company.submit(unique_lead(n, **extra)), 202)["lead_id"])
-
-
-def post_action(api: ApiClient, link: Link, action: str, *, as_json: bool = False) -> Answer:
-    return api.post(link.path, form={"action": action}, headers=JSON if as_json else None)
 
 
 # Click to claim: emails, links, first claim wins ------------------------------------------------------------

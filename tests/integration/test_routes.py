@@ -11,9 +11,9 @@ from devstack.lambdas import LambdaRuntime
 from devstack.resources import CreatedResources
 from devstack.template import Template
 from tests.integration.conftest import MovableClock
-from tests.integration.test_offers import emails_to, link_for, post_action, submit
 from tests.support.aws_state import bus_events, table_items
 from tests.support.client import ApiClient
+from tests.support.offers import emails_to, link_for, post_action, submit
 from tests.support.scenario import Company, expect
 from tests.support.timers import fire, live_timers, pending_timers
 

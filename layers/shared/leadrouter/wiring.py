@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from leadrouter.adapters.eventbridge import EventBridgePublisher
     from leadrouter.adapters.sqs_timers import DeadlineTimers
     from leadrouter.adapters.templates import JinjaRenderer
+    from leadrouter.service.agent_deactivation import AgentDeactivation
+    from leadrouter.service.callers import Callers
     from leadrouter.service.companies import CompanyService, KeyService
     from leadrouter.service.configuration import ConfigurationService
     from leadrouter.service.delivery import OfferDelivery
@@ -74,6 +76,12 @@ class Services:
         return KeyService(DynamoCredentialRepository(self.clients.dynamodb, self.env.TABLE_NAME), self.clock, self.rng)
 
     @cached_property
+    def callers(self) -> "Callers":
+        from leadrouter.service.callers import Callers
+
+        return Callers(self.keys, self.config_repository)
+
+    @cached_property
     def companies(self) -> "CompanyService":
         from leadrouter.service.companies import CompanyService
 
@@ -83,7 +91,18 @@ class Services:
     def configuration(self) -> "ConfigurationService":
         from leadrouter.service.configuration import ConfigurationService
 
-        return ConfigurationService(self.config_repository, self.lead_repository)
+        return ConfigurationService(
+            self.config_repository,
+            self.lead_repository,
+            # Late: the deactivation's services (delivery, timers) are built only when an agent goes inactive.
+            lambda company_id, agent_id: self.agent_deactivation.withdraw_offers(company_id, agent_id),  # noqa: PLW0108
+        )
+
+    @cached_property
+    def agent_deactivation(self) -> "AgentDeactivation":
+        from leadrouter.service.agent_deactivation import AgentDeactivation
+
+        return AgentDeactivation(self.tickets, self.lead_changes, self.clock, self.rng)
 
     @cached_property
     def routes(self) -> "RouteService":

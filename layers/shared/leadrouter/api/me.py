@@ -94,5 +94,8 @@ def my_leads(
 ) -> MyLeads:
     principal = caller(router, Role.AGENT)
     assert principal.agent_id is not None
-    leads, next_cursor = services().offer_desk.my_leads(principal, limit, cursor)
-    return MyLeads(leads=[AgentLeadView.for_agent(lead, principal.agent_id) for lead in leads], next_cursor=next_cursor)
+    page = services().offer_desk.my_leads(principal, limit, cursor)
+    return MyLeads(
+        leads=[AgentLeadView.for_agent(lead, principal.agent_id, page.contact_allowed) for lead in page.leads],
+        next_cursor=page.next_cursor,
+    )

@@ -16,7 +16,14 @@ from leadrouter.api.resolver import new_router
 from leadrouter.api.views import AgentLeadView, ErrorAnswer
 from leadrouter.domain.errors import DomainError
 from leadrouter.domain.model import Model
-from leadrouter.domain.offers import AnsweredAlready, OfferAction, OfferKind, OfferState, duration_words
+from leadrouter.domain.offers import (
+    NO_LONGER_ACTIVE,
+    AnsweredAlready,
+    OfferAction,
+    OfferKind,
+    OfferState,
+    duration_words,
+)
 from leadrouter.service.delivery import email_context
 from leadrouter.service.offer_desk import Answer, OfferInView
 from leadrouter.wiring import services
@@ -106,6 +113,8 @@ def _error(error: DomainError) -> Response[str]:
 
 def _closed_message(view: OfferInView) -> str:
     offer, agent_id = view.offer, view.ticket.agent_id
+    if not view.agent_active:
+        return NO_LONGER_ACTIVE
     if offer.answered_by == agent_id or agent_id in offer.passed_by:
         return "You answered this offer already."
     if offer.state is OfferState.CLAIMED:

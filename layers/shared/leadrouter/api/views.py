@@ -193,8 +193,8 @@ class AgentLeadView(LeadView):
     summary: LeadSummaryView
 
     @classmethod
-    def for_agent(cls, lead: Lead, agent_id: int) -> "AgentLeadView":
-        visible = contact_visible_to(lead, agent_id)
+    def for_agent(cls, lead: Lead, agent_id: int, contact_allowed: bool = True) -> "AgentLeadView":
+        visible = contact_allowed and contact_visible_to(lead, agent_id)
         fields = _fields(lead, visible)
         if not visible:
             fields.update(interest=None, listing=None, page_url=None)

@@ -386,6 +386,49 @@ def close_open_offer(lead: Lead, at: datetime, why: str, by: str) -> Offer | Non
     return offer
 
 
+def withdraw_agent(lead: Lead, offer: Offer, agent_id: int, agent_name: str, at: datetime, by: str) -> bool:
+    """The agent was deactivated: they are out of their open offer. A click-to-claim offer stays open for
+    its other recipients (closed, the lead staying in the pool, when nobody is left); an offer to them alone
+    (a route's window, an acceptance) is closed. Answers whether the lead must move on, as after a pass or a
+    reject. The agent is not recorded as declining: they did not choose this, and may be reactivated."""
+    who = f"agent {agent_id} ({agent_name})"
+    others = [member for member in offer.recipients if member != agent_id and member not in offer.passed_by]
+    if offer.kind is OfferKind.CLAIM and offer.route is None and others:
+        offer.passed_by.append(agent_id)  # out of the offer, as after a pass; open_to() reads passed_by
+        detail = (
+            f"Agent {agent_id} ({agent_name}) was deactivated: their claim link no longer works; the others' still do."
+        )
+        lead.record(
+            HistoryEntry(
+                at=at,
+                event="offer.withdrawn",
+                agent_id=agent_id,
+                detail=detail,
+                step=offer.step,
+                by=by,
+                offer_id=offer.offer_id,
+            )
+        )
+        return False
+    offer.close(at)
+    if offer.kind is OfferKind.CLAIM and offer.route is None:
+        then = "nobody else is left to claim it, so the lead stays in the pool."
+    else:
+        then = "the lead moves on as if they had passed." if offer.route else "the lead moves on as after a reject."
+    lead.record(
+        HistoryEntry(
+            at=at,
+            event="offer.closed",
+            agent_id=agent_id,
+            detail=f"The open {offer.kind.value} offer to {who} was closed: the agent was deactivated; {then}",
+            step=offer.step,
+            by=by,
+            offer_id=offer.offer_id,
+        )
+    )
+    return offer.route is not None or offer.kind is OfferKind.ACCEPTANCE
+
+
 # Routes -------------------------------------------------------------------------------------------------
 
 ROUTES_STEP = "routes"

@@ -113,6 +113,19 @@ class AnsweredAlready(OfferClosed):
     is closed, but the message says what happened instead of "taken"."""
 
 
+class AgentNotActive(OfferClosed):
+    """The answering agent was deactivated: none of their offers can be answered any more (409), whatever
+    state the offer is in; the message says why rather than "taken"."""
+
+    code = "agent_not_active"
+
+    def __init__(self) -> None:
+        super().__init__(NO_LONGER_ACTIVE)
+
+
+NO_LONGER_ACTIVE = "You are no longer an active agent of this company: your offers cannot be answered."
+
+
 class WrongAction(InvalidInput):
     """An action that does not fit the offer's kind, e.g. `accept` on a claim offer (422)."""
 

@@ -1,6 +1,7 @@
 """Settings, agents and offices: validated against each other, every write bumps the config version."""
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -27,9 +28,13 @@ def validation_message(error: ValidationError) -> str:
 
 
 class ConfigurationService:
-    def __init__(self, config: ConfigRepository, leads: LeadRepository) -> None:
+    def __init__(
+        self, config: ConfigRepository, leads: LeadRepository, withdraw_offers: Callable[[str, int], int]
+    ) -> None:
         self._config = config
         self._leads = leads
+        # service/agent_deactivation.py, built only when an agent is stored inactive
+        self._withdraw_offers = withdraw_offers
 
     def load(self, company_id: str) -> CompanyConfig:
         return self._config.load(company_id)
@@ -88,7 +93,7 @@ class ConfigurationService:
             self._config.put_agent(company_id, agent, must_exist=True, expected_version=config.version)
             return agent
 
-        return at_current_version(self._config, company_id, write)
+        return self._after_write(company_id, at_current_version(self._config, company_id, write))
 
     def patch_agent(self, company_id: str, agent_id: int, changes: dict[str, Any]) -> Agent:
         def write(config: CompanyConfig) -> Agent:
@@ -100,11 +105,19 @@ class ConfigurationService:
             self._config.put_agent(company_id, agent, must_exist=True, expected_version=config.version)
             return agent
 
-        return at_current_version(self._config, company_id, write)
+        return self._after_write(company_id, at_current_version(self._config, company_id, write))
 
     def deactivate_agent(self, company_id: str, agent_id: int) -> Agent:
         """Deleting keeps the agent (their leads' history names them) but takes them out of routing."""
         return self.patch_agent(company_id, agent_id, {"active": False})
+
+    def _after_write(self, company_id: str, agent: Agent) -> Agent:
+        """An agent stored inactive loses every power at once: their open offers close and move on. Run on
+        every write that leaves them inactive, not only the one that switched them off, so that repeating
+        it finishes what an interrupted one started (its keys and answers are refused from the write on)."""
+        if not agent.active:
+            self._withdraw_offers(company_id, agent.agent_id)
+        return agent
 
     @staticmethod
     def _validated_agent(config: CompanyConfig, body: dict[str, Any]) -> Agent:

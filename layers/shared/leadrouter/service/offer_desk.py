@@ -18,6 +18,7 @@ from leadrouter.domain.ids import new_offer_id
 from leadrouter.domain.leads import Lead, LeadStatus
 from leadrouter.domain.lifecycle import OfferTerms, answer_offer, continue_route, expire_offer, place, to_pool
 from leadrouter.domain.offers import (
+    AgentNotActive,
     Offer,
     OfferAction,
     OfferState,
@@ -45,9 +46,10 @@ class OfferInView:
     agent_name: str
     company_name: str
     time_zone: str
+    agent_active: bool = True  # a deactivated agent's offers are open to them no more, whatever their state
 
     def open_to_agent(self, at: datetime) -> bool:
-        return self.offer.open_to(self.ticket.agent_id) and at < self.offer.expires_at
+        return self.agent_active and self.offer.open_to(self.ticket.agent_id) and at < self.offer.expires_at
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,16 @@ class Answer:
     offer: Offer
     agent_id: int
     action: OfferAction
+
+
+@dataclass(frozen=True)
+class MyLeads:
+    """A page of an agent's leads. `contact_allowed`: whether the agent may see contact details at all (a
+    deactivated agent sees none, even of the leads they still hold)."""
+
+    leads: list[Lead]
+    next_cursor: str | None
+    contact_allowed: bool
 
 
 class NothingToDo(Exception):  # not an error: a timer that has nothing left to do
@@ -146,14 +158,17 @@ class OfferDesk:
                 views.append(view)
         return views
 
-    def my_leads(
-        self, principal: Principal, limit: int = 50, cursor: str | None = None
-    ) -> tuple[list[Lead], str | None]:
+    def my_leads(self, principal: Principal, limit: int = 50, cursor: str | None = None) -> MyLeads:
         """Leads I hold or am asked to accept, newest first."""
         agent_id = _agent_of(principal)
         page = self._leads.list(principal.company, LeadQuery(agent_id=agent_id, limit=limit, cursor=cursor))
         held = (LeadStatus.ASSIGNED, LeadStatus.PENDING_ACCEPTANCE)
-        return [lead for lead in page.items if lead.status in held and lead.agent_id == agent_id], page.next_cursor
+        agent = self._config.load(principal.company).agents.get(agent_id)
+        return MyLeads(
+            [lead for lead in page.items if lead.status in held and lead.agent_id == agent_id],
+            page.next_cursor,
+            contact_allowed=agent is not None and agent.active,
+        )
 
     # The timer ---------------------------------------------------------------------------------------
 
@@ -195,7 +210,10 @@ class OfferDesk:
         def change(lead: Lead, config: CompanyConfig, turns: Turns) -> None:
             now = self._clock.now()
             agent = config.agents.get(agent_id)
-            office_id = agent.office_id if agent is not None else None
+            if agent is None or not agent.active:
+                # Checked on the configuration of this very write: a deactivation that came first wins.
+                raise AgentNotActive
+            office_id = agent.office_id
             answered = answer_offer(
                 lead, ticket.offer_id, agent_id, action, now, _name(config, agent_id), by, office_id=office_id
             )
@@ -220,8 +238,15 @@ class OfferDesk:
         if offer is None:
             raise NotFound("This link is not one we sent.")
         config = self._config.load(ticket.company_id)
+        agent = config.agents.get(ticket.agent_id)
         return OfferInView(
-            ticket, lead, offer, _name(config, ticket.agent_id), config.company.name, config.settings.time_zone
+            ticket,
+            lead,
+            offer,
+            _name(config, ticket.agent_id),
+            config.company.name,
+            config.settings.time_zone,
+            agent_active=agent is not None and agent.active,
         )
 
 
