@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 
 from devstack.lambdas import LambdaRuntime
+from devstack.resources import CreatedResources
 from devstack.template import Template
+from tests.support.aws_state import bus_events
 from tests.support.scenario import Company, expect
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,7 +72,12 @@ def _principal(runtime: LambdaRuntime, template: Template, key: str) -> dict[str
 def test_every_function_has_sample_events(template: Template) -> None:
     folders = {sample.parent.name for sample in SAMPLES}
     assert {function.code_dir.name for function in template.functions.values()} <= folders
-    not_http = {"authorizer/request.json", "timeout/offer_expired.json", "sweeper/every_minute.json"}
+    not_http = {
+        "authorizer/request.json",
+        "timeout/offer_expired.json",
+        "sweeper/every_minute.json",
+        "event_publisher/lead_assigned.json",
+    }
     assert {str(sample.relative_to(ROOT / "events")) for sample in SAMPLES} - not_http == set(EXPECTED_STATUS)
 
 
@@ -122,3 +129,15 @@ def test_the_sweeper_sample_with_nothing_overdue_changes_nothing(
     sample = ROOT / "events/sweeper/every_minute.json"
     answer = runtime.invoke(_function_for(template, sample), json.loads(sample.read_text()))
     assert answer == {"leads": 0, "outcomes": {}}
+
+
+def test_the_stream_sample_publishes_only_the_entry_its_change_added(
+    template: Template, runtime: LambdaRuntime, aws: CreatedResources
+) -> None:
+    event = json.loads((ROOT / "events/event_publisher/lead_assigned.json").read_text())
+    answer = runtime.invoke(_function_for(template, ROOT / "events/event_publisher/lead_assigned.json"), event)
+    assert answer == {"batchItemFailures": []}
+    (published,) = bus_events(aws.event_queue_url)
+    assert (published["detail-type"], published["detail"]["agent_id"]) == ("lead.assigned", 101)
+    assert published["detail"]["lead_id"] == SAMPLE_LEAD
+    assert "sam@example.net" not in json.dumps(published)
