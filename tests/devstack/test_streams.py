@@ -3,14 +3,12 @@ only matching records, in order, retried from the first failure a partial batch 
 only past the record age limit, with the batch's place sent to the failure queue."""
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from devstack.lambdas import InvocationError, LambdaRuntime
 from devstack.resources import create_resources
@@ -46,14 +44,10 @@ def template() -> Template:
 
 
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[boto3.session.Session]:
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        monkeypatch.setenv(name, "testing")
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    with mock_aws():
-        session = boto3.session.Session(region_name="us-east-1")
-        create_resources(template(), session)
-        yield session
+def stack(aws: boto3.session.Session) -> boto3.session.Session:
+    """The real template's resources in moto (the `aws` fixture's mock_aws)."""
+    create_resources(template(), aws)
+    return aws
 
 
 def put(session: boto3.session.Session, pk: str, sk: str = "LEAD") -> None:
@@ -77,7 +71,8 @@ def test_the_template_mapping_is_read_as_lambda_would_run_it() -> None:
     assert mapping.on_failure_arn is not None
 
 
-def test_only_lead_items_are_delivered_in_order(aws: boto3.session.Session) -> None:
+def test_only_lead_items_are_delivered_in_order(stack: boto3.session.Session) -> None:
+    aws = stack
     function = ScriptedFunction()
     put(aws, "a")
     put(aws, "config", sk="META")
@@ -86,7 +81,8 @@ def test_only_lead_items_are_delivered_in_order(aws: boto3.session.Session) -> N
     assert function.batches == [["a", "b"]]
 
 
-def test_a_failed_record_and_those_after_it_are_retried_until_they_go_through(aws: boto3.session.Session) -> None:
+def test_a_failed_record_and_those_after_it_are_retried_until_they_go_through(stack: boto3.session.Session) -> None:
+    aws = stack
     function = ScriptedFunction()
     streams = poller(aws, function)
     for key in ("a", "b", "c"):
@@ -101,7 +97,8 @@ def test_a_failed_record_and_those_after_it_are_retried_until_they_go_through(aw
     assert len(function.batches) == 3  # nothing is given twice once done
 
 
-def test_a_crashing_function_gets_halved_batches(aws: boto3.session.Session) -> None:
+def test_a_crashing_function_gets_halved_batches(stack: boto3.session.Session) -> None:
+    aws = stack
     function = ScriptedFunction()
     streams = poller(aws, function)
     for key in ("a", "b", "c", "d"):
@@ -112,7 +109,8 @@ def test_a_crashing_function_gets_halved_batches(aws: boto3.session.Session) -> 
     assert function.batches == [["a", "b", "c", "d"], ["a", "b"]]
 
 
-def test_records_past_the_age_limit_go_to_the_failure_queue(aws: boto3.session.Session) -> None:
+def test_records_past_the_age_limit_go_to_the_failure_queue(stack: boto3.session.Session) -> None:
+    aws = stack
     function = ScriptedFunction()
     put(aws, "a")
     later = datetime.now(UTC) + timedelta(hours=13)
