@@ -1,13 +1,16 @@
 """The events published on the template's buses, as captured by the local-only queue.
 
 The queue is drained whenever someone asks (never with long polling: every request to the
-emulated AWS holds its one lock, so a waiting receive would stall the whole stack).
+emulated AWS holds its one lock, so a waiting receive would stall the whole stack). Events published
+from a table stream (devstack.streams) are caught up first, so the log shows the events of every change
+stored before it was read.
 """
 
 import contextlib
 import json
 import logging
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -17,8 +20,15 @@ LOGGER = logging.getLogger("devstack.events")
 
 
 class EventLog:
-    def __init__(self, sqs: "SQSClient", queue_url: str, account_id: str | None = None) -> None:
+    def __init__(
+        self,
+        sqs: "SQSClient",
+        queue_url: str,
+        account_id: str | None = None,
+        catch_up: Callable[[], None] | None = None,
+    ) -> None:
         self.sqs = sqs
+        self.catch_up = catch_up
         self.queue_url = queue_url
         self.account_id = account_id
         self._events: list[dict[str, Any]] = []
@@ -26,6 +36,8 @@ class EventLog:
 
     def events(self) -> list[dict[str, Any]]:
         """Every captured event envelope, oldest first (detail parsed from its JSON)."""
+        if self.catch_up is not None:
+            self.catch_up()
         with self._lock:
             self._drain()
             return list(self._events)

@@ -25,6 +25,7 @@ from devstack.pages import LocalSite
 from devstack.queues import QueuePoller
 from devstack.resources import CreatedResources, create_resources
 from devstack.scheduler import ScheduleRunner
+from devstack.streams import StreamPoller
 from devstack.template import Template, load_template
 
 LOGGER = logging.getLogger("devstack")
@@ -107,9 +108,10 @@ def start(
         moto.add_after_request_hook(mailbox.note_new_messages)
         queue_url = resources.event_queue_url
         sqs = session.client("sqs", region_name=region)
-        event_log = EventLog(sqs, queue_url, template.context.account_id) if queue_url else None
         runtime = LambdaRuntime(template, max_containers=max_containers, isolation=isolation)
         stoppers.append(runtime.close)
+        streams = _stream_poller(template, runtime, session, scheduler_interval, stoppers)
+        event_log = EventLog(sqs, queue_url, template.context.account_id, streams.drain) if queue_url else None
         demo_holder: list[DemoState] = []
         site = LocalSite(
             mailbox, event_log, lambda: demo_holder[0].company_id if demo_holder else None, faults=moto.faults
@@ -164,6 +166,20 @@ def _start_timers(
     queues.start()
     stoppers.append(queues.stop)
     return stoppers
+
+
+def _stream_poller(
+    template: Template,
+    runtime: LambdaRuntime,
+    session: boto3.session.Session,
+    interval: float,
+    stoppers: list[Callable[[], None]],
+) -> StreamPoller:
+    """Lambda's poller of the table streams the template's functions read (devstack.streams), started."""
+    streams = StreamPoller(template, runtime, session, interval=interval)
+    streams.start()
+    stoppers.append(streams.stop)
+    return streams
 
 
 def _restore(previous: Mapping[str, str | None]) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 import boto3
 import pytest
 import requests
+from moto import mock_aws
 
 from devstack.moto_server import MotoServer
 from devstack.template import Template, load_template
@@ -42,3 +43,13 @@ def aws_client(server: MotoServer, service: str) -> Any:
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
     )
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[boto3.session.Session]:
+    """A session inside moto.mock_aws() (no server), with fake credentials."""
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, "testing")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        yield boto3.session.Session(region_name="us-east-1")

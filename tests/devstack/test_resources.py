@@ -1,26 +1,14 @@
 """create_resources builds the real template's resources inside moto.mock_aws() (no server)."""
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import boto3
-import pytest
-from moto import mock_aws
 
 from devstack.resources import create_resources
 from devstack.template import load_template
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[boto3.session.Session]:
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        monkeypatch.setenv(name, "testing")
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    with mock_aws():
-        yield boto3.session.Session(region_name="us-east-1")
 
 
 def test_the_real_template_resources_are_created(aws: boto3.session.Session) -> None:

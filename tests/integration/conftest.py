@@ -14,8 +14,10 @@ from devstack.gateway import Gateway
 from devstack.lambdas import LambdaRuntime, function_environment
 from devstack.moto_server import FAKE_CREDENTIALS
 from devstack.resources import CreatedResources, create_resources
+from devstack.streams import StreamPoller
 from devstack.template import Template, load_template
 from leadrouter import wiring
+from tests.support.aws_state import stream_consumers
 from tests.support.client import ApiClient, WsgiTransport
 from tests.support.faults import Faults
 from tests.support.scenario import Company, create_company
@@ -35,7 +37,7 @@ def runtime(template: Template) -> LambdaRuntime:
 
 
 @pytest.fixture
-def aws(template: Template, monkeypatch: pytest.MonkeyPatch) -> Iterator[CreatedResources]:
+def aws(template: Template, runtime: LambdaRuntime, monkeypatch: pytest.MonkeyPatch) -> Iterator[CreatedResources]:
     environment = function_environment(template, {"PUBLIC_BASE_URL": "http://localhost"})
     for name, value in {**environment, **FAKE_CREDENTIALS}.items():
         monkeypatch.setenv(name, value)
@@ -43,7 +45,9 @@ def aws(template: Template, monkeypatch: pytest.MonkeyPatch) -> Iterator[Created
     with mock_aws():
         created = create_resources(template)
         wiring.reset()
-        yield created
+        # Lambda's stream poller, run when a test reads the bus: the events of every change stored so far.
+        with stream_consumers(StreamPoller(template, runtime, retry_delays=())):
+            yield created
     wiring.reset()
 
 

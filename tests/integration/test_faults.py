@@ -17,6 +17,7 @@ from devstack.template import Template
 from leadrouter import wiring
 from tests.integration.conftest import MovableClock
 from tests.integration.test_offers import claim_company
+from tests.support.aws_state import bus_events
 from tests.support.client import ApiClient
 from tests.support.faults import Fault, Faults, always, client_error, first
 from tests.support.offers import emails_to, submit
@@ -116,6 +117,51 @@ def test_links_that_could_not_be_stored_are_recorded_as_not_in_the_agents_offers
     assert emails_to(template, "agent1@brokerage.test") == []
     faults.clear()
     assert expect(api.get("/v1/me/offers", key=key), 200)["offers"] == []
+
+
+# EventBridge and the table's stream --------------------------------------------------------------------------
+
+
+def test_changes_stored_while_eventbridge_is_down_are_all_published_in_order_once_it_is_back(
+    company: Company, aws: CreatedResources, faults: Faults
+) -> None:
+    company.agents([1, 2])
+    faults.on(
+        "events.PutEvents",
+        always(lambda: EndpointConnectionError(endpoint_url="https://events.us-east-1.amazonaws.com")),
+    )
+    lead_ids = [str(expect(company.submit(unique_lead(n)), 202)["lead_id"]) for n in range(3)]
+    for body in ({"agent_id": 1}, {"agent_id": 2}):
+        expect(company.api.post(f"/v1/leads/{lead_ids[0]}/assign", json_body=body, key=company.admin_key), 200)
+
+    assert bus_events(aws.event_queue_url) == []  # the consumer tried, and nothing went out
+    assert faults.seen["events.PutEvents"] >= 1
+    faults.clear()
+    found = bus_events(aws.event_queue_url)
+
+    for lead_id in lead_ids:
+        history = [entry["event"] for entry in company.lead(lead_id)["history"] if entry["event"].startswith("lead.")]
+        assert [event["detail-type"] for event in found if event["detail"]["lead_id"] == lead_id] == history
+    assert len(found) == 5  # three received, two assigned: every one, none twice
+    assert bus_events(aws.event_queue_url) == []
+
+
+def test_a_change_whose_events_failed_holds_back_the_later_ones_until_it_is_published(
+    company: Company, aws: CreatedResources, faults: Faults
+) -> None:
+    company.agents([1, 2])
+    lead_id = str(expect(company.submit(unique_lead(1)), 202)["lead_id"])
+    faults.on("events.PutEvents", first(1, lambda: client_error("InternalException", "PutEvents", 500)))
+    expect(company.api.post(f"/v1/leads/{lead_id}/assign", json_body={"agent_id": 1}, key=company.admin_key), 200)
+    expect(company.api.post(f"/v1/leads/{lead_id}/assign", json_body={"agent_id": 2}, key=company.admin_key), 200)
+
+    found = bus_events(aws.event_queue_url)
+
+    assert [(event["detail-type"], event["detail"]["agent_id"]) for event in found] == [
+        ("lead.received", None),
+        ("lead.assigned", 1),
+        ("lead.assigned", 2),
+    ]
 
 
 # Scheduler and the sweeper -----------------------------------------------------------------------------------

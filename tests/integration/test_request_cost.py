@@ -10,26 +10,24 @@ from tests.support.seeding import seed_agents
 
 # Idempotency record (in progress), the configuration version, the request's receipt (what makes a retry
 # after a cut-off attempt find its lead), the round-robin turn (one atomic increment of the queue's
-# counter), the lead, the events, the idempotency record (done).
+# counter), the lead, the idempotency record (done). Events are published from the table's stream, not here.
 WARM_ROUND_ROBIN_INTAKE = [
     "dynamodb.PutItem",
     "dynamodb.GetItem",
     "dynamodb.PutItem",
     "dynamodb.UpdateItem",
     "dynamodb.PutItem",
-    "events.PutEvents",
     "dynamodb.UpdateItem",
 ]
 # The queue changed: the counter's increment fails its condition; the new queue is stored, the old one read
 # (to know who had the last turn) and the counter re-anchored with this intake's turn in one update.
 REANCHOR = ["dynamodb.UpdateItem", "dynamodb.PutItem", "dynamodb.GetItem", "dynamodb.UpdateItem"]
-# Idempotency record, the configuration version, the receipt, the lead, the event, the idempotency record.
+# Idempotency record, the configuration version, the receipt, the lead, the idempotency record.
 WARM_POOL_INTAKE = [
     "dynamodb.PutItem",
     "dynamodb.GetItem",
     "dynamodb.PutItem",
     "dynamodb.PutItem",
-    "events.PutEvents",
     "dynamodb.UpdateItem",
 ]
 

@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 
 from devstack.lambdas import LambdaRuntime
+from devstack.resources import CreatedResources
 from devstack.template import Template
+from tests.support.aws_state import bus_events
 from tests.support.scenario import Company, expect
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,6 +77,7 @@ def test_every_function_has_sample_events(template: Template) -> None:
         "timeout/offer_expired.json",
         "timeout/timer_message.json",
         "sweeper/every_minute.json",
+        "event_publisher/lead_assigned.json",
     }
     assert {str(sample.relative_to(ROOT / "events")) for sample in SAMPLES} - not_http == set(EXPECTED_STATUS)
 
@@ -135,3 +138,15 @@ def test_the_sweeper_sample_with_nothing_overdue_changes_nothing(
     sample = ROOT / "events/sweeper/every_minute.json"
     answer = runtime.invoke(_function_for(template, sample), json.loads(sample.read_text()))
     assert answer == {"leads": 0, "outcomes": {}}
+
+
+def test_the_stream_sample_publishes_only_the_entry_its_change_added(
+    template: Template, runtime: LambdaRuntime, aws: CreatedResources
+) -> None:
+    event = json.loads((ROOT / "events/event_publisher/lead_assigned.json").read_text())
+    answer = runtime.invoke(_function_for(template, ROOT / "events/event_publisher/lead_assigned.json"), event)
+    assert answer == {"batchItemFailures": []}
+    (published,) = bus_events(aws.event_queue_url)
+    assert (published["detail-type"], published["detail"]["agent_id"]) == ("lead.assigned", 101)
+    assert published["detail"]["lead_id"] == SAMPLE_LEAD
+    assert "sam@example.net" not in json.dumps(published)

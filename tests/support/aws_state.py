@@ -1,12 +1,34 @@
 """Looking behind the API in integration tests: the table's items, the events on the bus, every lead."""
 
+import contextlib
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 
 from tests.support.scenario import Company, expect
+
+if TYPE_CHECKING:
+    from devstack.streams import StreamPoller
+
+# The stream consumers of the current `aws` fixture: events are published from the table's stream.
+_consumers: list["StreamPoller"] = []
+
+
+@contextlib.contextmanager
+def stream_consumers(poller: "StreamPoller") -> Iterator["StreamPoller"]:
+    _consumers.append(poller)
+    try:
+        yield poller
+    finally:
+        _consumers.remove(poller)
+
+
+def deliver_stream_records() -> None:
+    """Run the table streams' consumers over every change stored so far, as Lambda's poller would."""
+    for poller in _consumers:
+        poller.drain()
 
 
 def table_items(table_name: str) -> list[dict[str, Any]]:
@@ -35,6 +57,7 @@ def table_text(table_name: str) -> str:
 def bus_events(queue_url: str | None) -> list[dict[str, Any]]:
     """The events published on the bus since the last call, oldest first (the capture queue, drained)."""
     assert queue_url is not None, "the aws fixture captures the bus's events in a queue"
+    deliver_stream_records()
     sqs = boto3.client("sqs")
     events: list[dict[str, Any]] = []
     while True:

@@ -7,7 +7,6 @@ twice), and the history replaying to the lead's state."""
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -92,10 +91,7 @@ class Store:
     def mark_used(self, token_hash: str, at: datetime) -> None:
         pass
 
-    # EventPublisher, Mailer, Timers, Renderer
-    def publish(self, lead: Lead, entries: Sequence[HistoryEntry]) -> None:
-        pass
-
+    # Mailer, Timers, Renderer
     def send(self, email: Email) -> str:
         return "sent"
 
@@ -148,7 +144,7 @@ class Routing(RuleBasedStateMachine):
             store, store, store, store, self.clock, self.rng, "from@x.test", "http://x", sleep=lambda _: None
         )
         turns = RoundRobinTurns(self.store.counter, self.rng, sleep=lambda _: None)
-        changes = LeadChanges(store, store, store, delivery, turns, self.rng, sleep=lambda _: None)
+        changes = LeadChanges(store, store, delivery, turns, self.rng, sleep=lambda _: None)
         self.intake = IntakeService(store, store, changes, turns, self.clock, self.rng)
         self.desk = OfferDesk(store, store, store, changes, self.clock, self.rng)
         self.leads = LeadDesk(store, changes, self.clock, self.rng)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from leadrouter.service.companies import CompanyService, KeyService
     from leadrouter.service.configuration import ConfigurationService
     from leadrouter.service.delivery import OfferDelivery
+    from leadrouter.service.event_outbox import EventOutbox
     from leadrouter.service.idempotent_intake import IdempotentIntake
     from leadrouter.service.intake import IntakeService
     from leadrouter.service.lead_changes import LeadChanges
@@ -67,6 +68,12 @@ class Services:
         from leadrouter.adapters.eventbridge import EventBridgePublisher
 
         return EventBridgePublisher(self.clients.events, self.env.EVENT_BUS_NAME)
+
+    @cached_property
+    def event_outbox(self) -> "EventOutbox":
+        from leadrouter.service.event_outbox import EventOutbox
+
+        return EventOutbox(self.publisher)
 
     @cached_property
     def keys(self) -> "KeyService":
@@ -197,9 +204,7 @@ class Services:
     def lead_changes(self) -> "LeadChanges":
         from leadrouter.service.lead_changes import LeadChanges
 
-        return LeadChanges(
-            self.config_repository, self.lead_repository, self.publisher, self.delivery, self.round_robin, self.rng
-        )
+        return LeadChanges(self.config_repository, self.lead_repository, self.delivery, self.round_robin, self.rng)
 
     @cached_property
     def offer_desk(self) -> "OfferDesk":

@@ -1,6 +1,6 @@
 """The one way a stored lead changes: read it, let the domain change it, write it on the condition that its
-version is still the one read, then publish its events, stop the timers of the offers it closed and deliver
-the offers it opened.
+version is still the one read, then stop the timers of the offers it closed and deliver the offers it
+opened. Its events are published from the stored change, by the table stream's consumer (event_outbox).
 
 A change that loses a race is re-run on the fresh lead: the domain then decides again, and refuses (a
 Conflict, 409) when the lead is no longer open to it, so the first of several concurrent claims wins and the
@@ -17,8 +17,7 @@ from leadrouter.domain.errors import Conflict, Unavailable
 from leadrouter.domain.leads import HistoryEntry, Lead
 from leadrouter.domain.ports import RandomSource
 from leadrouter.service.delivery import OfferDelivery
-from leadrouter.service.ports import ConfigRepository, EventPublisher, LeadRepository
-from leadrouter.service.publishing import publish_new_entries
+from leadrouter.service.ports import ConfigRepository, LeadRepository
 from leadrouter.service.round_robin_turns import RoundRobinTurns
 
 logger = Logger(child=True)
@@ -48,18 +47,16 @@ Change = Callable[[Lead, CompanyConfig, Turns], None]
 
 @dataclass(frozen=True)
 class Snapshot:
-    """What a lead looked like before a change: to tell which entries and offers the change added."""
+    """What a lead looked like before a change: to tell which offers the change opened and closed."""
 
-    history_length: int
     offer_ids: frozenset[str]
     open_offer_ids: frozenset[str]
 
     @classmethod
     def of(cls, lead: Lead | None) -> "Snapshot":
         if lead is None:
-            return cls(0, frozenset(), frozenset())
+            return cls(frozenset(), frozenset())
         return cls(
-            len(lead.history),
             frozenset(offer.offer_id for offer in lead.offers),
             frozenset(offer.offer_id for offer in lead.offers if offer.is_open),
         )
@@ -70,7 +67,6 @@ class LeadChanges:
         self,
         config: ConfigRepository,
         leads: LeadRepository,
-        publisher: EventPublisher,
         delivery: OfferDelivery,
         turns: RoundRobinTurns,
         rng: RandomSource,
@@ -78,7 +74,6 @@ class LeadChanges:
     ) -> None:
         self._config = config
         self._leads = leads
-        self._publisher = publisher
         self._delivery = delivery
         self._turns = turns
         self._rng = rng
@@ -120,7 +115,6 @@ class LeadChanges:
 
     def after_commit(self, lead: Lead, config: CompanyConfig, before: Snapshot) -> None:
         """Everything that follows a stored change; none of it can undo the change."""
-        publish_new_entries(self._publisher, lead, before.history_length)
         for offer in lead.offers:
             if offer.offer_id in before.open_offer_ids and not offer.is_open:
                 self._delivery.cancel(offer)
