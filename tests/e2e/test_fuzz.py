@@ -1,6 +1,7 @@
 """Fuzzing: schemathesis generates requests from the served OpenAPI document and sends them to the local
-stack, with a company admin's key and with no key: no answer is a 5xx, and every answer matches the
-document (status code, content type, body schema). Bounded (a few examples per operation)."""
+stack, with a company admin's, an office manager's and an agent's key and with no key: no answer is a 5xx,
+and every answer matches the document (status code, content type, body schema). Bounded (a few examples
+per operation)."""
 
 import warnings
 from typing import Any
@@ -59,9 +60,19 @@ def _fuzz(local_stack: LocalStack, company: Company, key: str | None) -> dict[st
     return failures
 
 
-@pytest.mark.parametrize("role", ["admin", "anonymous"])
+def _key(company: Company, role: str) -> str | None:
+    if role == "admin":
+        return company.admin_key
+    if role == "office_manager":
+        return company.key("office_manager", office_ids=["north"])
+    if role == "agent":
+        return company.key("agent", agent_id=1)
+    return None
+
+
+@pytest.mark.parametrize("role", ["admin", "office_manager", "agent", "anonymous"])
 def test_no_5xx_and_every_answer_matches_the_document(
     role: str, local_stack: LocalStack, fuzz_company: Company
 ) -> None:
-    failures = _fuzz(local_stack, fuzz_company, fuzz_company.admin_key if role == "admin" else None)
+    failures = _fuzz(local_stack, fuzz_company, _key(fuzz_company, role))
     assert failures == {}, "\n\n".join(f"{label}: {text}" for label, text in failures.items())

@@ -35,3 +35,11 @@ def test_a_lead_without_a_readable_email_or_phone_is_refused_naming_what_was_wro
     assert [problem["loc"] for problem in refused.value.errors()] == [("email",)]
     with pytest.raises(ValidationError, match="email or a phone"):
         read_submission({"first_name": "Pat"})
+
+
+@pytest.mark.parametrize("chosen", [True, False, 10**38, [1]])
+def test_a_value_of_the_wrong_json_type_is_refused_not_left_out(chosen: object) -> None:
+    # A website's script sending a boolean or an out-of-range number as an id is a bug to show, not a typo.
+    with pytest.raises(ValidationError) as refused:
+        read_submission({"email": "pat@example.net", "chosen_agent_id": chosen})
+    assert refused.value.errors()[0]["loc"] == ("chosen_agent_id",)

@@ -4,25 +4,24 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
-from pydantic import PositiveInt
 
 from leadrouter.api.caller import caller
 from leadrouter.api.resolver import new_router
 from leadrouter.api.views import KEY_REQUIRED, documented
 from leadrouter.domain.agents import Agent
-from leadrouter.domain.model import Model
+from leadrouter.domain.model import MAX_AGENT_ID, AgentNumber, Model
 from leadrouter.domain.principals import Role
 from leadrouter.wiring import services
 
 router = new_router()
-AgentId = Annotated[int, Path(ge=1, description="The agent's id within the company.")]
+AgentId = Annotated[int, Path(ge=1, le=MAX_AGENT_ID, description="The agent's id within the company.")]
 
 
 class AgentBody(Agent):
     """An agent as POST and PUT take it (the same fields and checks); POST without agent_id takes the next free
     id, and PUT takes the id from the path."""
 
-    agent_id: PositiveInt | None = None  # type: ignore[assignment]
+    agent_id: AgentNumber | None = None  # type: ignore[assignment]
 
 
 class AgentList(Model):

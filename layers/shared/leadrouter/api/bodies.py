@@ -68,14 +68,29 @@ def _nest(pairs: list[tuple[str, str]]) -> dict[str, Any]:
     return result
 
 
+def json_document(text: str | bytes | bytearray) -> Any:
+    """The JSON document the text is; what cannot be read is the sender's fault (400), never a 500: not
+    JSON, nested deeper than the parser recurses, or an integer longer than Python converts (4,300 digits)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise BadRequest(f"The body is not valid JSON: {error.msg} at position {error.pos}.") from error
+    except UnicodeDecodeError as error:
+        raise BadRequest("The body is not UTF-8 text.") from error
+    except RecursionError as error:
+        raise BadRequest("The body is nested too deeply.") from error
+    except ValueError as error:
+        raise BadRequest("The body holds a number too long to read.") from error
+
+
 def _json_object(text: str) -> dict[str, Any] | None:
     """The JSON object the text is, if it is one."""
     stripped = text.strip()
     if not (stripped.startswith("{") and stripped.endswith("}")):
         return None
     try:
-        document = json.loads(stripped)
-    except json.JSONDecodeError:
+        document = json_document(stripped)
+    except BadRequest:
         return None
     return document if isinstance(document, dict) else None
 
@@ -97,10 +112,7 @@ def parse_document(event: BaseProxyEvent, limit: int) -> dict[str, Any]:
     if kind == "application/json" or kind.endswith("+json"):
         if not text.strip():
             raise BadRequest("The body is empty; send a JSON object.")
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise BadRequest(f"The body is not valid JSON: {error.msg} at position {error.pos}.") from error
+        document = json_document(text)
         if not isinstance(document, dict):
             raise BadRequest("The body must be a JSON object.")
         return document

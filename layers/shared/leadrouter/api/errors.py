@@ -6,7 +6,7 @@ from http import HTTPStatus
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestUnsupportedContentType, RequestValidationError
 
 from leadrouter.domain import errors
 from leadrouter.domain.model import problem_text
@@ -72,6 +72,11 @@ def register_error_handlers(app: APIGatewayRestResolver) -> None:
     @app.exception_handler(errors.DomainError)  # type: ignore[untyped-decorator]
     def _domain(error: errors.DomainError) -> Response[str]:
         return domain_error_response(error)
+
+    @app.exception_handler(RequestUnsupportedContentType)  # type: ignore[untyped-decorator]
+    def _unsupported(error: RequestUnsupportedContentType) -> Response[str]:
+        # A NotImplementedError to Powertools, so no other handler here would catch it: it is the sender's.
+        return domain_error_response(errors.UnsupportedMediaType("Send application/json."))
 
     @app.exception_handler(RequestValidationError)  # type: ignore[untyped-decorator]
     def _invalid(error: RequestValidationError) -> Response[str]:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
-from pydantic import ConfigDict, Field, PositiveInt
+from pydantic import ConfigDict, Field
 
 from leadrouter.api.caller import caller
 from leadrouter.api.resolver import new_router
@@ -14,7 +14,7 @@ from leadrouter.api.views import KEY_REQUIRED, documented
 from leadrouter.domain.agents import OfficeId
 from leadrouter.domain.credentials import Credential
 from leadrouter.domain.errors import InvalidInput
-from leadrouter.domain.model import Model
+from leadrouter.domain.model import AgentNumber, Model
 from leadrouter.domain.principals import Role
 from leadrouter.wiring import services
 
@@ -28,7 +28,7 @@ class NewKey(Model):
     model_config = ConfigDict(extra="forbid")
 
     role: Role
-    agent_id: PositiveInt | None = None
+    agent_id: AgentNumber | None = None
     office_ids: list[OfficeId] = Field(default_factory=list, max_length=100)
     label: Annotated[str, Field(max_length=200)] | None = None
 

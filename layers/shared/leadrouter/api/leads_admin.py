@@ -5,7 +5,7 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
-from pydantic import ConfigDict, PositiveInt, model_validator
+from pydantic import ConfigDict, model_validator
 
 from leadrouter.api.caller import caller
 from leadrouter.api.preconditions import etag, expected_version
@@ -13,7 +13,7 @@ from leadrouter.api.resolver import new_router
 from leadrouter.api.views import KEY_REQUIRED, LeadDetail, LeadPage, LeadView, documented
 from leadrouter.domain.agents import OfficeId
 from leadrouter.domain.leads import LeadStatus
-from leadrouter.domain.model import Model
+from leadrouter.domain.model import AgentNumber, Model
 from leadrouter.domain.principals import Role
 from leadrouter.domain.queries import LeadQuery
 from leadrouter.wiring import services
@@ -25,7 +25,7 @@ LeadId = Annotated[str, Path(pattern=r"^ld_[0-9a-z]{26}$")]
 class Assignment(Model):
     model_config = ConfigDict(extra="forbid")
 
-    agent_id: PositiveInt | None = None
+    agent_id: AgentNumber | None = None
     office_id: OfficeId | None = None
 
     @model_validator(mode="after")

@@ -5,13 +5,13 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
-from pydantic import AwareDatetime, ConfigDict, Field, PositiveInt, model_validator
+from pydantic import AwareDatetime, ConfigDict, Field, model_validator
 
 from leadrouter.api.caller import caller
 from leadrouter.api.resolver import new_router
 from leadrouter.api.views import KEY_REQUIRED, documented
 from leadrouter.domain.leads import LeadSubmission
-from leadrouter.domain.model import Model
+from leadrouter.domain.model import AgentNumber, Model
 from leadrouter.domain.principals import Role
 from leadrouter.domain.routes import MAX_MEMBERS, Route, RouteConditions, WindowSeconds
 from leadrouter.domain.simulation import Simulation
@@ -38,7 +38,7 @@ class RouteBody(Model):
         description="All that are set must hold, in the company's time zone; none set: the one big route",
     )
     members: Annotated[
-        list[PositiveInt],
+        list[AgentNumber],
         Field(min_length=1, max_length=MAX_MEMBERS, description="Agent ids, offered the lead in this order"),
     ]
     claim_window_seconds: WindowSeconds = Field(

@@ -3,13 +3,13 @@
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Body
-from pydantic import ConfigDict, Field, PositiveInt
+from pydantic import ConfigDict, Field
 
 from leadrouter.api.caller import caller
 from leadrouter.api.resolver import new_router
 from leadrouter.api.views import KEY_REQUIRED, documented
 from leadrouter.domain.company import CompanySettings
-from leadrouter.domain.model import Model
+from leadrouter.domain.model import AgentNumber, Model
 from leadrouter.domain.principals import Role
 from leadrouter.wiring import services
 
@@ -23,8 +23,8 @@ class SettingsChange(Model):
 
     time_zone: str | None = None
     skip_exclusive_listing_assignment: bool | None = None
-    default_agent_id: PositiveInt | None = None
-    default_broker_id: PositiveInt | None = None
+    default_agent_id: AgentNumber | None = None
+    default_broker_id: AgentNumber | None = None
     click_to_claim_enabled: bool | None = None
     advanced_distribution_enabled: bool | None = None
     auto_assign_enabled: bool | None = None

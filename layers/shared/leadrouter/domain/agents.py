@@ -3,10 +3,10 @@
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field, PositiveInt, field_validator, model_validator
+from pydantic import AwareDatetime, ConfigDict, Field, field_validator, model_validator
 
 from leadrouter.domain.company import EMAIL_PATTERN
-from leadrouter.domain.model import Model
+from leadrouter.domain.model import AgentNumber, Model
 
 OfficeId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
 Text = Annotated[str, Field(min_length=1, max_length=200)]
@@ -41,13 +41,13 @@ class Criteria(Model):
         return all(value is None for value in self.model_dump().values())
 
 
-RejectedLeadAgent = PositiveInt | Literal["round_robin"] | None
+RejectedLeadAgent = AgentNumber | Literal["round_robin"] | None
 
 
 class Agent(Model):
     model_config = ConfigDict(extra="forbid")
 
-    agent_id: PositiveInt
+    agent_id: AgentNumber
     name: Text
     email: Annotated[str, Field(pattern=EMAIL_PATTERN, max_length=254)]
     phone: Annotated[str, Field(max_length=40)] | None = None

@@ -4,9 +4,9 @@ from datetime import datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, ConfigDict, Field, PositiveInt
+from pydantic import AfterValidator, ConfigDict, Field
 
-from leadrouter.domain.model import Model
+from leadrouter.domain.model import AgentNumber, Model
 
 EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$"
 ORIGIN_PATTERN = r"^https?://[A-Za-z0-9.\-]+(:\d{1,5})?$"
@@ -31,8 +31,8 @@ class CompanySettings(Model):
 
     time_zone: TimeZoneName = "UTC"
     skip_exclusive_listing_assignment: bool = False
-    default_agent_id: PositiveInt | None = None
-    default_broker_id: PositiveInt | None = None
+    default_agent_id: AgentNumber | None = None
+    default_broker_id: AgentNumber | None = None
     click_to_claim_enabled: bool = False
     advanced_distribution_enabled: bool = False
     auto_assign_enabled: bool = False

@@ -7,11 +7,11 @@ import hmac
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import Field, PositiveInt
+from pydantic import Field
 
 from leadrouter.domain.agents import OfficeId
 from leadrouter.domain.errors import Conflict
-from leadrouter.domain.model import Model
+from leadrouter.domain.model import AgentNumber, Model
 from leadrouter.domain.ports import RandomSource
 from leadrouter.domain.principals import Principal, Role
 
@@ -34,7 +34,7 @@ class Credential(Model):
     key_hash: str
     role: Role
     company_id: str | None = None
-    agent_id: PositiveInt | None = None
+    agent_id: AgentNumber | None = None
     office_ids: list[OfficeId] = Field(default_factory=list)
     label: Annotated[str, Field(max_length=200)] | None = None
     created_at: datetime

@@ -7,11 +7,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Final
 
-from pydantic import ConfigDict, Field, PositiveInt, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from leadrouter.domain.agents import LeadType, OfficeId
 from leadrouter.domain.company import EMAIL_PATTERN
-from leadrouter.domain.model import Model
+from leadrouter.domain.model import AgentNumber, Model
 from leadrouter.domain.offers import Offer
 
 Name = Annotated[str, Field(max_length=100)]
@@ -101,7 +101,7 @@ class LeadSubmission(FormFields):
     message: Annotated[str, Field(max_length=5000)] | None = None
     source: Annotated[str, Field(min_length=1, max_length=64)] = "website"
     agent_code: Annotated[str, Field(max_length=64)] | None = None
-    chosen_agent_id: PositiveInt | None = None
+    chosen_agent_id: AgentNumber | None = None
     listing: Listing | None = None
     interest: Interest | None = None
     page_url: Annotated[str, Field(max_length=2000)] | None = None
@@ -127,7 +127,8 @@ class LeadSubmission(FormFields):
         if isinstance(value, str):
             value = value.strip()
             return None if value.lower() in ("", "none", "0") else value
-        return None if value == 0 else value
+        # `false == 0` in Python: a boolean goes on to be refused, not read as "no agent".
+        return None if value == 0 and not isinstance(value, bool) else value
 
     @model_validator(mode="after")
     def _reachable(self) -> "LeadSubmission":

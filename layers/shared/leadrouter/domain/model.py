@@ -3,9 +3,9 @@ is used, not when its module is imported, so a cold start pays only for the mode
 (about 100 ms less for a function that imports many routers)."""
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PositiveInt
 
 
 class Model(BaseModel):
@@ -21,3 +21,18 @@ def problem_text(problem: Mapping[str, Any]) -> str:
     if kind == "string_pattern_mismatch":
         return "is not in the expected format"
     return message
+
+
+# DynamoDB numbers hold 38 significant digits: a longer id could not be stored or looked up.
+MAX_AGENT_ID = 10**38 - 1
+
+
+def _not_a_boolean(value: object) -> object:
+    # pydantic's lax mode reads `true` as 1: a boolean is not an id.
+    if isinstance(value, bool):
+        raise ValueError("an agent id is a whole number, not a boolean")
+    return value
+
+
+AgentNumber = Annotated[PositiveInt, BeforeValidator(_not_a_boolean), Field(le=MAX_AGENT_ID)]
+"""An agent's id wherever one is read: a positive whole number DynamoDB can hold."""

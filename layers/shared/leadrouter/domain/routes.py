@@ -16,10 +16,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import ConfigDict, Field, PositiveInt, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from leadrouter.domain.agents import Agent
-from leadrouter.domain.model import Model
+from leadrouter.domain.model import AgentNumber, Model
 
 WEEKDAYS: tuple[str, ...] = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -117,7 +117,7 @@ class Route(Model):
     priority: Annotated[int, Field(ge=0, le=1_000_000, description="Lower numbers are tried first")]
     active: bool = True
     conditions: RouteConditions = Field(default_factory=RouteConditions)
-    members: Annotated[list[PositiveInt], Field(min_length=1, max_length=MAX_MEMBERS)]
+    members: Annotated[list[AgentNumber], Field(min_length=1, max_length=MAX_MEMBERS)]
     claim_window_seconds: WindowSeconds = 300
 
     @field_validator("name", mode="before")

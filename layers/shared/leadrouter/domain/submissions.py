@@ -38,7 +38,10 @@ def read_submission(document: Mapping[str, Any]) -> ReadSubmission:
         except ValidationError as error:
             first = first or error
             fields = {_field_path(remaining, problem["loc"]) for problem in error.errors()}
-            if None in fields:  # a rule of the whole lead (no email, no phone): nothing left to leave out
+            # Not left out: a rule of the whole lead (no email, no phone), and a value of the wrong JSON type
+            # (a boolean or a number out of range as an id): that is the integration's bug, not a person's
+            # typing, and a 422 shows it to whoever tests the integration.
+            if None in fields:
                 raise first from None
             for path in sorted(field for field in fields if field is not None):
                 remaining = _without(remaining, path)
@@ -47,7 +50,8 @@ def read_submission(document: Mapping[str, Any]) -> ReadSubmission:
 
 
 def _field_path(document: Mapping[str, Any], loc: tuple[int | str, ...]) -> tuple[str, ...] | None:
-    """The path of the deepest field of `document` that `loc` names; None for a rule of the whole lead."""
+    """The path of the deepest field of `document` that `loc` names, when what was sent there is text;
+    None for a rule of the whole lead, or a value that is not text."""
     path: list[str] = []
     here: Any = document
     for part in loc:
@@ -55,7 +59,7 @@ def _field_path(document: Mapping[str, Any], loc: tuple[int | str, ...]) -> tupl
             break
         path.append(part)
         here = here[part]
-    return tuple(path) or None
+    return tuple(path) if path and isinstance(here, str) else None
 
 
 def _without(document: Mapping[str, Any], path: tuple[str, ...]) -> dict[str, Any]:

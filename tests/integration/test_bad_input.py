@@ -1,0 +1,95 @@
+"""Bad input never answers 5xx: each class of malformed request gets the contract's error shape, a 4xx that
+fits, and stores nothing."""
+
+import json
+
+import pytest
+
+from tests.support.aws_state import lead_ids
+from tests.support.client import Answer, ApiClient
+from tests.support.scenario import Company, unique_lead
+
+
+def refused(answer: Answer, status: int) -> str:
+    assert answer.status == status, (answer.status, answer.text)
+    error = answer.json["error"]
+    assert set(error) >= {"code", "message"}
+    assert error["message"]
+    return str(error["code"])
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("PATCH", "/v1/agents/1"), ("POST", "/v1/offices"), ("PUT", "/v1/offices/north"), ("POST", "/v1/agents")],
+)
+def test_a_body_that_is_not_json_is_refused_415(company: Company, method: str, path: str) -> None:
+    company.agents([1])
+    company.office("north")
+    body = json.dumps({"office_id": "south", "name": "South", "active": False}).encode()
+    answer = company.api.call(method, path, raw=body, headers={"Content-Type": "text/plain"}, key=company.admin_key)
+    assert refused(answer, 415) == "unsupported_media_type"
+    assert company.api.get("/v1/agents/1", key=company.admin_key).json["active"] is True
+    assert [
+        office["office_id"] for office in company.api.get("/v1/offices", key=company.admin_key).json["offices"]
+    ] == ["north"]
+
+
+def test_a_body_of_invalid_utf8_is_refused_400(api: ApiClient, operator_key: str) -> None:
+    answer = api.post(
+        "/v1/companies",
+        raw=b'{"name": "\xff\xfe Realty"}',
+        headers={"Content-Type": "application/json"},
+        key=operator_key,
+    )
+    assert refused(answer, 400) == "bad_request"
+
+
+def test_a_number_thousands_of_digits_long_is_refused(company: Company) -> None:
+    body = json.dumps(unique_lead(1))[:-1] + ', "chosen_agent_id": ' + "9" * 5000 + "}"
+    answer = company.api.post(company.leads_path(), raw=body.encode(), headers={"Content-Type": "application/json"})
+    assert refused(answer, 400) == "bad_request"
+    assert lead_ids(company) == []
+
+
+def test_json_nested_tens_of_thousands_deep_is_refused(company: Company) -> None:
+    deep = "[" * 30000 + "]" * 30000
+    body = json.dumps(unique_lead(1))[:-1] + f', "listing": {deep}' + "}"
+    answer = company.api.post(company.leads_path(), raw=body.encode(), headers={"Content-Type": "application/json"})
+    assert refused(answer, 400) == "bad_request"
+    assert lead_ids(company) == []
+
+
+@pytest.mark.parametrize("field", ["chosen_agent_id"])
+@pytest.mark.parametrize("value", [10**38, True])
+def test_an_agent_id_dynamodb_cannot_hold_or_a_boolean_is_refused_422(
+    company: Company, field: str, value: object
+) -> None:
+    company.agents([1], in_auto_assign_queue=True)
+    answer = company.submit(unique_lead(1, **{field: value}))
+    assert refused(answer, 422) == "invalid_input"
+    assert lead_ids(company) == []
+
+
+@pytest.mark.parametrize("value", [10**38, True])
+def test_an_agent_id_too_long_or_boolean_on_an_agent_is_refused_422(company: Company, value: object) -> None:
+    answer = company.api.post(
+        "/v1/agents", json_body={"agent_id": value, "name": "A", "email": "a@brokerage.test"}, key=company.admin_key
+    )
+    assert refused(answer, 422) == "invalid_input"
+    assert company.api.get("/v1/agents", key=company.admin_key).json["agents"] == []
+
+
+def test_a_false_chosen_agent_is_refused_not_read_as_no_choice(company: Company) -> None:
+    answer = company.submit(unique_lead(1, chosen_agent_id=False))
+    assert refused(answer, 422) == "invalid_input"
+    assert lead_ids(company) == []
+
+
+def test_an_agent_id_in_the_path_longer_than_dynamodb_holds_is_refused_422(company: Company) -> None:
+    answer = company.api.get("/v1/agents/" + "9" * 39, key=company.admin_key)
+    assert refused(answer, 422) == "invalid_input"
+
+
+def test_a_key_for_an_agent_id_dynamodb_cannot_hold_is_refused_422(company: Company) -> None:
+    answer = company.api.post("/v1/keys", json_body={"role": "agent", "agent_id": 10**38}, key=company.admin_key)
+    assert refused(answer, 422) == "invalid_input"
