@@ -99,7 +99,7 @@ def test_a_delayed_message_reaches_the_function_when_its_delay_is_over_not_befor
     sqs.send_message(QueueUrl=queue_url, MessageBody=json.dumps({"offer_id": "of_1"}), DelaySeconds=2)
     assert _wait_for(lambda: bool(function.batches), 5.0)
     at, (record,) = function.batches[0]
-    assert 2.0 <= at - sent < 2.5
+    assert at - sent >= 2.0  # not before its delay (how soon after is the poller's interval, not asserted)
     assert json.loads(record["body"]) == {"offer_id": "of_1"}
     assert record["eventSource"] == "aws:sqs"
     assert record["eventSourceARN"].endswith(f":{QUEUE}")
