@@ -8,9 +8,8 @@ import pytest
 
 from devstack.template import Template
 from tests.integration.conftest import MovableClock
-from tests.integration.test_offers import claim_company
 from tests.support.client import ApiClient
-from tests.support.offers import emails_to, link_for, submit
+from tests.support.offers import claim_company, emails_to, link_for, submit
 from tests.support.scenario import Company, expect
 
 

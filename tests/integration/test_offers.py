@@ -11,16 +11,11 @@ from devstack.resources import CreatedResources
 from devstack.template import Template
 from tests.integration.conftest import MovableClock
 from tests.support.client import ApiClient
-from tests.support.offers import JSON, emails_to, link_for, offer_links, post_action, submit
+from tests.support.offers import JSON, claim_company, emails_to, link_for, offer_links, post_action, submit
 from tests.support.scenario import Company, expect
 from tests.support.timers import fire, live_timers
 
 HOSTILE = "<img src=x onerror=alert(1)>"
-
-
-def claim_company(company: Company, agents: int = 2, **settings: Any) -> None:
-    company.agents(range(1, agents + 1), click_to_claim=True)
-    company.settings(click_to_claim_enabled=True, **settings)
 
 
 # Click to claim: emails, links, first claim wins ------------------------------------------------------------

@@ -50,3 +50,9 @@ def submit(company: Company, n: int = 1, **extra: Any) -> str:
 
 def post_action(api: ApiClient, link: Link, action: str, *, as_json: bool = False) -> Answer:
     return api.post(link.path, form={"action": action}, headers=JSON if as_json else None)
+
+
+def claim_company(company: Company, agents: int = 2, **settings: Any) -> None:
+    """A company whose agents 1..`agents` all take click-to-claim offers, with click to claim on."""
+    company.agents(range(1, agents + 1), click_to_claim=True)
+    company.settings(click_to_claim_enabled=True, **settings)
