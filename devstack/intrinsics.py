@@ -63,6 +63,8 @@ _LAYER_TYPES: Final = frozenset({"AWS::Serverless::LayerVersion", "AWS::Lambda::
 # AutoPublishAlias makes SAM add a version and an alias of a function; locally there is one version.
 _FUNCTION_QUALIFIER_TYPES: Final = frozenset({"AWS::Lambda::Alias", "AWS::Lambda::Version"})
 LOCAL_FUNCTION_VERSION: Final = "1"
+# The resources whose Ref is their ARN.
+_ARN_REFERENCED_TYPES: Final = _LAYER_TYPES | _FUNCTION_QUALIFIER_TYPES | {"AWS::SNS::Topic"}
 _SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 
 
@@ -236,7 +238,7 @@ class Resolver:
         resource_type = self._resource_type(name)
         if resource_type in _API_TYPES or name == "ServerlessRestApi":
             return api_id_for(name)
-        if resource_type in _LAYER_TYPES or resource_type in _FUNCTION_QUALIFIER_TYPES:
+        if resource_type in _ARN_REFERENCED_TYPES:
             return self.arn(name)
         if resource_type == "AWS::SQS::Queue":
             # A queue's Ref is its URL; moto finds the queue by the URL's last part, whatever the host.

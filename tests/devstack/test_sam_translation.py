@@ -69,6 +69,8 @@ def test_resources_the_local_stack_does_not_emulate_are_ignored(dev: Template) -
     # Versions, aliases, roles, permissions, the topic, alarm, dashboard and log group are no functions.
     assert set(dev.functions) == {"AuthFunction", "EchoFunction", "AuditFunction"}
     assert (dev.tables, dev.event_buses, dev.schedule_groups) == ((), (), ())
+    # Still, what refers to them resolves as deployed: a topic's Ref is its ARN.
+    assert dev.outputs["Alarms"] == "arn:aws:sns:us-east-1:123456789012:lead-router-local-AlarmTopic"
 
 
 def test_a_condition_decides_a_function_its_route_and_an_output(dev: Template, operated_path: Path) -> None:

@@ -430,6 +430,8 @@ Resources:
 Outputs:
   EchoAlias:
     Value: !Ref EchoFunction.Alias
+  Alarms:
+    Value: !Ref AlarmTopic
   ReportUrl:
     Condition: IsProd
     Value: !Sub "https://${ServerlessRestApi}.execute-api.${AWS::Region}.amazonaws.com/Prod/report"
