@@ -60,6 +60,11 @@ NAME_PROPERTIES: Final[Mapping[str, str]] = {
 
 _API_TYPES: Final = frozenset({"AWS::Serverless::Api", "AWS::ApiGateway::RestApi"})
 _LAYER_TYPES: Final = frozenset({"AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion"})
+# AutoPublishAlias makes SAM add a version and an alias of a function; locally there is one version.
+_FUNCTION_QUALIFIER_TYPES: Final = frozenset({"AWS::Lambda::Alias", "AWS::Lambda::Version"})
+LOCAL_FUNCTION_VERSION: Final = "1"
+# The resources whose Ref is their ARN.
+_ARN_REFERENCED_TYPES: Final = _LAYER_TYPES | _FUNCTION_QUALIFIER_TYPES | {"AWS::SNS::Topic"}
 _SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 
 
@@ -233,8 +238,8 @@ class Resolver:
         resource_type = self._resource_type(name)
         if resource_type in _API_TYPES or name == "ServerlessRestApi":
             return api_id_for(name)
-        if resource_type in _LAYER_TYPES:
-            return f"{self._arn_prefix('lambda')}:layer:{self.physical_name(name)}:1"
+        if resource_type in _ARN_REFERENCED_TYPES:
+            return self.arn(name)
         if resource_type == "AWS::SQS::Queue":
             # A queue's Ref is its URL; moto finds the queue by the URL's last part, whatever the host.
             return queue_url(self.context.region, self.context.account_id, self.physical_name(name))
@@ -260,14 +265,14 @@ class Resolver:
         resource_type = self._resource_type(logical_id)
         if attribute == "Arn":
             return self.arn(logical_id)
+        if attribute == "Version" and resource_type == "AWS::Lambda::Version":
+            return LOCAL_FUNCTION_VERSION
         if attribute == "StreamArn":
             return f"{self.arn(logical_id)}/stream/1970-01-01T00:00:00.000"
         if attribute == "RootResourceId" and resource_type in _API_TYPES:
             return "rootresource"
-        if attribute == "QueueName" and resource_type == "AWS::SQS::Queue":
-            return self.physical_name(logical_id)
-        if attribute == "QueueUrl" and resource_type == "AWS::SQS::Queue":
-            return self.ref(logical_id)
+        if resource_type == "AWS::SQS::Queue" and attribute in ("QueueName", "QueueUrl"):
+            return self.physical_name(logical_id) if attribute == "QueueName" else self.ref(logical_id)
         return f"{self.physical_name(logical_id)}-{attribute}"
 
     def arn(self, logical_id: str) -> str:
@@ -285,11 +290,23 @@ class Resolver:
             "AWS::SQS::Queue": f"{self._arn_prefix('sqs')}:{name}",
             "AWS::SNS::Topic": f"{self._arn_prefix('sns')}:{name}",
             "AWS::S3::Bucket": f"arn:{self.context.partition}:s3:::{name}",
+            "AWS::Lambda::LayerVersion": f"{self._arn_prefix('lambda')}:layer:{name}:1",
+            "AWS::Serverless::LayerVersion": f"{self._arn_prefix('lambda')}:layer:{name}:1",
         }
         if resource_type in known:
             return known[resource_type]
+        if resource_type in _FUNCTION_QUALIFIER_TYPES:
+            return self._qualified_function_arn(logical_id, resource_type)
         service = resource_type.split("::")[1].lower() if resource_type.count("::") == 2 else "unknown"
         return f"{self._arn_prefix(service)}:{resource_type.rsplit('::', 1)[-1].lower()}/{name}"
+
+    def _qualified_function_arn(self, logical_id: str, resource_type: str) -> str:
+        """An alias's or version's ARN: its function's ARN with the alias name or the version number."""
+        properties = self.resolve((self.resources.get(logical_id) or {}).get("Properties") or {})
+        function = as_string(properties.get("FunctionName", ""))
+        function_arn = function if function.startswith("arn:") else f"{self._arn_prefix('lambda')}:function:{function}"
+        qualifier = properties.get("Name") if resource_type == "AWS::Lambda::Alias" else LOCAL_FUNCTION_VERSION
+        return f"{function_arn}:{as_string(qualifier)}"
 
     def physical_name(self, logical_id: str) -> str:
         """The name a deployment gives the resource: its own name property, else ``<stack>-<LogicalId>``."""

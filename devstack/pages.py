@@ -1,22 +1,25 @@
 """The local-only pages under /_local/: a demo website form, the mailbox, the captured events, and the switch
 for the faults the emulated AWS injects (devstack/faults.py).
 
-Everything these pages show may come from a lead, and leads are hostile text: every value is
-HTML-escaped, emails are shown in a sandboxed frame, and the pages forbid scripts they do not
-need with a Content-Security-Policy.
+Everything these pages show may come from a lead, and leads are hostile text: the pages are
+Jinja2 templates (devstack/templates/) that escape every value, emails are shown in a sandboxed
+frame, and the pages forbid scripts they do not need with a Content-Security-Policy.
 """
 
 import json
 from collections.abc import Callable
-from html import escape
+from functools import cache
+from pathlib import Path
 from typing import Any, Final
 
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from werkzeug.wrappers import Request, Response
 
 from devstack.eventlog import EventLog
 from devstack.faults import AwsFaults, FaultRequestError
 from devstack.mailbox import Email, Mailbox
-from devstack.page_templates import DEMO_PAGE, MAIL_PAGE_END, MAIL_PAGE_START, PAGE_STYLE
+
+TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
 
 _MAIL_POLICY: Final = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src http: https: data:; "
@@ -27,7 +30,22 @@ _DEMO_POLICY: Final = (
     "connect-src 'self'; base-uri 'none'; form-action 'self'"
 )
 
-_SANDBOX: Final = "allow-popups allow-popups-to-escape-sandbox"
+
+@cache
+def _templates() -> Environment:
+    # Every template here is HTML (or CSS without values): all of them escape, whatever their name.
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render_page(name: str, **values: Any) -> str:
+    return _templates().get_template(name).render(**values)
 
 
 class LocalSite:
@@ -84,46 +102,15 @@ class LocalSite:
         return _json(self.event_log.events() if self.event_log else [])
 
     def demo_page(self) -> Response:
-        company_id = self.demo_company_id() or ""
-        page = DEMO_PAGE.replace("{style}", PAGE_STYLE).replace("{company_id}", escape(company_id, quote=True))
-        return _html(page, _DEMO_POLICY)
+        return _html(render_page("demo.html.j2", company_id=self.demo_company_id() or ""), _DEMO_POLICY)
 
     def mail_page(self) -> Response:
-        emails = self.mailbox.emails()
-        parts = [MAIL_PAGE_START.replace("{style}", PAGE_STYLE).replace("{count}", str(len(emails)))]
-        if not emails:
-            parts.append(
-                '<p class="empty">No email sent yet. Post a lead from the <a href="/_local/">demo form</a>.</p>'
-            )
-        parts.extend(render_email(mail) for mail in emails)
-        parts.append(MAIL_PAGE_END)
-        return _html("".join(parts), _MAIL_POLICY)
+        return _html(render_page("mail.html.j2", emails=self.mailbox.emails()), _MAIL_POLICY)
 
 
 def render_email(mail: Email) -> str:
-    links = "".join(
-        f'<li><a href="{escape(link, quote=True)}" target="_blank" rel="noopener noreferrer">{escape(link)}</a></li>'
-        for link in mail.links
-    )
-    if mail.html:
-        # A sandbox without scripts; links inside open a new tab, where the offer page loads.
-        document = '<base target="_blank">' + mail.html
-        body = f'<iframe sandbox="{_SANDBOX}" srcdoc="{escape(document, quote=True)}"></iframe>'
-    else:
-        body = f"<pre>{escape(mail.text)}</pre>"
-    return (
-        '<article class="mail">'
-        f"<h2>{escape(mail.subject) or '(no subject)'}</h2>"
-        '<dl class="meta">'
-        f"<dt>To</dt><dd>{escape(mail.to)}</dd>"
-        f"<dt>From</dt><dd>{escape(mail.sender)}</dd>"
-        f'<dt>Sent</dt><dd><time datetime="{escape(mail.sent_at.isoformat(), quote=True)}">'
-        f"{escape(mail.sent_at.strftime('%Y-%m-%d %H:%M:%S %Z'))}</time></dd>"
-        "</dl>"
-        f'<ul class="links">{links}</ul>'
-        f"{body}"
-        "</article>"
-    )
+    """One email as the mailbox page shows it."""
+    return render_page("_email.html.j2", mail=mail)
 
 
 def _json(document: Any, status: int = 200) -> Response:

@@ -71,7 +71,7 @@ def proxy_event(request: Request, body: bytes, match: RouteMatch, api: Api, info
         "pathParameters": match.path_parameters or None,
         "stageVariables": None,
         "requestContext": {
-            "resourceId": match.route.event_name.lower()[:6],
+            "resourceId": match.route.resource_id,
             "resourcePath": match.route.path,
             "httpMethod": request.method,
             "extendedRequestId": request_id,

@@ -1,8 +1,12 @@
 """What the local stack needs to know from template.yaml, resolved for the local, fake account.
 
 template.yaml is the one source of truth: tables, the event bus, the schedule group, the
-functions (with SAM's Globals applied) and the API routes all come from it, so that a change
-to the template changes the local stack the same way it changes a deployment.
+functions and the API routes all come from it, so that a change to the template changes the
+local stack the same way it changes a deployment. Functions, routes, authorizers and gateway
+responses are read from SAM's own translation of the template (devstack.sam_translation), so
+Globals, events, the implicit API and AutoPublishAlias mean locally what they mean deployed;
+resources the local stack does not emulate (alarms, topics, dashboards, roles...) are ignored,
+and a resource whose Condition is false is left out, as CloudFormation leaves it out.
 """
 
 import re
@@ -11,8 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+from devstack.api_definition import Api, Authorizer, GatewayResponse, Route, read_apis
 from devstack.cfn_yaml import load_yaml
-from devstack.intrinsics import Resolver, StackContext, TemplateError, api_id_for, as_string
+from devstack.intrinsics import Resolver, StackContext, TemplateError, as_string
+from devstack.sam_translation import local_folder, translate
 
 __all__ = [
     "Api",
@@ -30,12 +36,12 @@ __all__ = [
 ]
 
 FUNCTION_TYPE: Final = "AWS::Serverless::Function"
-API_TYPE: Final = "AWS::Serverless::Api"
-IMPLICIT_API: Final = "ServerlessRestApi"
+LAMBDA_FUNCTION_TYPE: Final = "AWS::Lambda::Function"
+LAYER_TYPE: Final = "AWS::Lambda::LayerVersion"
 # Lambda's own defaults, for a function (and Globals) that does not set them.
 DEFAULT_TIMEOUT_SECONDS: Final = 3
 DEFAULT_MEMORY_MB: Final = 128
-_FUNCTION_ARN_NAME = re.compile(r":function:([^:]+)")
+_FUNCTION_ARN_NAME = re.compile(r":function:([^:/]+)")
 
 
 @dataclass(frozen=True)
@@ -82,42 +88,6 @@ class Function:
 
 
 @dataclass(frozen=True)
-class Authorizer:
-    name: str
-    function_logical_id: str
-    payload_type: str  # "REQUEST" or "TOKEN"
-    identity_headers: tuple[str, ...]
-    identity_query_strings: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class GatewayResponse:
-    status_code: int | None
-    templates: Mapping[str, str]
-    headers: Mapping[str, str]
-
-
-@dataclass(frozen=True)
-class Api:
-    logical_id: str
-    api_id: str
-    stage_name: str
-    default_authorizer: str | None
-    authorizers: Mapping[str, Authorizer]
-    gateway_responses: Mapping[str, GatewayResponse]
-
-
-@dataclass(frozen=True)
-class Route:
-    api_logical_id: str
-    path: str
-    method: str  # upper case; "ANY" matches every method
-    function_logical_id: str
-    authorizer: str | None  # a name in the API's authorizers; None: open to everyone
-    event_name: str
-
-
-@dataclass(frozen=True)
 class Template:
     path: Path
     context: StackContext
@@ -137,9 +107,8 @@ class Template:
 
     def function_for_arn(self, arn: str) -> Function | None:
         """The template's function that a Lambda ARN (possibly with a qualifier) names."""
-        match = _FUNCTION_ARN_NAME.search(arn)
-        name = match.group(1) if match else arn
-        return next((function for function in self.functions.values() if function.name == name), None)
+        logical_id = _function_id_for_arn(self.functions, arn)
+        return None if logical_id is None else self.functions[logical_id]
 
     def table_named(self, name: str) -> Table | None:
         return next((table for table in self.tables if table.name == name), None)
@@ -151,30 +120,44 @@ def load_template(
     parameters: Mapping[str, str] | None = None,
     context: StackContext | None = None,
 ) -> Template:
-    """Load and resolve a SAM template for the local stack.
+    """Load a SAM template, translate it as SAM does, and resolve it for the local stack.
 
     ``parameters`` override the template's parameter defaults. Raises TemplateError for what
-    the local stack cannot emulate (an unknown intrinsic, a parameter without a default).
+    the local stack cannot emulate (an unknown intrinsic, a parameter without a default, a
+    function whose code is not a local folder) and for what SAM refuses.
     """
     path = path.resolve()
+    context = context or StackContext()
     document = load_yaml(path)
-    resolver = Resolver(document, context or StackContext(), parameters)
-    return _Extractor(path, document, resolver).template()
+    # The parameters are checked (and their defaults filled in) before SAM sees them.
+    values = Resolver(document, context, parameters).parameters
+    cloudformation = translate(document, values, context)
+    resolver = Resolver(cloudformation, context, parameters)
+    sam_functions = frozenset(
+        logical_id
+        for logical_id, resource in (document.get("Resources") or {}).items()
+        if resource.get("Type") == FUNCTION_TYPE
+    )
+    return _Extractor(path, cloudformation, resolver, sam_functions).template()
 
 
 class _Extractor:
-    def __init__(self, path: Path, document: Mapping[str, Any], resolver: Resolver) -> None:
+    """Reads the translated (CloudFormation) template; every value resolved for the local stack."""
+
+    def __init__(
+        self, path: Path, document: Mapping[str, Any], resolver: Resolver, sam_functions: frozenset[str]
+    ) -> None:
         self.root = path.parent
         self.path = path
         self.document = document
         self.resolver = resolver
-        globals_section = document.get("Globals") or {}
-        self.function_globals: Mapping[str, Any] = resolver.resolve(globals_section.get("Function") or {})
-        self.api_globals: Mapping[str, Any] = resolver.resolve(globals_section.get("Api") or {})
+        # The functions the template declares in SAM's terms: the ones the local stack runs. SAM
+        # keeps their logical ids; the Lambda functions it may add for itself are not emulated.
+        self.sam_functions = sam_functions
 
-    def _active(self, resource_type: str) -> list[tuple[str, Mapping[str, Any]]]:
+    def _active(self, resource_type: str) -> list[str]:
         return [
-            (logical_id, resource)
+            logical_id
             for logical_id, resource in self.resolver.resources.items()
             if resource.get("Type") == resource_type and self.resolver.is_active(logical_id)
         ]
@@ -186,30 +169,29 @@ class _Extractor:
 
     def template(self) -> Template:
         resolver = self.resolver
-        tables = tuple(
-            Table(logical_id, resolver.physical_name(logical_id), self._properties(logical_id))
-            for logical_id, _ in self._active("AWS::DynamoDB::Table")
-        )
-        buses = tuple(
-            EventBus(logical_id, resolver.physical_name(logical_id))
-            for logical_id, _ in self._active("AWS::Events::EventBus")
-        )
-        groups = tuple(
-            ScheduleGroup(logical_id, resolver.physical_name(logical_id))
-            for logical_id, _ in self._active("AWS::Scheduler::ScheduleGroup")
-        )
-        functions = {logical_id: self._function(logical_id) for logical_id, _ in self._active(FUNCTION_TYPE)}
-        apis = {
-            logical_id: self._api(logical_id, self._properties(logical_id)) for logical_id, _ in self._active(API_TYPE)
+        layer_dirs = self._layer_dirs()
+        functions = {
+            logical_id: self._function(logical_id, layer_dirs)
+            for logical_id in self._active(LAMBDA_FUNCTION_TYPE)
+            if logical_id in self.sam_functions
         }
-        routes = self._routes(functions, apis)
+        apis, routes = read_apis(resolver, lambda arn: _function_id_for_arn(functions, arn))
         return Template(
             path=self.path,
             context=resolver.context,
             parameters=dict(resolver.parameters),
-            tables=tables,
-            event_buses=buses,
-            schedule_groups=groups,
+            tables=tuple(
+                Table(logical_id, resolver.physical_name(logical_id), self._properties(logical_id))
+                for logical_id in self._active("AWS::DynamoDB::Table")
+            ),
+            event_buses=tuple(
+                EventBus(logical_id, resolver.physical_name(logical_id))
+                for logical_id in self._active("AWS::Events::EventBus")
+            ),
+            schedule_groups=tuple(
+                ScheduleGroup(logical_id, resolver.physical_name(logical_id))
+                for logical_id in self._active("AWS::Scheduler::ScheduleGroup")
+            ),
             functions=functions,
             apis=apis,
             routes=routes,
@@ -217,134 +199,34 @@ class _Extractor:
             outputs=self._outputs(),
         )
 
-    # -- functions --------------------------------------------------------------------------------
-
-    def _function(self, logical_id: str) -> Function:
-        properties = _merge_globals(self.function_globals, self._properties(logical_id))
-        if properties.get("PackageType", "Zip") != "Zip" or not isinstance(properties.get("CodeUri"), str):
+    def _function(self, logical_id: str, layer_dirs: Mapping[str, Path]) -> Function:
+        properties = self._properties(logical_id)
+        folder = local_folder(properties.get("Code"))
+        if properties.get("PackageType", "Zip") != "Zip" or folder is None:
             raise TemplateError(f"{logical_id}: the local stack runs only functions with a local CodeUri folder")
         variables = (properties.get("Environment") or {}).get("Variables") or {}
         return Function(
             logical_id=logical_id,
             name=self.resolver.physical_name(logical_id),
             arn=self.resolver.arn(logical_id),
-            code_dir=(self.root / properties["CodeUri"]).resolve(),
+            code_dir=(self.root / folder).resolve(),
             handler=str(properties["Handler"]),
             environment={str(key): as_string(value) for key, value in variables.items()},
             timeout=int(properties.get("Timeout", DEFAULT_TIMEOUT_SECONDS)),
             memory_size=int(properties.get("MemorySize", DEFAULT_MEMORY_MB)),
-            layer_dirs=self._layer_dirs(properties.get("Layers") or []),
+            # A layer from elsewhere (an ARN of another account) has no folder here; the function's own
+            # requirements must then cover it, as before.
+            layer_dirs=tuple(layer_dirs[str(arn)] for arn in properties.get("Layers") or [] if str(arn) in layer_dirs),
         )
 
-    def _layer_dirs(self, layer_arns: list[Any]) -> tuple[Path, ...]:
+    def _layer_dirs(self) -> dict[str, Path]:
+        """The folder of each layer built from this project, by the layer's ARN (a function's Layers entry)."""
         by_arn: dict[str, Path] = {}
-        for layer_type in ("AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion"):
-            for logical_id, _ in self._active(layer_type):
-                content = self._properties(logical_id).get("ContentUri") or {}
-                if isinstance(content, str):
-                    by_arn[self.resolver.ref(logical_id)] = (self.root / content).resolve()
-        return tuple(by_arn[str(arn)] for arn in layer_arns if str(arn) in by_arn)
-
-    # -- APIs and routes --------------------------------------------------------------------------
-
-    def _api(self, logical_id: str, own_properties: Mapping[str, Any]) -> Api:
-        properties = _merge_globals(self.api_globals, own_properties)
-        auth = properties.get("Auth") or {}
-        authorizers: dict[str, Authorizer] = {}
-        for name, spec in (auth.get("Authorizers") or {}).items():
-            authorizer = self._authorizer(logical_id, str(name), spec)
-            if authorizer is not None:
-                authorizers[authorizer.name] = authorizer
-        default = auth.get("DefaultAuthorizer")
-        if default is not None and default not in authorizers and default != "AWS_IAM":
-            raise TemplateError(f"{logical_id}: DefaultAuthorizer {default} is not one of its Authorizers")
-        return Api(
-            logical_id=logical_id,
-            api_id=api_id_for(logical_id),
-            stage_name=str(properties.get("StageName", "Prod")),
-            default_authorizer=str(default) if default in authorizers else None,
-            authorizers=authorizers,
-            gateway_responses=_gateway_responses(properties.get("GatewayResponses") or {}),
-        )
-
-    def _authorizer(self, api_logical_id: str, name: str, spec: Mapping[str, Any]) -> Authorizer | None:
-        if "FunctionArn" not in spec:
-            return None  # a Cognito authorizer: not emulated
-        function_arn = str(spec["FunctionArn"])
-        function_logical_id = next(
-            (
-                logical_id
-                for logical_id, _ in self._active(FUNCTION_TYPE)
-                if self.resolver.arn(logical_id) == function_arn
-                or function_arn.endswith(f":function:{self.resolver.physical_name(logical_id)}")
-            ),
-            None,
-        )
-        if function_logical_id is None:
-            raise TemplateError(f"{api_logical_id}: authorizer {name} calls {function_arn}, not a function here")
-        payload_type = str(spec.get("FunctionPayloadType", "TOKEN")).upper()
-        identity = spec.get("Identity") or {}
-        if payload_type == "TOKEN":
-            headers: tuple[str, ...] = (str(identity.get("Header", "Authorization")),)
-        else:
-            headers = tuple(str(header) for header in identity.get("Headers") or [])
-        return Authorizer(
-            name=name,
-            function_logical_id=function_logical_id,
-            payload_type=payload_type,
-            identity_headers=headers,
-            identity_query_strings=tuple(str(query) for query in identity.get("QueryStrings") or []),
-        )
-
-    def _routes(self, functions: Mapping[str, Function], apis: dict[str, Api]) -> tuple[Route, ...]:
-        routes: list[Route] = []
-        for logical_id in functions:
-            raw_events = (self.resolver.resources[logical_id].get("Properties") or {}).get("Events") or {}
-            for event_name, raw_event in raw_events.items():
-                if raw_event.get("Type") != "Api":
-                    continue
-                event = self.resolver.resolve(raw_event.get("Properties") or {})
-                api = self._api_for_event(raw_event.get("Properties") or {}, apis)
-                routes.append(
-                    Route(
-                        api_logical_id=api.logical_id,
-                        path=str(event["Path"]),
-                        method=str(event["Method"]).upper(),
-                        function_logical_id=logical_id,
-                        authorizer=self._route_authorizer(api, event, logical_id, str(event_name)),
-                        event_name=str(event_name),
-                    )
-                )
-        return tuple(routes)
-
-    def _api_for_event(self, raw_properties: Mapping[str, Any], apis: dict[str, Api]) -> Api:
-        rest_api = raw_properties.get("RestApiId")
-        if rest_api is None:
-            # SAM's implicit API, configured by Globals.Api only.
-            if IMPLICIT_API not in apis:
-                apis[IMPLICIT_API] = self._api(IMPLICIT_API, {})
-            return apis[IMPLICIT_API]
-        if isinstance(rest_api, Mapping) and "Ref" in rest_api and rest_api["Ref"] in apis:
-            return apis[str(rest_api["Ref"])]
-        resolved = self.resolver.resolve(rest_api)
-        for api in apis.values():
-            if resolved == api.api_id:
-                return api
-        raise TemplateError(f"an Api event names RestApiId {rest_api!r}, not an AWS::Serverless::Api here")
-
-    @staticmethod
-    def _route_authorizer(api: Api, event: Mapping[str, Any], function_id: str, event_name: str) -> str | None:
-        auth = event.get("Auth") or {}
-        if "Authorizer" not in auth:
-            return api.default_authorizer
-        name = str(auth["Authorizer"])
-        if name in ("NONE", "AWS_IAM"):
-            return None
-        if name not in api.authorizers:
-            raise TemplateError(f"{function_id}.{event_name}: unknown authorizer {name}")
-        return name
-
-    # -- the rest ---------------------------------------------------------------------------------
+        for logical_id in self._active(LAYER_TYPE):
+            folder = local_folder(self._properties(logical_id).get("Content"))
+            if folder is not None:
+                by_arn[as_string(self.resolver.ref(logical_id))] = (self.root / folder).resolve()
+        return by_arn
 
     def _sender_identities(self) -> tuple[str, ...]:
         # Every SES identity the template declares, whatever its Condition: locally nobody has to
@@ -367,32 +249,8 @@ class _Extractor:
         return outputs
 
 
-def _merge_globals(globals_: Mapping[str, Any], local: Mapping[str, Any]) -> dict[str, Any]:
-    """SAM's rule for Globals: maps merge, lists append (Globals first), other values are replaced."""
-    merged: dict[str, Any] = dict(globals_)
-    for key, value in local.items():
-        previous = merged.get(key)
-        if isinstance(previous, Mapping) and isinstance(value, Mapping):
-            merged[key] = _merge_globals(previous, value)
-        elif isinstance(previous, list) and isinstance(value, list):
-            merged[key] = [*previous, *value]
-        else:
-            merged[key] = value
-    return merged
-
-
-def _gateway_responses(spec: Mapping[str, Any]) -> dict[str, GatewayResponse]:
-    responses: dict[str, GatewayResponse] = {}
-    for response_type, response in spec.items():
-        headers = ((response.get("ResponseParameters") or {}).get("Headers")) or {}
-        responses[str(response_type)] = GatewayResponse(
-            status_code=int(response["StatusCode"]) if "StatusCode" in response else None,
-            templates={str(key): str(value) for key, value in (response.get("ResponseTemplates") or {}).items()},
-            # Header values are mapping expressions; only 'quoted' literals mean something locally.
-            headers={
-                str(name): str(value)[1:-1]
-                for name, value in headers.items()
-                if isinstance(value, str) and len(value) >= 2 and value.startswith("'") and value.endswith("'")
-            },
-        )
-    return responses
+def _function_id_for_arn(functions: Mapping[str, Function], arn: str) -> str | None:
+    """The logical id of the function a Lambda ARN (possibly with a qualifier), or a bare name, names."""
+    match = _FUNCTION_ARN_NAME.search(arn)
+    name = match.group(1) if match else arn
+    return next((logical_id for logical_id, function in functions.items() if function.name == name), None)

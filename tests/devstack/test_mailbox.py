@@ -4,10 +4,12 @@ from email.message import EmailMessage
 from typing import Any
 
 import pytest
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request
 
 from devstack.mailbox import Mailbox, extract_links
 from devstack.moto_server import MotoServer
-from devstack.pages import render_email
+from devstack.pages import LocalSite, render_email
 from tests.devstack.conftest import aws_client
 
 SENDER = "robot@toy.test"
@@ -99,5 +101,31 @@ def test_the_mail_page_escapes_hostile_text(moto_server: MotoServer, mailbox: Ma
     mail = next(mail for mail in mailbox.emails() if mail.to == "drew@demo-realty.test")
     page = render_email(mail)
     assert "<script>" not in page
-    assert "&lt;script&gt;alert(&#x27;subject&#x27;)&lt;/script&gt;" in page
+    assert "&lt;script&gt;alert(&#39;subject&#39;)&lt;/script&gt;" in page
     assert 'sandbox="allow-popups allow-popups-to-escape-sandbox"' in page
+
+
+def test_the_mail_page_lists_every_email_and_the_demo_page_escapes_its_company_id(
+    moto_server: MotoServer, mailbox: Mailbox
+) -> None:
+    aws_client(moto_server, "ses").send_email(
+        Source=SENDER,
+        Destination={"ToAddresses": ["emery@demo-realty.test"]},
+        Message={"Subject": {"Data": "Listed"}, "Body": {"Text": {"Data": "On the page."}}},
+    )
+    site = LocalSite(mailbox, None, demo_company_id=lambda: '"><script>alert(3)</script>')
+
+    def get(path: str) -> str:
+        response = site.respond(Request(EnvironBuilder(path=path).get_environ()))
+        assert response is not None
+        assert response.status_code == 200
+        assert response.headers["Content-Security-Policy"]
+        return response.get_data(as_text=True)
+
+    demo = get("/_local/")
+    assert 'value="&#34;&gt;&lt;script&gt;alert(3)&lt;/script&gt;"' in demo
+    assert "<script>alert(3)" not in demo
+    mail_page = get("/_local/mail")
+    assert f"{len(mailbox.emails())} email(s) sent" in mail_page
+    assert mail_page.count('<article class="mail">') == len(mailbox.emails())
+    assert "<h2>Listed</h2>" in mail_page

@@ -5,7 +5,7 @@ from devstack.template import Route
 
 
 def _route(path: str, method: str, function: str = "F") -> Route:
-    return Route("Api", path, method, function, None, f"{method}{path}")
+    return Route("Api", path, method, function, None)
 
 
 TABLE = RouteTable(

@@ -291,10 +291,164 @@ FUNCTIONS = {
 
 def write_toy_project(root: Path) -> Path:
     """Write the toy template and its functions under ``root``; answers the template's path."""
+    return write_project(root, TEMPLATE, FUNCTIONS)
+
+
+# SAM's semantics the local stack does not re-implement: Globals overridden per function, the implicit API
+# configured by Globals.Api, AutoPublishAlias, conditions, and resources the local stack does not emulate.
+OPERATED_TEMPLATE = """
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+
+Parameters:
+  Stage:
+    Type: String
+    Default: dev
+    AllowedValues: [dev, prod]
+  EnableSnapStart:
+    Type: String
+    Default: "false"
+    AllowedValues: ["true", "false"]
+  AlarmEmail:
+    Type: String
+    Default: ops@toy.test
+
+Conditions:
+  IsProd: !Equals [!Ref Stage, prod]
+  UseSnapStart: !Equals [!Ref EnableSnapStart, "true"]
+
+Globals:
+  Function:
+    Runtime: python3.13
+    CodeUri: functions/echo/
+    Timeout: 5
+    MemorySize: 256
+    AutoPublishAlias: live
+    SnapStart:
+      ApplyOn: !If [UseSnapStart, PublishedVersions, None]
+    Environment:
+      Variables:
+        STAGE: !Ref Stage
+        SHARED: from-globals
+  Api:
+    Auth:
+      DefaultAuthorizer: TokenKeys
+      Authorizers:
+        TokenKeys:
+          FunctionArn: !GetAtt AuthFunction.Arn
+          Identity:
+            Header: X-Toy-Key
+    GatewayResponses:
+      THROTTLED:
+        StatusCode: "429"
+        ResponseParameters:
+          Headers:
+            Retry-After: "'7'"
+        ResponseTemplates:
+          application/json: '{"error": "slow down"}'
+
+Resources:
+  AlarmTopic:
+    Type: AWS::SNS::Topic
+    Properties:
+      Subscription:
+        - Protocol: email
+          Endpoint: !Ref AlarmEmail
+
+  EchoErrorsAlarm:
+    Type: AWS::CloudWatch::Alarm
+    Properties:
+      Namespace: AWS/Lambda
+      MetricName: Errors
+      Dimensions:
+        - Name: FunctionName
+          Value: !Ref EchoFunction
+      Statistic: Sum
+      Period: 60
+      EvaluationPeriods: 1
+      Threshold: 1
+      ComparisonOperator: GreaterThanOrEqualToThreshold
+      AlarmActions: [!Ref AlarmTopic]
+
+  Dashboard:
+    Type: AWS::CloudWatch::Dashboard
+    Properties:
+      DashboardBody: !Sub '{"widgets": [{"type": "text", "properties": {"markdown": "${AWS::StackName}"}}]}'
+
+  EchoLogGroup:
+    Type: AWS::Logs::LogGroup
+    Properties:
+      LogGroupName: !Sub "/aws/lambda/${EchoFunction}"
+      RetentionInDays: !If [IsProd, 90, 30]
+
+  AuthFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      FunctionName: !Sub "${AWS::StackName}-auth"
+      CodeUri: functions/auth/
+      Handler: app.handler
+      Policies:
+        - AWSLambdaBasicExecutionRole
+
+  EchoFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      FunctionName: !Sub "${AWS::StackName}-echo"
+      Handler: app.handler
+      Timeout: 9
+      Environment:
+        Variables:
+          OWN: from-the-function
+          CALLS: !Ref AuditFunction.Alias
+      Policies:
+        - AWSXrayWriteOnlyAccess
+        - CloudWatchLambdaInsightsExecutionRolePolicy
+      Events:
+        Public:
+          Type: Api
+          Properties: {Path: /public, Method: GET, Auth: {Authorizer: NONE}}
+        Guarded:
+          Type: Api
+          Properties: {Path: "/guarded/{thing}", Method: ANY}
+
+  AuditFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      AutoPublishAlias: current
+
+  ProdOnlyFunction:
+    Type: AWS::Serverless::Function
+    Condition: IsProd
+    Properties:
+      Handler: app.handler
+      Events:
+        Report:
+          Type: Api
+          Properties: {Path: /report, Method: GET}
+
+Outputs:
+  EchoAlias:
+    Value: !Ref EchoFunction.Alias
+  Alarms:
+    Value: !Ref AlarmTopic
+  ReportUrl:
+    Condition: IsProd
+    Value: !Sub "https://${ServerlessRestApi}.execute-api.${AWS::Region}.amazonaws.com/Prod/report"
+"""
+
+
+def write_project(root: Path, template: str, functions: dict[str, str]) -> Path:
+    """Write ``template`` and the named function sources under ``root``; answers the template's path."""
     root.mkdir(parents=True, exist_ok=True)
-    (root / "template.yaml").write_text(TEMPLATE, encoding="utf-8")
-    for name, source in FUNCTIONS.items():
+    (root / "template.yaml").write_text(template, encoding="utf-8")
+    for name, source in functions.items():
         folder = root / "functions" / name
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "app.py").write_text(textwrap.dedent(source).lstrip(), encoding="utf-8")
     return root / "template.yaml"
+
+
+def write_operated_project(root: Path) -> Path:
+    """The operated toy template (alias, alarms, conditions), with the toy auth and echo functions."""
+    return write_project(root, OPERATED_TEMPLATE, {name: FUNCTIONS[name] for name in ("auth", "echo")})
