@@ -5,6 +5,9 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# checkov pins dependencies of its own that clash with the development tools': it gets a venv of its own.
+CHECKOV_VENV := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 # python3.13 from PATH, else from pyenv's versions folder (pyenv's shim may hide it).
 PYTHON313 := $(shell command -v python3.13 >/dev/null 2>&1 && python3.13 -c 'import sys' >/dev/null 2>&1 && command -v python3.13 || ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.13*/bin/python3.13 2>/dev/null | tail -n 1)
 # sam build looks for python3.13 on PATH: the venv's own comes first.
@@ -13,11 +16,11 @@ export SAM_CLI_TELEMETRY := 0
 export AWS_DEFAULT_REGION ?= us-east-1
 PORT ?= 3000
 
-.PHONY: help venv run test lint types validate build browser pytest openapi bench load clean
+.PHONY: help venv run test lint types validate checkov build browser pytest openapi bench load clean
 
 help:
 	@echo "make run    start the whole service locally (API on 127.0.0.1:$(PORT))"
-	@echo "make test   lint, types, sam validate --lint, sam build and every test"
+	@echo "make test   lint, types, sam validate --lint, checkov, sam build and every test"
 	@echo "make bench  benchmarks (not part of make test)"
 	@echo "make load   the 2,000-intake load test (make test runs it with 300)"
 	@echo "make openapi  rewrite the OpenAPI document (docs/openapi.json) from the code"
@@ -43,6 +46,16 @@ types: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/sam validate --lint --region $(AWS_DEFAULT_REGION)
 
+# Static analysis of the template; every finding left is skipped in template.yaml with its reason.
+$(CHECKOV_STAMP): requirements-checkov.txt
+	@test -n "$(PYTHON313)" || { echo "python3.13 is needed (not found on PATH or under pyenv)"; exit 1; }
+	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON313) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
+	@touch $(CHECKOV_STAMP)
+
+checkov: $(CHECKOV_STAMP)
+	$(CHECKOV_VENV)/bin/checkov --file template.yaml --framework cloudformation --compact --quiet
+
 build: $(STAMP)
 	$(BIN)/sam build --cached --parallel
 
@@ -59,7 +72,7 @@ browser:
 	      || echo "could not install chromium: the browser test will be skipped"; \
 	  else echo "chromium is missing and cannot be installed here: the browser test will be skipped"; fi; }
 
-test: lint types validate build browser pytest
+test: lint types validate checkov build browser pytest
 
 openapi: $(STAMP)
 	$(BIN)/python -m leadrouter_cli openapi > layers/shared/leadrouter/api/openapi.json
@@ -68,7 +81,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .aws-sam .local .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) .aws-sam .local .pytest_cache .mypy_cache .ruff_cache
 
 # The load test alone, with its figures printed: 2,000 intakes from 20 threads (LOAD_INTAKES=N for another
 # count); make test runs the same test with 300.

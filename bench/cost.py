@@ -18,7 +18,7 @@ from devstack.template import Template
 
 PRICES_AS_OF = "2025 list prices, us-east-1"
 LAMBDA_PER_REQUEST = 0.20 / 1e6
-LAMBDA_PER_GB_SECOND = 0.0000166667  # x86_64, as template.yaml's Globals
+LAMBDA_PER_GB_SECOND = 0.0000133334  # arm64 (Graviton), as template.yaml's Globals; x86_64 is 0.0000166667
 API_GATEWAY_REST_PER_REQUEST = 3.50 / 1e6
 DYNAMODB_PER_WRITE_UNIT = 0.625 / 1e6  # on demand
 DYNAMODB_PER_READ_UNIT = 0.125 / 1e6
