@@ -22,7 +22,8 @@ FIRST_EVENT = {
     "AuthorizerFunction": "events/authorizer/request.json",
     "TimeoutFunction": "events/timeout/offer_expired.json",
     "OpenApiFunction": "events/openapi/get_document.json",
-    "SweeperFunction": None,
+    "SweeperFunction": "events/sweeper/every_minute.json",
+    "EventPublisherFunction": "events/event_publisher/lead_assigned.json",
 }
 CLIENTS = {
     "IntakeFunction": ["dynamodb", "events", "sesv2", "scheduler"],
@@ -32,6 +33,7 @@ CLIENTS = {
     "TimeoutFunction": ["dynamodb", "events", "sesv2", "scheduler"],
     "OpenApiFunction": [],
     "SweeperFunction": ["dynamodb", "events", "sesv2", "scheduler"],
+    "EventPublisherFunction": ["events"],
 }
 
 HANDLER = """
