@@ -16,22 +16,34 @@ export SAM_CLI_TELEMETRY := 0
 export AWS_DEFAULT_REGION ?= us-east-1
 PORT ?= 3000
 
-.PHONY: help venv run test lint types validate checkov build browser pytest openapi bench load clean
+.PHONY: help venv lock run test lint types validate checkov build browser pytest openapi bench load clean
 
 help:
 	@echo "make run    start the whole service locally (API on 127.0.0.1:$(PORT))"
 	@echo "make test   lint, types, sam validate --lint, checkov, sam build and every test"
 	@echo "make bench  benchmarks (not part of make test)"
 	@echo "make load   the 2,000-intake load test (make test runs it with 300)"
+	@echo "make lock   rewrite the locks (requirements*.lock) from the requirements files"
 	@echo "make openapi  rewrite the OpenAPI document (docs/openapi.json) from the code"
 
-$(STAMP): requirements-dev.txt layers/shared/requirements.txt
+# Installed from the lock only: every package pinned, each file checked against its hash.
+$(STAMP): requirements-dev.lock
 	@test -n "$(PYTHON313)" || { echo "python3.13 is needed (not found on PATH or under pyenv)"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON313) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
 	@touch $(STAMP)
 
 venv: $(STAMP)
+
+# Rewrites the locks from the readable inputs (requirements-dev.txt, layers/shared/requirements.txt). The
+# layer's lock comes first and constrains the development one, so tests run the versions the layer ships.
+# The layer leaves out botocore and its own dependencies: the Lambda runtime's serve the X-Ray SDK.
+UV_COMPILE := $(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.13 --no-header --annotation-style line
+lock: $(STAMP)
+	$(UV_COMPILE) --python-platform linux \
+	  $(foreach package,boto3 botocore s3transfer urllib3 python-dateutil six,--no-emit-package $(package)) \
+	  layers/shared/requirements.txt -o layers/shared/requirements.lock
+	$(UV_COMPILE) --universal -c layers/shared/requirements.lock requirements-dev.txt -o requirements-dev.lock
 
 run: $(STAMP)
 	$(BIN)/python -m devstack --port $(PORT)

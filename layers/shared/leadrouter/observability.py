@@ -3,7 +3,8 @@ services log ids, and `masked()` erases contact fields from anything that must b
 
 The tracer is built on a handler's first call, and only when tracing is on: building Powertools' Tracer
 starts the X-Ray SDK's recorder, which creates its own botocore client (about 350 ms of a cold start),
-even when tracing is disabled."""
+even when tracing is disabled. It patches botocore only (the service's one outgoing client). The layer
+ships the X-Ray SDK without a botocore of its own: the Lambda runtime's serves it."""
 
 import functools
 import os
@@ -36,11 +37,16 @@ def tracing_enabled() -> bool:
     return in_lambda and not os.getenv(constants.SAM_LOCAL_ENV) and not os.getenv(constants.CHALICE_LOCAL_ENV)
 
 
+# The X-Ray SDK patches every library it knows that is importable (sqlite3, requests, httpx...), importing
+# each one into the cold start; the service's only outgoing calls are AWS requests, made with botocore.
+_TRACED_MODULES = ("botocore",)
+
+
 @functools.cache
 def tracer() -> "Tracer":
     from aws_lambda_powertools import Tracer
 
-    return Tracer()
+    return Tracer(patch_modules=_TRACED_MODULES)
 
 
 def traced[Handler: Callable[..., Any]](handler: Handler) -> Handler:

@@ -224,7 +224,7 @@ class Services:
     def sweeper(self) -> "OfferSweeper":
         from leadrouter.service.sweeper import OfferSweeper
 
-        return OfferSweeper(self.lead_repository, self.lead_repository, self.offer_desk, self.clock)
+        return OfferSweeper(self.lead_repository, self.lead_repository, lambda: self.offer_desk, self.clock)
 
 
 _lock = threading.Lock()

@@ -2,11 +2,12 @@
 
 from datetime import datetime
 from typing import Annotated
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, ConfigDict, Field
 
 from leadrouter.domain.model import AgentNumber, Model
+from leadrouter.domain.time_zones import zone
 
 EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$"
 ORIGIN_PATTERN = r"^https?://[A-Za-z0-9.\-]+(:\d{1,5})?$"
@@ -14,8 +15,8 @@ ORIGIN_PATTERN = r"^https?://[A-Za-z0-9.\-]+(:\d{1,5})?$"
 
 def _check_time_zone(value: str) -> str:
     try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # "America" is a folder: IsADirectoryError
+        zone(value)
+    except ZoneInfoNotFoundError as exc:
         raise ValueError(f"unknown IANA time zone {value!r}") from exc
     return value
 

@@ -14,12 +14,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from leadrouter.domain.agents import Agent
 from leadrouter.domain.model import AgentNumber, Model
+from leadrouter.domain.time_zones import zone
 
 WEEKDAYS: tuple[str, ...] = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -138,7 +138,7 @@ class Route(Model):
 
 
 def local_moment(at: datetime, time_zone: str) -> datetime:
-    return at.astimezone(ZoneInfo(time_zone))
+    return at.astimezone(zone(time_zone))
 
 
 def for_people(at: datetime, time_zone: str) -> str:

@@ -4,16 +4,19 @@ schedule could not be created, or Scheduler gave up), through the timeout functi
 Overdue leads are found with one Query on a sparse index (GSI5: only leads with an open offer are in it,
 sorted by their first expiry), so a sweep that finds nothing costs one read whatever the table holds."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from aws_lambda_powertools import Logger
 
 from leadrouter.domain.errors import DomainError
 from leadrouter.domain.ports import Clock
-from leadrouter.service.offer_desk import OfferDesk
 from leadrouter.service.ports import LeadRepository
+
+if TYPE_CHECKING:
+    from leadrouter.service.offer_desk import OfferDesk
 
 logger = Logger(child=True)
 
@@ -38,8 +41,15 @@ class SweepReport:
 
 class OfferSweeper:
     def __init__(
-        self, overdue: OverdueLeads, leads: LeadRepository, desk: OfferDesk, clock: Clock, grace: timedelta = GRACE
+        self,
+        overdue: OverdueLeads,
+        leads: LeadRepository,
+        desk: Callable[[], "OfferDesk"],
+        clock: Clock,
+        grace: timedelta = GRACE,
     ) -> None:
+        # The desk (and the cascade, delivery and timers behind it) is built on the first overdue offer: most
+        # sweeps find none, and a cold sweeper then loads none of it.
         self._overdue = overdue
         self._leads = leads
         self._desk = desk
@@ -59,7 +69,7 @@ class OfferSweeper:
             for offer in lead.offers:
                 if offer.is_open and offer.expires_at < cutoff:
                     try:
-                        report.count(self._desk.expire(company_id, lead_id, offer.offer_id))
+                        report.count(self._desk().expire(company_id, lead_id, offer.offer_id))
                     except DomainError as error:  # a busy table: the next sweep tries again
                         logger.warning("sweeper could not expire", extra={"offer_id": offer.offer_id})
                         report.count(error.code)
