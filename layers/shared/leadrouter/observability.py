@@ -1,5 +1,6 @@
-"""Logger, tracer and metrics, shared by every function. Lead contact details never reach a log line:
-services log ids, and `masked()` erases contact fields from anything that must be logged whole.
+"""Logger, tracer and metrics, shared by every function. Lead contact details never reach a log line or a
+trace: services log ids, and handlers' answers (API bodies that carry contact details and messages) are
+not recorded in X-Ray metadata.
 
 The tracer is built on a handler's first call, and only when tracing is on: building Powertools' Tracer
 starts the X-Ray SDK's recorder, which creates its own botocore client (about 350 ms of a cold start),
@@ -24,8 +25,6 @@ warnings.filterwarnings("ignore", message="No application metrics to publish")
 logger = Logger()
 # The template sets the namespace; the default keeps a process that imported this first (a test, a tool) working.
 metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "LeadRouter"))
-
-_CONTACT_FIELDS = ["first_name", "last_name", "email", "phone", "contact", "message"]
 
 
 def tracing_enabled() -> bool:
@@ -52,17 +51,9 @@ def traced[Handler: Callable[..., Any]](handler: Handler) -> Handler:
         if not tracing_enabled():
             return handler(event, context)
         if not captured:
-            captured.append(tracer().capture_lambda_handler(handler))
+            # Powertools records the answer as metadata by default: an admin's or agent's answer carries the
+            # lead's contact details and message, and the other functions' answers are in their logs anyway.
+            captured.append(tracer().capture_lambda_handler(handler, capture_response=False))
         return captured[0](event, context)
 
     return wrapper  # type: ignore[return-value]
-
-
-def masked(data: dict[str, Any]) -> dict[str, Any]:
-    present = [field for field in _CONTACT_FIELDS if field in data]
-    if not present:
-        return data
-    from aws_lambda_powertools.utilities.data_masking import DataMasking
-
-    erased: dict[str, Any] = DataMasking().erase(data, fields=present)
-    return erased
