@@ -6,10 +6,11 @@ The tracer is built on a handler's first call, and only when tracing is on: buil
 starts the X-Ray SDK's recorder, which creates its own botocore client (about 350 ms of a cold start),
 even when tracing is disabled."""
 
+import contextlib
 import functools
 import os
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger, Metrics
@@ -22,9 +23,29 @@ if TYPE_CHECKING:
 # Endpoints such as the directory publish no metric; the empty flush is expected, not worth a warning.
 warnings.filterwarnings("ignore", message="No application metrics to publish")
 
-logger = Logger()
-# The template sets the namespace; the default keeps a process that imported this first (a test, a tool) working.
-metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "LeadRouter"))
+# The template sets the service and the namespace; the defaults keep a process that imported this before the
+# functions' environment was set (a test, a tool) working: the services' child loggers (named after the
+# service) reach this logger, and metrics keep their `service` dimension.
+SERVICE = os.environ.get("POWERTOOLS_SERVICE_NAME", "lead-router")
+logger = Logger(service=SERVICE)
+metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "LeadRouter"), service=SERVICE)
+
+
+def correlate(lead_id: str) -> None:
+    """The rest of this API invocation's log lines carry the lead id as their correlation id (instead of the
+    request's id), so one lead is followed across functions: intake, links, timers, events."""
+    logger.set_correlation_id(lead_id)
+
+
+@contextlib.contextmanager
+def correlated(lead_id: str) -> Iterator[None]:
+    """The lead id as the correlation id of the log lines within: one record of a batch about one lead."""
+    earlier = logger.get_correlation_id()
+    logger.set_correlation_id(lead_id)
+    try:
+        yield
+    finally:
+        logger.set_correlation_id(earlier)
 
 
 def tracing_enabled() -> bool:

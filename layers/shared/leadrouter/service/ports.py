@@ -10,6 +10,7 @@ from leadrouter.domain.agents import Agent, Office
 from leadrouter.domain.company import Company, CompanySettings
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.credentials import Credential
+from leadrouter.domain.lead_measures import Measure
 from leadrouter.domain.leads import HistoryEntry, IntakeReceipt, Lead
 from leadrouter.domain.offers import OfferTicket
 from leadrouter.domain.queries import LeadQuery, Page
@@ -128,6 +129,12 @@ class Timers(Protocol):
     def start(self, company_id: str, lead_id: str, offer_id: str, expires_at: datetime) -> None: ...
 
     def cancel(self, offer_id: str) -> None: ...
+
+
+class Meter(Protocol):
+    """Where the service's measures go: CloudWatch metrics, flushed with the function's logs."""
+
+    def record(self, measures: Sequence[Measure]) -> None: ...
 
 
 class Renderer(Protocol):

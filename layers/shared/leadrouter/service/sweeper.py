@@ -2,7 +2,8 @@
 schedule could not be created, or Scheduler gave up), through the timeout function's own idempotent path.
 
 Overdue leads are found with one Query on a sparse index (GSI5: only leads with an open offer are in it,
-sorted by their first expiry), so a sweep that finds nothing costs one read whatever the table holds."""
+sorted by their first expiry), so a sweep that finds nothing costs one read whatever the table holds. Every
+offer it expires counts as a catch (SweeperCatches): each is a timer that failed."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -11,9 +12,10 @@ from typing import Protocol
 from aws_lambda_powertools import Logger
 
 from leadrouter.domain.errors import DomainError
+from leadrouter.domain.lead_measures import Measure
 from leadrouter.domain.ports import Clock
-from leadrouter.service.offer_desk import OfferDesk
-from leadrouter.service.ports import LeadRepository
+from leadrouter.service.offer_desk import EXPIRED, OfferDesk
+from leadrouter.service.ports import LeadRepository, Meter
 
 logger = Logger(child=True)
 
@@ -38,9 +40,16 @@ class SweepReport:
 
 class OfferSweeper:
     def __init__(
-        self, overdue: OverdueLeads, leads: LeadRepository, desk: OfferDesk, clock: Clock, grace: timedelta = GRACE
+        self,
+        overdue: OverdueLeads,
+        leads: LeadRepository,
+        desk: OfferDesk,
+        clock: Clock,
+        meter: Meter,
+        grace: timedelta = GRACE,
     ) -> None:
         self._overdue = overdue
+        self._meter = meter
         self._leads = leads
         self._desk = desk
         self._clock = clock
@@ -63,4 +72,7 @@ class OfferSweeper:
                     except DomainError as error:  # a busy table: the next sweep tries again
                         logger.warning("sweeper could not expire", extra={"offer_id": offer.offer_id})
                         report.count(error.code)
+        caught = report.outcomes.get(EXPIRED, 0)
+        if caught:
+            self._meter.record([Measure("SweeperCatches", caught)])
         return report
