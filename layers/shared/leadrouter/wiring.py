@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from leadrouter.service.companies import CompanyService, KeyService
     from leadrouter.service.configuration import ConfigurationService
     from leadrouter.service.delivery import OfferDelivery
+    from leadrouter.service.email_bounces import EmailBounces
     from leadrouter.service.event_outbox import EventOutbox
     from leadrouter.service.idempotent_intake import IdempotentIntake
     from leadrouter.service.intake import IntakeService
@@ -199,7 +200,7 @@ class Services:
 
         return OfferDelivery(
             self.tickets,
-            SesMailer(lambda: self.clients.sesv2),
+            SesMailer(lambda: self.clients.sesv2, self.env.EMAIL_CONFIGURATION_SET),
             self.timers,
             self.renderer,
             self.clock,
@@ -215,6 +216,12 @@ class Services:
         return LeadChanges(
             self.config_repository, self.lead_repository, self.delivery, self.round_robin, self.meter, self.rng
         )
+
+    @cached_property
+    def email_bounces(self) -> "EmailBounces":
+        from leadrouter.service.email_bounces import EmailBounces
+
+        return EmailBounces(self.config_repository, self.lead_repository, self.lead_changes, self.meter, self.clock)
 
     @cached_property
     def offer_desk(self) -> "OfferDesk":

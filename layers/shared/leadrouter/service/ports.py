@@ -1,8 +1,8 @@
 """The interfaces the services depend on; the DynamoDB/EventBridge adapters implement them, and tests
 can hand in fakes."""
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -105,6 +105,8 @@ class Email:
     subject: str
     text: str
     html: str
+    # Come back in SES's bounce and complaint events: which offer and agent the email was for (ids only).
+    tags: Mapping[str, str] = field(default_factory=dict)
 
 
 class SendFailed(Exception):
