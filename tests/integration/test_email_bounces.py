@@ -3,6 +3,7 @@
 them from there as Lambda's SQS event source would. A hard bounce marks the agent (admins see it), the
 lead's history says so, no email goes to that address until an admin changes it."""
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,41 +11,18 @@ import boto3
 import pytest
 
 from devstack.lambdas import LambdaRuntime
-from devstack.queues import QueuePoller, sqs_event_sources
 from devstack.resources import CreatedResources
-from devstack.ses_events import simulated_feedback
 from devstack.template import Template
 from tests.support.client import ApiClient
+from tests.support.email_feedback import BOUNCE, COMPLAINT, Feedback, feedback_queue
 from tests.support.offers import emails_to, submit
 from tests.support.scenario import Company, expect
-
-BOUNCE = "bounce@simulator.amazonses.com"
-COMPLAINT = "complaint@simulator.amazonses.com"
-
-
-class Feedback:
-    """The email-feedback queue, handed to its function on demand."""
-
-    def __init__(self, template: Template, runtime: LambdaRuntime, aws: CreatedResources) -> None:
-        (self._source,) = [
-            source for source in sqs_event_sources(template) if source.function_id == "EmailEventsFunction"
-        ]
-        name = self._source.queue_arn.rsplit(":", 1)[-1]
-        self.queue_url = aws.queue_urls[name]
-        self._poller = QueuePoller(template, runtime, boto3.client("sqs"))
-
-    def deliver(self) -> int:
-        """Hands every waiting event to the function; answers how many."""
-        handled = 0
-        while (batch := self._poller.poll(self._source, self.queue_url)) > 0:
-            handled += batch
-        return handled
 
 
 @pytest.fixture
 def feedback(template: Template, runtime: LambdaRuntime, aws: CreatedResources) -> Iterator[Feedback]:
-    with simulated_feedback(template):
-        yield Feedback(template, runtime, aws)
+    with feedback_queue(template, runtime, aws) as queue:
+        yield queue
 
 
 def agents_by_id(company: Company) -> dict[int, dict[str, Any]]:
@@ -52,19 +30,33 @@ def agents_by_id(company: Company) -> dict[int, dict[str, Any]]:
     return {agent["agent_id"]: agent for agent in listed}
 
 
+def metric_names(stdout: str) -> list[str]:
+    """The names of the metrics in the EMF documents among the functions' output lines."""
+    documents = [json.loads(line) for line in stdout.splitlines() if line.startswith('{"_aws"')]
+    return [metric["Name"] for doc in documents for metric in doc["_aws"]["CloudWatchMetrics"][0]["Metrics"]]
+
+
 def events_of(lead: dict[str, Any], event: str) -> list[dict[str, Any]]:
     return [entry for entry in lead["history"] if entry["event"] == event]
 
 
 def test_a_hard_bounce_marks_the_agent_until_an_admin_fixes_the_address(
-    company: Company, api: ApiClient, template: Template, feedback: Feedback
+    company: Company,
+    api: ApiClient,
+    template: Template,
+    feedback: Feedback,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")  # the local stack's default is off
     company.agent(1, email=BOUNCE, click_to_claim=True)
     company.agent(2, click_to_claim=True)
     company.settings(click_to_claim_enabled=True)
 
     first = submit(company, 1)
+    capsys.readouterr()
     assert feedback.deliver() == 1
+    assert metric_names(capsys.readouterr().out) == ["EmailBounces"]
 
     assert {n: agent["email_bouncing"] for n, agent in agents_by_id(company).items()} == {1: True, 2: False}
     (bounced,) = events_of(company.lead(first), "delivery.bounced")
@@ -116,11 +108,16 @@ def test_the_mark_is_the_service_s_to_set_and_a_repeated_event_changes_nothing(
     assert expect(api.put("/v1/agents/1", json_body=fixed, key=company.admin_key), 200)["email_bouncing"] is False
 
 
-def test_a_complaint_is_written_in_the_history_without_marking_the_agent(company: Company, feedback: Feedback) -> None:
+def test_a_complaint_is_written_in_the_history_without_marking_the_agent(
+    company: Company, feedback: Feedback, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")  # the local stack's default is off
     company.agent(1, email=COMPLAINT, click_to_claim=True)
     company.settings(click_to_claim_enabled=True)
     lead_id = submit(company, 1)
+    capsys.readouterr()
     assert feedback.deliver() == 1
+    assert metric_names(capsys.readouterr().out) == ["EmailComplaints"]
 
     (complained,) = events_of(company.lead(lead_id), "delivery.complained")
     assert (complained["agent_id"], "spam" in complained["detail"]) == (1, True)

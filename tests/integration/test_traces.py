@@ -19,6 +19,7 @@ from leadrouter import observability
 from tests.integration.conftest import MovableClock
 from tests.support.aws_state import deliver_stream_records
 from tests.support.client import ApiClient
+from tests.support.email_feedback import BOUNCE, Feedback, feedback_queue
 from tests.support.offers import JSON, link_for, post_action
 from tests.support.scenario import Company, expect
 from tests.support.timers import fire, pending_timers
@@ -74,6 +75,12 @@ def recorded(aws: CreatedResources, monkeypatch: pytest.MonkeyPatch) -> Iterator
         xray_recorder.configure(context=Context(context_missing="IGNORE_ERROR"), emitter=MemoryEmitter())
 
 
+@pytest.fixture
+def feedback(template: Template, runtime: LambdaRuntime, aws: CreatedResources) -> Iterator[Feedback]:
+    with feedback_queue(template, runtime, aws) as queue:
+        yield queue
+
+
 def handler_runs(documents: list[str]) -> int:
     """How many handler subsegments (Powertools' `## <handler>`) the documents hold."""
     return sum(1 for text in documents if json.loads(text).get("name", "").startswith("## "))
@@ -87,8 +94,10 @@ def test_no_contact_details_reach_the_traces_of_any_function(
     aws: CreatedResources,
     runtime: LambdaRuntime,
     clock: MovableClock,
+    feedback: Feedback,
 ) -> None:
     company.agents([1, 2], click_to_claim=True, phone="+1 312 555 0100")
+    company.agent(3, email=BOUNCE, click_to_claim=True)
     company.settings(click_to_claim_enabled=True)
     agent_key = company.key("agent", agent_id=1)
 
@@ -128,6 +137,7 @@ def test_no_contact_details_reach_the_traces_of_any_function(
     traced_run("TimeoutFunction", timer_fires)
     traced_run("SweeperFunction", lambda: runtime.invoke("SweeperFunction", {}))
     traced_run("EventPublisherFunction", deliver_stream_records)
+    traced_run("EmailEventsFunction", feedback.deliver)
 
     everything = "\n".join(recorded.documents).lower()
     assert "lambda_handler" in everything

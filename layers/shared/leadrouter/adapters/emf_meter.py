@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import EphemeralMetrics
+from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 
 from leadrouter.domain.lead_measures import Measure
 
@@ -18,6 +19,10 @@ class EmfMeter:
         self._metrics = metrics
 
     def record(self, measures: Sequence[Measure]) -> None:
+        if is_metrics_disabled():
+            # Powertools keeps disabled metrics in memory until a flush that prints nothing and keeps them,
+            # and prints them anyway once a metric has 100 values: a long-running local container would.
+            return
         for measure in measures:
             if measure.step is None:
                 self._metrics.add_metric(name=measure.name, unit=measure.unit, value=measure.value)
