@@ -5,6 +5,7 @@ os.environ. (That is also why end-to-end tests run ``python -m devstack`` as a s
 ``moto.mock_aws()`` in other tests resets the same globals.)
 """
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable, Mapping
@@ -25,6 +26,7 @@ from devstack.pages import LocalSite
 from devstack.queues import QueuePoller
 from devstack.resources import CreatedResources, create_resources
 from devstack.scheduler import ScheduleRunner
+from devstack.ses_events import simulated_feedback
 from devstack.streams import StreamPoller
 from devstack.template import Template, load_template
 
@@ -106,6 +108,10 @@ def start(
 
         mailbox = Mailbox(template.context.account_id, region, lock=moto.backends_locked)
         moto.add_after_request_hook(mailbox.note_new_messages)
+        # SES's mailbox simulator: bounce@ and complaint@simulator.amazonses.com produce SES's events.
+        feedback = contextlib.ExitStack()
+        feedback.enter_context(simulated_feedback(template))
+        stoppers.append(feedback.close)
         queue_url = resources.event_queue_url
         sqs = session.client("sqs", region_name=region)
         runtime = LambdaRuntime(template, max_containers=max_containers, isolation=isolation)

@@ -7,7 +7,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from leadrouter.api import agents, companies, keys, leads_admin, offices, routing, settings
 from leadrouter.api.resolver import build_resolver
-from leadrouter.observability import logger, traced
+from leadrouter.observability import logger, metrics, traced
 
 app = build_resolver(
     companies.router,
@@ -22,5 +22,6 @@ app = build_resolver(
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @traced
+@metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

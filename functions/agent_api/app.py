@@ -8,12 +8,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from leadrouter.api import me, offer_links, pool
 from leadrouter.api.resolver import build_resolver
-from leadrouter.observability import logger, traced
+from leadrouter.observability import logger, metrics, traced
 
 app = build_resolver(offer_links.router, me.router, pool.router)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @traced
+@metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

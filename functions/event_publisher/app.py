@@ -10,18 +10,20 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from leadrouter.adapters.stream_records import OrderedStreamProcessor, lead_change
-from leadrouter.observability import logger, traced
+from leadrouter.observability import correlated, logger, metrics, traced
 from leadrouter.wiring import services
 
 
 def publish(record: DynamoDBRecord) -> None:
     change = lead_change(record.raw_event)
     if change is not None:
-        services().event_outbox.publish_change(change.lead, change.history_before)
+        with correlated(change.lead.lead_id):
+            services().event_outbox.publish_change(change.lead, change.history_before)
 
 
 @logger.inject_lambda_context
 @traced
+@metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     processor = OrderedStreamProcessor()  # one per batch: it holds the batch's results
     answer = process_partial_response(event=event, record_handler=publish, processor=processor, context=context)

@@ -4,12 +4,13 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from leadrouter.observability import logger, traced
+from leadrouter.observability import logger, metrics, traced
 from leadrouter.wiring import services
 
 
 @logger.inject_lambda_context
 @traced
+@metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     report = services().sweeper.sweep()
     if report.leads:

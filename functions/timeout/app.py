@@ -11,7 +11,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ValidationError
 
-from leadrouter.observability import logger, traced
+from leadrouter.observability import correlated, logger, metrics, traced
 from leadrouter.wiring import services
 
 
@@ -33,13 +33,15 @@ def _arrived(record: SQSRecord) -> str:
         logger.error("timer message without company, lead, offer ids and deadline: ignored")
         return "invalid_event"
     ids = message.model_dump(exclude={"due_at"})
-    outcome = services().timer_arrivals.arrived(**ids, due_at=message.due_at)
-    logger.info("offer timer handled", extra={"outcome": outcome, **ids})
+    with correlated(message.lead_id):
+        outcome = services().timer_arrivals.arrived(**ids, due_at=message.due_at)
+        logger.info("offer timer handled", extra={"outcome": outcome, **ids})
     return outcome
 
 
 @logger.inject_lambda_context
 @traced
+@metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     if "Records" in event:
         # A failed record (a busy table) is retried after the visibility timeout, then dead-lettered.
@@ -51,7 +53,8 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     except ValidationError:
         logger.error("timer event without company, lead and offer ids: ignored")
         return {"outcome": "invalid_event"}
-    outcome = services().offer_desk.expire(firing.company_id, firing.lead_id, firing.offer_id)
-    # Ids in `extra`, not appended keys: those would stick to the logger for later invocations.
-    logger.info("offer timer handled", extra={"outcome": outcome, **firing.model_dump()})
+    with correlated(firing.lead_id):
+        outcome = services().offer_desk.expire(firing.company_id, firing.lead_id, firing.offer_id)
+        # Ids in `extra`, not appended keys: those would stick to the logger for later invocations.
+        logger.info("offer timer handled", extra={"outcome": outcome, **firing.model_dump()})
     return {"outcome": outcome, **firing.model_dump()}

@@ -78,6 +78,7 @@ def test_every_function_has_sample_events(template: Template) -> None:
         "timeout/timer_message.json",
         "sweeper/every_minute.json",
         "event_publisher/lead_assigned.json",
+        "email_events/hard_bounce.json",
     }
     assert {str(sample.relative_to(ROOT / "events")) for sample in SAMPLES} - not_http == set(EXPECTED_STATUS)
 
@@ -130,6 +131,17 @@ def test_the_timer_samples_for_an_offer_that_is_gone_change_nothing(
     answer = runtime.invoke(_function_for(template, sample), event)
     assert {key: answer[key] for key in expected} == expected, answer
     assert expect(company.api.get("/v1/leads", key=company.admin_key), 200)["leads"] == []
+
+
+def test_the_bounce_sample_for_a_lead_that_is_gone_changes_nothing(
+    template: Template, runtime: LambdaRuntime, company: Company
+) -> None:
+    sample = ROOT / "events/email_events/hard_bounce.json"
+    company.agent(101, email="bounce@simulator.amazonses.com")
+    event = json.loads(sample.read_text().replace(SAMPLE_TIMER_COMPANY, company.company_id))
+    assert runtime.invoke(_function_for(template, sample), event) == {"batchItemFailures": []}
+    # Its lead is gone: nothing is written, the agent is not marked on an email the service cannot place.
+    assert expect(company.api.get("/v1/agents/101", key=company.admin_key), 200)["email_bouncing"] is False
 
 
 def test_the_sweeper_sample_with_nothing_overdue_changes_nothing(

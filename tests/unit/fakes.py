@@ -9,6 +9,7 @@ from leadrouter.domain.agents import Agent, Criteria, LeadType, RejectedLeadAgen
 from leadrouter.domain.cascade import Decision, LeadFacts, decide
 from leadrouter.domain.company import Company, CompanySettings
 from leadrouter.domain.config import CompanyConfig
+from leadrouter.domain.lead_measures import Measure
 from leadrouter.domain.leads import Interest, Listing
 from leadrouter.domain.round_robin import QueuePosition, TurnTaken
 
@@ -212,3 +213,16 @@ class MemoryCounter:
 
     def ring(self, company_id: str, fingerprint: str) -> tuple[int, ...] | None:
         return self.rings.get(fingerprint)
+
+
+class MemoryMeter:
+    """The meter port in memory: every measure recorded, in order."""
+
+    def __init__(self) -> None:
+        self.measures: list[Measure] = []
+
+    def record(self, measures: Sequence[Measure]) -> None:
+        self.measures.extend(measures)
+
+    def total(self, name: str) -> float:
+        return sum(measure.value for measure in self.measures if measure.name == name)

@@ -33,9 +33,11 @@ def test_tracing_is_on_in_lambda_unless_disabled(
 class RecordingTracer:
     def __init__(self) -> None:
         self.captured: list[str] = []
+        self.responses_captured: list[bool] = []
 
-    def capture_lambda_handler(self, handler: Callable[..., Any]) -> Callable[..., Any]:
+    def capture_lambda_handler(self, handler: Callable[..., Any], capture_response: bool = True) -> Callable[..., Any]:
         self.captured.append(handler.__name__)
+        self.responses_captured.append(capture_response)
 
         def wrapped(event: Any, context: Any) -> Any:
             return {"traced": handler(event, context)}
@@ -63,3 +65,4 @@ def test_with_tracing_on_the_handler_is_captured_once_on_its_first_call(monkeypa
 
     assert [wrapped({"n": n}, None) for n in (1, 2)] == [{"traced": 2}, {"traced": 4}]
     assert recording.captured == ["handler"]
+    assert recording.responses_captured == [False]  # answers carry contact details: never in X-Ray

@@ -28,7 +28,7 @@ from leadrouter.service.lead_desk import LeadDesk
 from leadrouter.service.offer_desk import OfferDesk
 from leadrouter.service.ports import Email
 from leadrouter.service.round_robin_turns import RoundRobinTurns
-from tests.unit.fakes import COMPANY_ID, FixedClock, MemoryCounter, ScriptedRandom, agent, company
+from tests.unit.fakes import COMPANY_ID, FixedClock, MemoryCounter, MemoryMeter, ScriptedRandom, agent, company
 
 AGENTS = (1, 2, 3, 4)
 MODES: dict[str, dict[str, Any]] = {
@@ -144,7 +144,8 @@ class Routing(RuleBasedStateMachine):
             store, store, store, store, self.clock, self.rng, "from@x.test", "http://x", sleep=lambda _: None
         )
         turns = RoundRobinTurns(self.store.counter, self.rng, sleep=lambda _: None)
-        changes = LeadChanges(store, store, delivery, turns, self.rng, sleep=lambda _: None)
+        self.meter = MemoryMeter()
+        changes = LeadChanges(store, store, delivery, turns, self.meter, self.rng, sleep=lambda _: None)
         self.intake = IntakeService(store, store, changes, turns, self.clock, self.rng)
         self.desk = OfferDesk(store, store, store, changes, self.clock, self.rng)
         self.leads = LeadDesk(store, changes, self.clock, self.rng)
@@ -273,6 +274,27 @@ class Routing(RuleBasedStateMachine):
             assert holder == lead.agent_id, lead.history
             assert holds == (lead.status is LeadStatus.ASSIGNED)
 
+    @invariant()
+    def every_stored_change_is_counted_once(self) -> None:
+        entries = [entry for lead in self.store.leads.values() for entry in lead.history]
+        for name, events in COUNTED_EVENTS.items():
+            assert self.meter.total(name) == sum(1 for entry in entries if entry.event in events), name
+        assert self.meter.total("LeadsRouted") == len(self.store.leads)
+        ever_held = [
+            lead
+            for lead in self.store.leads.values()
+            if any(entry.event in HOLDING_EVENTS and entry.agent_id is not None for entry in lead.history)
+        ]
+        speeds = [measure for measure in self.meter.measures if measure.name == "SpeedToLeadSeconds"]
+        assert len(speeds) == len(ever_held)  # once per lead: the first time an agent holds it
+
+
+COUNTED_EVENTS = {
+    "OffersSent": {"lead.offered"},
+    "OffersClaimed": {"lead.claimed", "lead.accepted"},
+    "OffersPassed": {"lead.passed", "lead.rejected"},
+    "OffersExpired": {"lead.expired"},
+}
 
 Routing.TestCase.settings = settings(
     max_examples=150, stateful_step_count=30, deadline=None, suppress_health_check=[HealthCheck.too_slow]

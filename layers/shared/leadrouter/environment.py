@@ -21,6 +21,8 @@ class ServiceEnvironment(Model):
     TIMER_QUEUE_ARN: str = ""
     TIMER_DEAD_LETTER_QUEUE_ARN: str = ""
     SENDER_EMAIL: str = "leads@example.com"
+    # The SES configuration set every email goes through: its bounce and complaint events reach the service.
+    EMAIL_CONFIGURATION_SET: str = ""
     # Empty: links use the host and stage of the request that made them.
     PUBLIC_BASE_URL: str = ""
     AWS_REGION: str | None = None

@@ -1,15 +1,17 @@
-"""Logger, tracer and metrics, shared by every function. Lead contact details never reach a log line:
-services log ids, and `masked()` erases contact fields from anything that must be logged whole.
+"""Logger, tracer and metrics, shared by every function. Lead contact details never reach a log line or a
+trace: services log ids, and handlers' answers (API bodies that carry contact details and messages) are
+not recorded in X-Ray metadata.
 
 The tracer is built on a handler's first call, and only when tracing is on: building Powertools' Tracer
 starts the X-Ray SDK's recorder, which creates its own botocore client (about 350 ms of a cold start),
 even when tracing is disabled. It patches botocore only (the service's one outgoing client). The layer
 ships the X-Ray SDK without a botocore of its own: the Lambda runtime's serves it."""
 
+import contextlib
 import functools
 import os
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger, Metrics
@@ -22,11 +24,29 @@ if TYPE_CHECKING:
 # Endpoints such as the directory publish no metric; the empty flush is expected, not worth a warning.
 warnings.filterwarnings("ignore", message="No application metrics to publish")
 
-logger = Logger()
-# The template sets the namespace; the default keeps a process that imported this first (a test, a tool) working.
-metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "LeadRouter"))
+# The template sets the service and the namespace; the defaults keep a process that imported this before the
+# functions' environment was set (a test, a tool) working: the services' child loggers (named after the
+# service) reach this logger, and metrics keep their `service` dimension.
+SERVICE = os.environ.get("POWERTOOLS_SERVICE_NAME", "lead-router")
+logger = Logger(service=SERVICE)
+metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "LeadRouter"), service=SERVICE)
 
-_CONTACT_FIELDS = ["first_name", "last_name", "email", "phone", "contact", "message"]
+
+def correlate(lead_id: str) -> None:
+    """The rest of this API invocation's log lines carry the lead id as their correlation id (instead of the
+    request's id), so one lead is followed across functions: intake, links, timers, events."""
+    logger.set_correlation_id(lead_id)
+
+
+@contextlib.contextmanager
+def correlated(lead_id: str) -> Iterator[None]:
+    """The lead id as the correlation id of the log lines within: one record of a batch about one lead."""
+    earlier = logger.get_correlation_id()
+    logger.set_correlation_id(lead_id)
+    try:
+        yield
+    finally:
+        logger.set_correlation_id(earlier)
 
 
 def tracing_enabled() -> bool:
@@ -58,17 +78,9 @@ def traced[Handler: Callable[..., Any]](handler: Handler) -> Handler:
         if not tracing_enabled():
             return handler(event, context)
         if not captured:
-            captured.append(tracer().capture_lambda_handler(handler))
+            # Powertools records the answer as metadata by default: an admin's or agent's answer carries the
+            # lead's contact details and message, and the other functions' answers are in their logs anyway.
+            captured.append(tracer().capture_lambda_handler(handler, capture_response=False))
         return captured[0](event, context)
 
     return wrapper  # type: ignore[return-value]
-
-
-def masked(data: dict[str, Any]) -> dict[str, Any]:
-    present = [field for field in _CONTACT_FIELDS if field in data]
-    if not present:
-        return data
-    from aws_lambda_powertools.utilities.data_masking import DataMasking
-
-    erased: dict[str, Any] = DataMasking().erase(data, fields=present)
-    return erased

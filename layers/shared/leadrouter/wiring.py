@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from leadrouter.adapters.dynamo_config import DynamoConfigRepository
     from leadrouter.adapters.dynamo_leads import DynamoLeadRepository
     from leadrouter.adapters.dynamo_offers import DynamoTicketRepository
+    from leadrouter.adapters.emf_meter import EmfMeter
     from leadrouter.adapters.eventbridge import EventBridgePublisher
     from leadrouter.adapters.sqs_timers import DeadlineTimers
     from leadrouter.adapters.templates import JinjaRenderer
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from leadrouter.service.companies import CompanyService, KeyService
     from leadrouter.service.configuration import ConfigurationService
     from leadrouter.service.delivery import OfferDelivery
+    from leadrouter.service.email_bounces import EmailBounces
     from leadrouter.service.event_outbox import EventOutbox
     from leadrouter.service.idempotent_intake import IdempotentIntake
     from leadrouter.service.intake import IntakeService
@@ -43,6 +45,13 @@ class Services:
     clients: AwsClients
     clock: Clock
     rng: RandomSource
+
+    @cached_property
+    def meter(self) -> "EmfMeter":
+        from leadrouter.adapters.emf_meter import EmfMeter
+        from leadrouter.observability import metrics
+
+        return EmfMeter(metrics)
 
     @cached_property
     def config_repository(self) -> "DynamoConfigRepository":
@@ -182,7 +191,7 @@ class Services:
     def timer_arrivals(self) -> "TimerArrivals":
         from leadrouter.service.timer_arrivals import TimerArrivals
 
-        return TimerArrivals(self.offer_desk, self.timers, self.clock)
+        return TimerArrivals(self.offer_desk, self.timers, self.clock, self.meter)
 
     @cached_property
     def delivery(self) -> "OfferDelivery":
@@ -191,7 +200,7 @@ class Services:
 
         return OfferDelivery(
             self.tickets,
-            SesMailer(lambda: self.clients.sesv2),
+            SesMailer(lambda: self.clients.sesv2, self.env.EMAIL_CONFIGURATION_SET),
             self.timers,
             self.renderer,
             self.clock,
@@ -204,7 +213,15 @@ class Services:
     def lead_changes(self) -> "LeadChanges":
         from leadrouter.service.lead_changes import LeadChanges
 
-        return LeadChanges(self.config_repository, self.lead_repository, self.delivery, self.round_robin, self.rng)
+        return LeadChanges(
+            self.config_repository, self.lead_repository, self.delivery, self.round_robin, self.meter, self.rng
+        )
+
+    @cached_property
+    def email_bounces(self) -> "EmailBounces":
+        from leadrouter.service.email_bounces import EmailBounces
+
+        return EmailBounces(self.config_repository, self.lead_repository, self.lead_changes, self.meter, self.clock)
 
     @cached_property
     def offer_desk(self) -> "OfferDesk":
@@ -224,7 +241,7 @@ class Services:
     def sweeper(self) -> "OfferSweeper":
         from leadrouter.service.sweeper import OfferSweeper
 
-        return OfferSweeper(self.lead_repository, self.lead_repository, lambda: self.offer_desk, self.clock)
+        return OfferSweeper(self.lead_repository, self.lead_repository, lambda: self.offer_desk, self.clock, self.meter)
 
 
 _lock = threading.Lock()

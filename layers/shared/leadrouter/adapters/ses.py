@@ -1,6 +1,8 @@
-"""Emails through SES v2 SendEmail, Simple content (subject, text and HTML), one recipient per message."""
+"""Emails through SES v2 SendEmail, Simple content (subject, text and HTML), one recipient per message, sent
+through the stack's configuration set, whose bounce and complaint events come back with the email's tags
+(service/email_bounces.py)."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -19,13 +21,20 @@ def _header_safe(value: str) -> str:
 
 
 class SesMailer:
-    def __init__(self, client: "Callable[[], SESV2Client]") -> None:
+    def __init__(self, client: "Callable[[], SESV2Client]", configuration_set: str) -> None:
         """`client` makes the client on the first email: most requests send none."""
         self._client = client
+        self._configuration_set = configuration_set
 
     def send(self, email: Email) -> str:
+        routing: dict[str, Any] = {}
+        if self._configuration_set:
+            routing["ConfigurationSetName"] = self._configuration_set
+        if email.tags:
+            routing["EmailTags"] = [{"Name": name, "Value": value} for name, value in email.tags.items()]
         try:
             answer = self._client().send_email(
+                **routing,
                 FromEmailAddress=email.sender,
                 Destination={"ToAddresses": [email.to]},
                 Content={

@@ -62,6 +62,14 @@ class Agent(Model):
     # An agent on vacation: skipped by routes, click to claim, advanced distribution and round robin until
     # this moment (steps that name one agent on purpose, like an agent code, still reach them).
     away_until: AwareDatetime | None = None
+    # Set by the service when an email to this address hard-bounced (service/email_bounces.py): no more
+    # emails go to it until an admin changes the address. Admins read it; they clear it by fixing the email.
+    email_bouncing: bool = Field(
+        default=False,
+        description="An email to this address hard-bounced: none is sent to it until an admin changes the email "
+        "(which clears this). Set by the service only: sent back as read, it is kept; any other value is 422.",
+        json_schema_extra={"readOnly": True},
+    )
 
     @field_validator("away_until")
     @classmethod
@@ -82,6 +90,11 @@ class Agent(Model):
 
     def display_name(self) -> str:
         return self.name
+
+    def keeping_bounce_mark(self, previous: "Agent | None") -> "Agent":
+        """This agent as written over `previous`: the bounce mark stays while the address is the same one."""
+        bouncing = previous is not None and previous.email_bouncing and previous.email.lower() == self.email.lower()
+        return self.model_copy(update={"email_bouncing": bouncing})
 
 
 class Office(Model):

@@ -77,7 +77,7 @@ class ConfigurationService:
             given = (
                 body if body.get("agent_id") is not None else {**body, "agent_id": max(config.agents, default=0) + 1}
             )
-            agent = self._validated_agent(config, given)
+            agent = self._validated_agent(config, given, body)
             if agent.agent_id in config.agents:
                 raise Conflict(f"Agent {agent.agent_id} exists already; PUT /v1/agents/{agent.agent_id} changes it.")
             self._config.put_agent(company_id, agent, must_exist=False, expected_version=config.version)
@@ -89,7 +89,7 @@ class ConfigurationService:
         def write(config: CompanyConfig) -> Agent:
             if agent_id not in config.agents:
                 raise NotFound(f"No agent {agent_id}.")
-            agent = self._validated_agent(config, {**body, "agent_id": agent_id})
+            agent = self._validated_agent(config, {**body, "agent_id": agent_id}, body)
             self._config.put_agent(company_id, agent, must_exist=True, expected_version=config.version)
             return agent
 
@@ -101,7 +101,7 @@ class ConfigurationService:
             if current is None:
                 raise NotFound(f"No agent {agent_id}.")
             merged = {**current.model_dump(mode="json"), **changes, "agent_id": agent_id}
-            agent = self._validated_agent(config, merged)
+            agent = self._validated_agent(config, merged, changes)
             self._config.put_agent(company_id, agent, must_exist=True, expected_version=config.version)
             return agent
 
@@ -120,11 +120,18 @@ class ConfigurationService:
         return agent
 
     @staticmethod
-    def _validated_agent(config: CompanyConfig, body: dict[str, Any]) -> Agent:
+    def _validated_agent(config: CompanyConfig, body: dict[str, Any], given: dict[str, Any]) -> Agent:
+        """`body`: the agent to store; `given`: the fields the admin sent (an agent as read may be sent back
+        whole, with its read-only bounce mark as it was)."""
+        agent_id = body.get("agent_id")
+        current = config.agents.get(agent_id) if isinstance(agent_id, int) else None
+        if "email_bouncing" in given and given["email_bouncing"] != (current is not None and current.email_bouncing):
+            raise InvalidInput("email_bouncing: set by the service when emails bounce; changing the email clears it")
         try:
             agent = Agent.model_validate(body)
         except ValidationError as error:
             raise InvalidInput(validation_message(error)) from error
+        agent = agent.keeping_bounce_mark(current)
         if agent.office_id is not None and agent.office_id not in config.offices:
             raise InvalidInput(f"office_id: no office {agent.office_id!r} in this company")
         target = agent.rejected_lead_agent

@@ -129,6 +129,9 @@ class OfferDelivery:
     def _compose_and_send(
         self, lead: Lead, offer: Offer, config: CompanyConfig, agent: Agent, token: str
     ) -> str | None:
+        if agent.email_bouncing:
+            # An address that hard-bounced: sending again would only hurt the sender's reputation.
+            return "their address bounced before, no email is sent until an admin corrects it"
         try:
             email = self._compose(lead, offer, config, agent, token)
         except Exception as error:  # a broken template must not lose the lead or the other emails
@@ -188,7 +191,13 @@ class OfferDelivery:
             subject=self._renderer.render(f"offer_{offer.kind.value}_subject.txt.j2", **context).strip(),
             text=self._renderer.render(f"offer_{offer.kind.value}.txt.j2", **context),
             html=self._renderer.render(f"offer_{offer.kind.value}.html.j2", **context),
+            tags=feedback_tags(lead.company_id, lead.lead_id, offer.offer_id, agent.agent_id),
         )
+
+
+def feedback_tags(company_id: str, lead_id: str, offer_id: str, agent_id: int) -> dict[str, str]:
+    """The email's tags, which SES hands back with its bounce and complaint events (service/email_bounces.py)."""
+    return {"company_id": company_id, "lead_id": lead_id, "offer_id": offer_id, "agent_id": str(agent_id)}
 
 
 def email_context(

@@ -13,6 +13,7 @@ from leadrouter.domain.ids import new_lead_id, new_offer_id
 from leadrouter.domain.leads import IntakeReceipt, Lead, LeadStatus, LeadSubmission
 from leadrouter.domain.lifecycle import OfferTerms, apply_decision, new_lead
 from leadrouter.domain.ports import Clock, RandomSource
+from leadrouter.observability import correlate
 from leadrouter.service.lead_changes import LeadChanges, Snapshot
 from leadrouter.service.ports import ConfigRepository, LeadRepository
 from leadrouter.service.round_robin_turns import RoundRobinTurns
@@ -81,6 +82,7 @@ class IntakeService:
         config = self._config.load(company_id)  # NotFound for an unknown company
         now = self._clock.now()
         lead_id = new_lead_id(now, self._rng)
+        correlate(lead_id)
         if request is not None:
             expires = now + timedelta(seconds=request.window_seconds)
             try:
@@ -90,6 +92,7 @@ class IntakeService:
                 if stored is not None:
                     return self._resume(stored, config)
                 lead_id = earlier.lead_id  # the earlier attempt stopped before writing its lead
+                correlate(lead_id)
         decision = decide(facts_of(submission), config, now, self._rng)
         try:
             lead = self._commit(config, lead_id, submission, decision, link_base_url, left_out)
@@ -131,6 +134,7 @@ class IntakeService:
         it answered, or the SDK retried a lead write that had landed. Emails go out at most once: if the
         emails were reached, nothing is sent again (the offer is in every recipient's inbox); if not, the
         work after the write is done now. Events are at least once: published again in that case."""
+        correlate(lead.lead_id)
         logger.info("retried intake: the lead is stored already", extra={"lead_id": lead.lead_id})
         if not self._changes.delivery_started(lead):
             self._changes.after_commit(lead, config, Snapshot.of(None))

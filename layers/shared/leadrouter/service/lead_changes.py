@@ -1,6 +1,7 @@
 """The one way a stored lead changes: read it, let the domain change it, write it on the condition that its
 version is still the one read, then stop the timers of the offers it closed and deliver the offers it
-opened. Its events are published from the stored change, by the table stream's consumer (event_outbox).
+opened, and count what it did (domain/lead_measures.py). Its events are published from the stored change, by
+the table stream's consumer (event_outbox).
 
 A change that loses a race is re-run on the fresh lead: the domain then decides again, and refuses (a
 Conflict, 409) when the lead is no longer open to it, so the first of several concurrent claims wins and the
@@ -14,10 +15,11 @@ from aws_lambda_powertools import Logger
 
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.errors import Conflict, Unavailable
+from leadrouter.domain.lead_measures import change_measures, entries_measures
 from leadrouter.domain.leads import HistoryEntry, Lead
 from leadrouter.domain.ports import RandomSource
 from leadrouter.service.delivery import OfferDelivery
-from leadrouter.service.ports import ConfigRepository, LeadRepository
+from leadrouter.service.ports import ConfigRepository, LeadRepository, Meter
 from leadrouter.service.round_robin_turns import RoundRobinTurns
 
 logger = Logger(child=True)
@@ -47,10 +49,12 @@ Change = Callable[[Lead, CompanyConfig, Turns], None]
 
 @dataclass(frozen=True)
 class Snapshot:
-    """What a lead looked like before a change: to tell which offers the change opened and closed."""
+    """What a lead looked like before a change: to tell which offers the change opened and closed, and
+    which history entries it added."""
 
     offer_ids: frozenset[str]
     open_offer_ids: frozenset[str]
+    history_length: int = 0
 
     @classmethod
     def of(cls, lead: Lead | None) -> "Snapshot":
@@ -59,6 +63,7 @@ class Snapshot:
         return cls(
             frozenset(offer.offer_id for offer in lead.offers),
             frozenset(offer.offer_id for offer in lead.offers if offer.is_open),
+            len(lead.history),
         )
 
 
@@ -69,10 +74,12 @@ class LeadChanges:
         leads: LeadRepository,
         delivery: OfferDelivery,
         turns: RoundRobinTurns,
+        meter: Meter,
         rng: RandomSource,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._config = config
+        self._meter = meter
         self._leads = leads
         self._delivery = delivery
         self._turns = turns
@@ -124,6 +131,7 @@ class LeadChanges:
                 failures.extend(self._delivery.deliver(lead, offer, config))
         if failures:
             self.record(lead.company_id, lead.lead_id, failures)
+        self._meter.record([*change_measures(lead, before.history_length), *entries_measures(failures)])
 
     def delivery_started(self, lead: Lead) -> bool:
         """Whether the delivery of the lead's open offers began (their links exist)."""

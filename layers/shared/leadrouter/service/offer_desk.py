@@ -30,10 +30,14 @@ from leadrouter.domain.offers import (
 from leadrouter.domain.ports import Clock, RandomSource
 from leadrouter.domain.principals import Principal, Role
 from leadrouter.domain.queries import LeadQuery
+from leadrouter.observability import correlate
 from leadrouter.service.lead_changes import LeadChanges, Turns
 from leadrouter.service.ports import ConfigRepository, LeadRepository, TicketRepository
 
 logger = Logger(child=True)
+
+# What `expire` answers when it closed the offer (the other answers say why it changed nothing).
+EXPIRED = "expired"
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,7 @@ class OfferDesk:
         ticket = self._tickets.find(hash_token(token)) if looks_like_token(token) else None
         if ticket is None or not token_matches(token, ticket.token_hash):
             raise NotFound("This link is not one we sent.")
+        correlate(ticket.lead_id)
         return self._view(ticket)
 
     def answer_link(self, token: str, action: OfferAction) -> Answer:
@@ -137,6 +142,7 @@ class OfferDesk:
         ticket = self._tickets.in_inbox(principal.company, agent_id, offer_id)
         if ticket is None:
             raise NotFound(f"No offer {offer_id} for you.")
+        correlate(ticket.lead_id)
         return self._answer(ticket, action, by=principal.key_id)
 
     def my_offers(self, principal: Principal) -> list[OfferInView]:
@@ -200,7 +206,7 @@ class OfferDesk:
         except NotFound:
             logger.info("offer timer for a lead that is gone", extra={"lead_id": lead_id, "offer_id": offer_id})
             return "unknown_lead"
-        return "expired"
+        return EXPIRED
 
     # Shared ------------------------------------------------------------------------------------------
 

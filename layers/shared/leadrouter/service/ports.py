@@ -1,8 +1,8 @@
 """The interfaces the services depend on; the DynamoDB/EventBridge adapters implement them, and tests
 can hand in fakes."""
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -10,6 +10,7 @@ from leadrouter.domain.agents import Agent, Office
 from leadrouter.domain.company import Company, CompanySettings
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.credentials import Credential
+from leadrouter.domain.lead_measures import Measure
 from leadrouter.domain.leads import HistoryEntry, IntakeReceipt, Lead
 from leadrouter.domain.offers import OfferTicket
 from leadrouter.domain.queries import LeadQuery, Page
@@ -104,6 +105,8 @@ class Email:
     subject: str
     text: str
     html: str
+    # Come back in SES's bounce and complaint events: which offer and agent the email was for (ids only).
+    tags: Mapping[str, str] = field(default_factory=dict)
 
 
 class SendFailed(Exception):
@@ -128,6 +131,12 @@ class Timers(Protocol):
     def start(self, company_id: str, lead_id: str, offer_id: str, expires_at: datetime) -> None: ...
 
     def cancel(self, offer_id: str) -> None: ...
+
+
+class Meter(Protocol):
+    """Where the service's measures go: CloudWatch metrics, flushed with the function's logs."""
+
+    def record(self, measures: Sequence[Measure]) -> None: ...
 
 
 class Renderer(Protocol):

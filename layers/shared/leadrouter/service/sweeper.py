@@ -2,7 +2,8 @@
 schedule could not be created, or Scheduler gave up), through the timeout function's own idempotent path.
 
 Overdue leads are found with one Query on a sparse index (GSI5: only leads with an open offer are in it,
-sorted by their first expiry), so a sweep that finds nothing costs one read whatever the table holds."""
+sorted by their first expiry), so a sweep that finds nothing costs one read whatever the table holds. Every
+offer it expires counts as a catch (SweeperCatches): each is a timer that failed."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,8 +13,9 @@ from typing import TYPE_CHECKING, Protocol
 from aws_lambda_powertools import Logger
 
 from leadrouter.domain.errors import DomainError
+from leadrouter.domain.lead_measures import Measure
 from leadrouter.domain.ports import Clock
-from leadrouter.service.ports import LeadRepository
+from leadrouter.service.ports import LeadRepository, Meter
 
 if TYPE_CHECKING:
     from leadrouter.service.offer_desk import OfferDesk
@@ -46,11 +48,13 @@ class OfferSweeper:
         leads: LeadRepository,
         desk: Callable[[], "OfferDesk"],
         clock: Clock,
+        meter: Meter,
         grace: timedelta = GRACE,
     ) -> None:
         # The desk (and the cascade, delivery and timers behind it) is built on the first overdue offer: most
         # sweeps find none, and a cold sweeper then loads none of it.
         self._overdue = overdue
+        self._meter = meter
         self._leads = leads
         self._desk = desk
         self._clock = clock
@@ -73,4 +77,10 @@ class OfferSweeper:
                     except DomainError as error:  # a busy table: the next sweep tries again
                         logger.warning("sweeper could not expire", extra={"offer_id": offer.offer_id})
                         report.count(error.code)
+        if report.outcomes:  # the desk was built: its module is loaded already
+            from leadrouter.service.offer_desk import EXPIRED
+
+            caught = report.outcomes.get(EXPIRED, 0)
+            if caught:
+                self._meter.record([Measure("SweeperCatches", caught)])
         return report

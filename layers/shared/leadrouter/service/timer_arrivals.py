@@ -1,16 +1,18 @@
 """What the timeout function does with a timer message: expire the offer when it is due, or, when the
 message came early (a long window's schedule fires about ten minutes before the deadline), start the timer
-again for the time left. Late, duplicate or stale messages change nothing (the offer desk's checks)."""
+again for the time left. Late, duplicate or stale messages change nothing (the offer desk's checks). An
+expiry acted on well after its deadline counts as a late timer (LateTimers)."""
 
 from datetime import datetime, timedelta
 
 from aws_lambda_powertools import Logger
 
+from leadrouter.domain.lead_measures import Measure, is_late
 from leadrouter.domain.offers import EXPIRY_TOLERANCE_SECONDS
 from leadrouter.domain.ports import Clock
 from leadrouter.domain.timers import is_early
-from leadrouter.service.offer_desk import OfferDesk
-from leadrouter.service.ports import Timers
+from leadrouter.service.offer_desk import EXPIRED, OfferDesk
+from leadrouter.service.ports import Meter, Timers
 
 logger = Logger(child=True)
 
@@ -23,11 +25,13 @@ class TimerArrivals:
         desk: OfferDesk,
         timers: Timers,
         clock: Clock,
+        meter: Meter,
         tolerance: timedelta = timedelta(seconds=EXPIRY_TOLERANCE_SECONDS),
     ) -> None:
         self._desk = desk
         self._timers = timers
         self._clock = clock
+        self._meter = meter
         self._tolerance = tolerance
 
     def arrived(self, company_id: str, lead_id: str, offer_id: str, due_at: datetime) -> str:
@@ -36,4 +40,7 @@ class TimerArrivals:
             self._timers.start(company_id, lead_id, offer_id, due_at)
             logger.info("offer timer early: started again", extra={"offer_id": offer_id})
             return REARMED
-        return self._desk.expire(company_id, lead_id, offer_id)
+        outcome = self._desk.expire(company_id, lead_id, offer_id)
+        if outcome == EXPIRED and is_late(due_at, self._clock.now()):
+            self._meter.record([Measure("LateTimers")])
+        return outcome
