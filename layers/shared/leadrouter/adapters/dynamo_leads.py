@@ -4,7 +4,7 @@ version it read."""
 import base64
 import json
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from botocore.exceptions import ClientError
 
@@ -99,7 +99,7 @@ class DynamoLeadRepository:
             except ClientError as error:
                 if error_code(error) != CONDITION_FAILED:
                     raise
-                stored = error.response.get("Item")  # type: ignore[typeddict-item]
+                stored: dict[str, Any] = cast("dict[str, Any]", error.response).get("Item") or {}
         if not stored:  # an answer without the item: read it
             return self.get(lead.company_id, lead.lead_id)
         return Lead.model_validate(from_item(stored))
