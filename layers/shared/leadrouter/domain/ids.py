@@ -1,4 +1,5 @@
-"""Identifiers: time-ordered lead ids (so listings sort by arrival) with 80 random bits."""
+"""Identifiers: time-ordered ULIDs with 80 random bits (an intake's lead id: the time of its request's window and 80
+bits of the request's hash, domain/intake_requests.py; listings sort by `created_at`, not by id)."""
 
 from datetime import UTC, datetime, timedelta
 
