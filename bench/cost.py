@@ -1,5 +1,6 @@
 """The AWS cost of one million leads at us-east-1 list prices, from what this run measured: the AWS
-requests of each operation (with their item sizes, for DynamoDB's request units), the wall time of each
+requests of each operation (with their item sizes, for DynamoDB's request units; the events its stored
+changes publish through the table's stream), the wall time of each
 warm invocation (an upper bound of its billed duration), and the memory sizes in template.yaml.
 
 Assumed mix per lead (stated, not measured): 60 % round robin; 20 % click to claim to 5 agents, then one
@@ -59,6 +60,23 @@ def request_units(recorded: Recorded) -> tuple[int, int]:
     return writes, reads
 
 
+def published_events(recorded: Recorded) -> tuple[int, int]:
+    """(stored lead changes, events) of what was recorded. Events are published off the request path, by the
+    table stream's consumer (EventPublisherFunction): each lead write's new `lead.*` history entries, those
+    stamped with the change's time (`updated_at`), in one PutEvents per change."""
+    changes = events = 0
+    for service, operation, params in recorded.calls:
+        item = params.get("Item", {}) if (service, operation) == ("dynamodb", "PutItem") else {}
+        if item.get("SK", {}).get("S") != "LEAD":
+            continue
+        changed_at = item["updated_at"]["S"]
+        entries = [entry["M"] for entry in item["history"]["L"]]
+        new = [e for e in entries if e["at"]["S"] == changed_at and e["event"]["S"].startswith("lead.")]
+        changes += 1
+        events += len(new)
+    return changes, events
+
+
 class Cost:
     def __init__(self, template: Template) -> None:
         self.memory_gb = {logical_id: f.memory_size / 1024 for logical_id, f in template.functions.items()}
@@ -68,9 +86,15 @@ class Cost:
         """`invocations`: function -> billed seconds of one invocation (of this operation, per lead)."""
         names = recorded.names()
         writes, reads = request_units(recorded)
+        changes, events = published_events(recorded)
+        # The stream consumer: one invocation per stored change at most (batches group them), its 1 ms minimum.
+        invocations = {**invocations, **({"EventPublisherFunction": 0.0} if changes else {})}
         lambda_cost = sum(
-            LAMBDA_PER_REQUEST
-            + self.memory_gb[function] * max(1, math.ceil(seconds * 1000)) / 1000 * LAMBDA_PER_GB_SECOND
+            (changes if function == "EventPublisherFunction" else 1)
+            * (
+                LAMBDA_PER_REQUEST
+                + self.memory_gb[function] * max(1, math.ceil(seconds * 1000)) / 1000 * LAMBDA_PER_GB_SECOND
+            )
             for function, seconds in invocations.items()
         )
         parts = {
@@ -78,7 +102,7 @@ class Cost:
             "API Gateway": api_requests * API_GATEWAY_REST_PER_REQUEST,
             "DynamoDB": writes * DYNAMODB_PER_WRITE_UNIT + reads * DYNAMODB_PER_READ_UNIT,
             "SES": names.count("sesv2.SendEmail") * SES_PER_EMAIL,
-            "EventBridge": names.count("events.PutEvents") * EVENTBRIDGE_PER_EVENT,
+            "EventBridge": events * EVENTBRIDGE_PER_EVENT,
         }
         for part, dollars in parts.items():
             self.lines[part] = self.lines.get(part, 0.0) + share * LEADS * dollars

@@ -42,8 +42,8 @@ def test_intakes_from_twenty_threads_are_all_routed_evenly_with_complete_histori
     retried: Counter[str] = Counter()
 
     def submit(n: int) -> Answer:
-        # As the contract asks of a website: a 409 `in_progress` (an earlier attempt of the same request still
-        # holds its idempotency record, e.g. after the SDK retried a write that had landed) is retried.
+        # As the contract asks of a website: a 409 `in_progress` (an earlier attempt of the same request may
+        # still be delivering its lead's offer) is retried.
         for _ in range(5):
             answer = company.submit(unique_lead(n, message=f"load {n}"))
             if answer.status != 409 or answer.error_code != "in_progress":

@@ -1,35 +1,28 @@
 """What an intake costs in AWS requests: a warm intake reads one item to learn the configuration version and
-never queries the company's configuration, however many agents it has; a configuration change makes the
-next intake reload it once."""
+never queries the company's configuration, however many agents it has; its lead's one conditional write is
+its idempotency record (no other item); a configuration change makes the next intake reload it once."""
 
 import pytest
 
-from tests.integration.conftest import AwsCalls
+from tests.integration.conftest import AwsCalls, MovableClock
+from tests.support.intake_windows import just_inside_a_window, mid_window
 from tests.support.scenario import Company, expect, unique_lead
 from tests.support.seeding import seed_agents
 
-# Idempotency record (in progress), the configuration version, the request's receipt (what makes a retry
-# after a cut-off attempt find its lead), the round-robin turn (one atomic increment of the queue's
-# counter), the lead, the idempotency record (done). Events are published from the table's stream, not here.
-WARM_ROUND_ROBIN_INTAKE = [
-    "dynamodb.PutItem",
-    "dynamodb.GetItem",
-    "dynamodb.PutItem",
-    "dynamodb.UpdateItem",
-    "dynamodb.PutItem",
-    "dynamodb.UpdateItem",
-]
+# The configuration version, then the lead: its conditional write finds an earlier attempt of the same
+# request (its id is the request's, domain/intake_requests.py). Events come from the table's stream.
+WARM_POOL_INTAKE = ["dynamodb.GetItem", "dynamodb.PutItem"]
+# The configuration version, the lead looked up before the round-robin turn (a repeat must not take one),
+# the turn (one atomic increment of the queue's counter), the lead.
+WARM_ROUND_ROBIN_INTAKE = ["dynamodb.GetItem", "dynamodb.GetItem", "dynamodb.UpdateItem", "dynamodb.PutItem"]
 # The queue changed: the counter's increment fails its condition; the new queue is stored, the old one read
 # (to know who had the last turn) and the counter re-anchored with this intake's turn in one update.
 REANCHOR = ["dynamodb.UpdateItem", "dynamodb.PutItem", "dynamodb.GetItem", "dynamodb.UpdateItem"]
-# Idempotency record, the configuration version, the receipt, the lead, the idempotency record.
-WARM_POOL_INTAKE = [
-    "dynamodb.PutItem",
-    "dynamodb.GetItem",
-    "dynamodb.PutItem",
-    "dynamodb.PutItem",
-    "dynamodb.UpdateItem",
-]
+
+
+@pytest.fixture(autouse=True)
+def _mid_window(clock: MovableClock) -> None:
+    mid_window(clock)  # away from a window's start, where an intake also looks up the previous window
 
 
 def warm_up(company: Company, agents: int, table_name: str) -> None:
@@ -62,7 +55,7 @@ def test_a_warm_intake_with_an_idempotency_key_costs_the_same(
 
 
 @pytest.mark.parametrize("agents", [5, 200])
-def test_a_warm_intake_to_the_pool_makes_no_transaction(
+def test_a_warm_intake_to_the_pool_makes_the_floor_s_two_requests(
     company: Company, table_name: str, aws_calls: AwsCalls, agents: int
 ) -> None:
     seed_agents(table_name, company.company_id, range(1, agents + 1))
@@ -70,13 +63,43 @@ def test_a_warm_intake_to_the_pool_makes_no_transaction(
     assert measured_intake(company, aws_calls, 1) == WARM_POOL_INTAKE
 
 
-def test_a_replayed_intake_reads_only_its_idempotency_record(
+def test_a_repeated_intake_reads_the_version_and_its_lead(
     company: Company, table_name: str, aws_calls: AwsCalls
 ) -> None:
     warm_up(company, 5, table_name)
     expect(company.submit(unique_lead(1)), 202)
-    # The conditional put of the idempotency record fails and hands back the stored answer.
-    assert measured_intake(company, aws_calls, 1) == ["dynamodb.PutItem"]
+    # Round robin: the look-up before the turn finds the lead, and answers it; no turn, no write.
+    assert measured_intake(company, aws_calls, 1) == WARM_ROUND_ROBIN_INTAKE[:2]
+
+
+def test_a_repeated_intake_to_the_pool_is_answered_by_its_failed_write(
+    company: Company, table_name: str, aws_calls: AwsCalls
+) -> None:
+    seed_agents(table_name, company.company_id, range(1, 6))
+    first = expect(company.submit(unique_lead(1)), 202)
+    aws_calls.reset()
+    assert expect(company.submit(unique_lead(1)), 202) == first
+    # The conditional put fails and hands back the stored lead.
+    assert aws_calls.names() == WARM_POOL_INTAKE
+
+
+def test_an_intake_just_inside_a_window_also_looks_up_the_previous_one(
+    company: Company, table_name: str, aws_calls: AwsCalls, clock: MovableClock
+) -> None:
+    seed_agents(table_name, company.company_id, range(1, 6))
+    expect(company.submit(unique_lead(0)), 202)
+    just_inside_a_window(clock)
+    assert measured_intake(company, aws_calls, 1) == ["dynamodb.GetItem", "dynamodb.GetItem", "dynamodb.PutItem"]
+    company.settings(auto_assign_enabled=True)
+    seed_agents(table_name, company.company_id, range(1, 6), in_auto_assign_queue=True)
+    expect(company.submit(unique_lead(2)), 202)
+    # Round robin: both windows' ids in one read, before the turn.
+    assert measured_intake(company, aws_calls, 3) == [
+        "dynamodb.GetItem",
+        "dynamodb.BatchGetItem",
+        "dynamodb.UpdateItem",
+        "dynamodb.PutItem",
+    ]
 
 
 def test_a_configuration_change_makes_the_next_intake_reload_once(
@@ -91,8 +114,8 @@ def test_a_configuration_change_makes_the_next_intake_reload_once(
     lead_id = expect(company.submit(unique_lead(1)), 202)["lead_id"]
     calls = aws_calls.names()
     assert calls.count("dynamodb.Query") == 1
-    version_and_receipt, lead_onwards = WARM_ROUND_ROBIN_INTAKE[:3], WARM_ROUND_ROBIN_INTAKE[4:]
-    assert calls == [*version_and_receipt[:2], "dynamodb.Query", version_and_receipt[2], *REANCHOR, *lead_onwards]
+    version, look_up, _turn, lead = WARM_ROUND_ROBIN_INTAKE
+    assert calls == [version, "dynamodb.Query", look_up, *REANCHOR, lead]
     assert company.lead(lead_id)["agent_id"] == 3  # the change is seen: agent 2 left the queue
     # And the one after is warm again.
     assert measured_intake(company, aws_calls, 2) == WARM_ROUND_ROBIN_INTAKE

@@ -55,9 +55,14 @@ class Store:
         return self.config
 
     # LeadRepository
-    def create(self, lead: Lead) -> None:
-        assert lead.lead_id not in self.leads
+    def create_once(self, lead: Lead) -> Lead | None:
+        if lead.lead_id in self.leads:
+            return self.get(lead.company_id, lead.lead_id)
         self.leads[lead.lead_id] = lead.model_copy(deep=True)
+        return None
+
+    def first_stored(self, company_id: str, lead_ids: builtins.list[str]) -> Lead | None:
+        return next((self.get(company_id, lead_id) for lead_id in lead_ids if lead_id in self.leads), None)
 
     def get(self, company_id: str, lead_id: str) -> Lead:
         return self.leads[lead_id].model_copy(deep=True)

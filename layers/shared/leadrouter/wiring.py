@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from leadrouter.service.delivery import OfferDelivery
     from leadrouter.service.email_bounces import EmailBounces
     from leadrouter.service.event_outbox import EventOutbox
-    from leadrouter.service.idempotent_intake import IdempotentIntake
     from leadrouter.service.intake import IntakeService
     from leadrouter.service.lead_changes import LeadChanges
     from leadrouter.service.lead_desk import LeadDesk
@@ -139,21 +138,6 @@ class Services:
         return IntakeService(
             self.config_repository, self.lead_repository, self.lead_changes, self.round_robin, self.clock, self.rng
         )
-
-    @cached_property
-    def idempotent_intake(self) -> "IdempotentIntake":
-        from leadrouter.adapters.idempotency_store import SpreadDynamoDBPersistenceLayer
-        from leadrouter.service.idempotent_intake import IdempotentIntake
-
-        def store() -> SpreadDynamoDBPersistenceLayer:
-            return SpreadDynamoDBPersistenceLayer(
-                table_name=self.env.TABLE_NAME,
-                key_attr="PK",
-                sort_key_attr="SK",
-                boto3_client=self.clients.dynamodb,
-            )
-
-        return IdempotentIntake(self.intake, by_key=store(), by_payload=store())
 
     @cached_property
     def lead_desk(self) -> "LeadDesk":

@@ -27,10 +27,6 @@ def ring_key(company_id: str, fingerprint: str) -> dict[str, str]:
     return {"PK": f"C#{company_id}#RR", "SK": f"RING#{fingerprint}"}
 
 
-def receipt_key(company_id: str, key: str) -> dict[str, str]:
-    return {"PK": f"C#{company_id}#INTAKE#{key}", "SK": "INTAKE"}
-
-
 def lead_key(company_id: str, lead_id: str) -> dict[str, str]:
     return {"PK": f"C#{company_id}#L#{lead_id}", "SK": "LEAD"}
 

@@ -4,7 +4,7 @@ version it read."""
 import base64
 import json
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from botocore.exceptions import ClientError
 
@@ -16,10 +16,9 @@ from leadrouter.adapters.dynamo_keys import (
     leads_by_office,
     leads_by_status,
     leads_timeline,
-    receipt_key,
 )
-from leadrouter.domain.errors import AlreadyReceived, BadRequest, Conflict, NotFound
-from leadrouter.domain.leads import IntakeReceipt, Lead
+from leadrouter.domain.errors import BadRequest, Conflict, NotFound
+from leadrouter.domain.leads import Lead
 from leadrouter.domain.queries import LeadQuery, Page
 
 if TYPE_CHECKING:
@@ -85,35 +84,38 @@ class DynamoLeadRepository:
         self._db = client
         self._table = table
 
-    def receive(self, receipt: IntakeReceipt) -> None:
-        """Record which lead a request makes, unless the same request did already (AlreadyReceived)."""
-        item = {
-            **receipt_key(receipt.company_id, receipt.key),
-            "lead_id": receipt.lead_id,
-            "expiration": int(receipt.expires_at.timestamp()),
-        }
+    def create_once(self, lead: Lead) -> Lead | None:
+        """Write a new lead unless its id is taken: then answer the stored lead, from the failed write itself
+        (a repeat of the request that made it: domain/intake_requests.py)."""
         with domain_errors():
             try:
                 self._db.put_item(
                     TableName=self._table,
-                    Item=to_item(item),
-                    # DynamoDB deletes expired items late: an expired receipt is as good as none.
-                    ConditionExpression="attribute_not_exists(PK) OR expiration < :now",
-                    ExpressionAttributeValues=to_item({":now": int(receipt.received_at.timestamp())}),
+                    Item=to_item(_lead_item(lead)),
+                    ConditionExpression="attribute_not_exists(PK)",
                     ReturnValuesOnConditionCheckFailure="ALL_OLD",
                 )
-                return
+                return None
             except ClientError as error:
                 if error_code(error) != CONDITION_FAILED:
                     raise
-                earlier = from_item(error.response.get("Item", {}))  # type: ignore[arg-type]
-        raise AlreadyReceived(str(earlier["lead_id"]))
+                stored: dict[str, Any] = cast("dict[str, Any]", error.response).get("Item") or {}
+        if not stored:  # an answer without the item: read it
+            return self.get(lead.company_id, lead.lead_id)
+        return Lead.model_validate(from_item(stored))
 
-    def create(self, lead: Lead) -> None:
-        with domain_errors(lambda: Conflict(f"Lead {lead.lead_id} already exists.")):
-            self._db.put_item(
-                TableName=self._table, Item=to_item(_lead_item(lead)), ConditionExpression="attribute_not_exists(PK)"
-            )
+    def first_stored(self, company_id: str, lead_ids: list[str]) -> Lead | None:
+        """The first of these leads that is stored, read consistently (a lead written a moment ago counts)."""
+        keys = [to_item(lead_key(company_id, lead_id)) for lead_id in lead_ids]
+        with domain_errors():
+            if len(keys) == 1:
+                answer = self._db.get_item(TableName=self._table, Key=keys[0], ConsistentRead=True)
+                items = [answer["Item"]] if "Item" in answer else []
+            else:
+                batch = {self._table: {"Keys": keys, "ConsistentRead": True}}
+                items = self._db.batch_get_item(RequestItems=batch)["Responses"].get(self._table, [])  # type: ignore[arg-type]
+        found = {lead.lead_id: lead for lead in (Lead.model_validate(from_item(item)) for item in items)}
+        return next((found[lead_id] for lead_id in lead_ids if lead_id in found), None)
 
     def get(self, company_id: str, lead_id: str) -> Lead:
         with domain_errors():

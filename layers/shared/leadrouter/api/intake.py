@@ -1,27 +1,22 @@
 """Public endpoints a brokerage website calls: the lead form and the agent dropdown."""
 
 import json
-from http import HTTPStatus
+from datetime import timedelta
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyPersistenceLayerError,
-    IdempotencyValidationError,
-)
 
 from leadrouter.api.bodies import parse_document, validated_by
-from leadrouter.api.errors import domain_error_response, error_response
+from leadrouter.api.errors import domain_error_response
 from leadrouter.api.links import link_base_url
 from leadrouter.api.resolver import new_router
 from leadrouter.api.views import Directory, DirectoryEntry, IntakeAnswer, documented
 from leadrouter.domain.errors import DomainError, Forbidden
 from leadrouter.domain.leads import honeypot_filled
 from leadrouter.domain.submissions import read_submission
-from leadrouter.observability import logger, metrics
+from leadrouter.observability import metrics
 from leadrouter.wiring import services
 
 router = new_router()
@@ -48,24 +43,11 @@ def _cors(company_id: str, origin: str | None) -> dict[str, str]:
     }
 
 
-# Powertools' idempotency errors only happen here (and importing them loads boto3: other functions don't).
-@router.exception_handler([IdempotencyAlreadyInProgressError, IdempotencyValidationError])  # type: ignore[untyped-decorator]
-def _repeated(error: Exception) -> Response[str]:
-    if isinstance(error, IdempotencyAlreadyInProgressError):
-        message = "The same request is being handled right now; retry in a moment."
-        return error_response(HTTPStatus.CONFLICT, "in_progress", message)
-    message = "This Idempotency-Key was already used with a different body."
-    return error_response(HTTPStatus.UNPROCESSABLE_ENTITY, "idempotency_key_reused", message)
-
-
-@router.exception_handler(IdempotencyPersistenceLayerError)  # type: ignore[untyped-decorator]
-def _store_busy(_: IdempotencyPersistenceLayerError) -> Response[str]:
-    # The idempotency record lives in the table: when it cannot be read or written (throttling that
-    # outlasted the client's retries), nothing was routed yet or the record says so; the client retries.
-    logger.exception("idempotency store failed")
-    return error_response(
-        HTTPStatus.SERVICE_UNAVAILABLE, "unavailable", "The database is busy; retry shortly.", retry_after=2
-    )
+def _time_left() -> timedelta | None:
+    """How long this invocation may still run (None: unknown): a repeat of its request meanwhile may find
+    it delivering."""
+    context = router.lambda_context
+    return None if context is None else timedelta(milliseconds=context.get_remaining_time_in_millis())
 
 
 @router.post(
@@ -93,9 +75,13 @@ def post_lead(
             answer = services().intake.drop_spam(company_id).as_dict()
         else:
             read = validated_by(read_submission, document)
-            intake = services().idempotent_intake
-            intake.register_lambda_context(router.lambda_context)
-            answer = intake.submit(company_id, read.submission, idempotency_key, link_base_url(event), read.left_out)
+            answer = (
+                services()
+                .intake.submit(
+                    company_id, read.submission, idempotency_key, link_base_url(event), read.left_out, _time_left()
+                )
+                .as_dict()
+            )
     except DomainError as error:
         # The website's script may read why its lead was refused: the error carries the CORS headers too.
         return domain_error_response(error, headers)

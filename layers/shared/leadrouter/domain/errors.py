@@ -49,12 +49,16 @@ class Conflict(DomainError):
     code = "conflict"
 
 
-class AlreadyReceived(Conflict):
-    """This request made a lead already (`lead_id`); a retry resumes it instead of making another."""
+class InProgress(Conflict):
+    """The same intake request is being handled right now (its lead is stored, its emails may be going out)."""
 
-    def __init__(self, lead_id: str) -> None:
-        super().__init__(f"This request made lead {lead_id} already.")
-        self.lead_id = lead_id
+    code = "in_progress"
+
+
+class KeyReused(InvalidInput):
+    """An Idempotency-Key already used with a different body."""
+
+    code = "idempotency_key_reused"
 
 
 class Unavailable(DomainError):

@@ -1,4 +1,5 @@
-"""Identifiers: time-ordered lead ids (so listings sort by arrival) with 80 random bits."""
+"""Identifiers: time-ordered ULIDs with 80 random bits (an intake's lead id: the time of its request's window and 80
+bits of the request's hash, domain/intake_requests.py; listings sort by `created_at`, not by id)."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -16,11 +17,15 @@ def _base32(value: int, length: int) -> str:
     return "".join(reversed(chars))
 
 
-def new_ulid(at: datetime, rng: RandomSource) -> str:
+def ulid_of(at: datetime, entropy: bytes) -> str:
+    """A ULID of `at` with these 10 bytes as its 80 bits after the time."""
     # Integer arithmetic: timestamp() * 1000 can land a float just below the whole millisecond.
     millis = (at - _EPOCH) // timedelta(milliseconds=1)
-    entropy = int.from_bytes(rng.token_bytes(10), "big")
-    return _base32(millis, 10) + _base32(entropy, 16)
+    return _base32(millis, 10) + _base32(int.from_bytes(entropy[:10], "big"), 16)
+
+
+def new_ulid(at: datetime, rng: RandomSource) -> str:
+    return ulid_of(at, rng.token_bytes(10))
 
 
 def new_lead_id(at: datetime, rng: RandomSource) -> str:

@@ -2,7 +2,6 @@
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Final
@@ -161,6 +160,20 @@ class HistoryEntry(Model):
     offer_id: str | None = None
 
 
+class IntakeMark(Model):
+    """What a repeat of the intake request that made a lead needs to answer it from the lead alone
+    (domain/intake_requests.py): no other item is written for idempotency."""
+
+    # A hash of the submission: the same Idempotency-Key with another body is refused.
+    body: str
+    # Random per attempt: a write the SDK retried after it had landed finds its own attempt, not a repeat.
+    attempt: str
+    # The first answer's status, which a repeat answers again.
+    answered: LeadStatus
+    # When the attempt that wrote the lead is past its invocation's deadline, so surely no longer running.
+    in_flight_until: datetime
+
+
 class Lead(Model):
     lead_id: str
     company_id: str
@@ -186,6 +199,7 @@ class Lead(Model):
     link_base_url: str | None = None
     # Optimistic concurrency: every write is conditional on the version it read.
     version: int = 0
+    intake: IntakeMark | None = None
 
     def record(self, entry: HistoryEntry) -> None:
         self.history.append(entry)
@@ -200,16 +214,3 @@ class Lead(Model):
     def decline(self, agent_id: int) -> None:
         if agent_id not in self.declined_agent_ids:
             self.declined_agent_ids.append(agent_id)
-
-
-@dataclass(frozen=True)
-class IntakeReceipt:
-    """Marks the lead one intake request made, so that a retry of the same request (the same idempotency
-    key, or the same payload within the window) finds it instead of making a second one. `key` is a hash
-    of the company and that key or payload."""
-
-    company_id: str
-    key: str
-    lead_id: str
-    received_at: datetime
-    expires_at: datetime

@@ -1,16 +1,29 @@
-"""Intake: a website's lead through the cascade into the table, exactly once."""
+"""Intake: a website's lead through the cascade into the table, exactly once, in one conditional write.
+
+The lead's own write is its idempotency record: its id is derived from the request (domain/intake_requests.py),
+so a retry or a double click of the same request finds the stored lead and answers it. Guarantees:
+- a repeat answers the first lead and its first status, and makes nothing new; the same `Idempotency-Key`
+  with another body is refused (422);
+- a repeat that arrives while the attempt that wrote the lead may still be delivering its offer (emails not
+  started, that attempt's invocation not past its deadline) is refused as in progress (409);
+- a repeat after an attempt was cut off (a Lambda timeout) does the work after the write that attempt did
+  not reach: emails go out at most once (docs/RELIABILITY.md);
+- a repeat of a stored request takes no round-robin turn (the lead is looked up before the turn); of two
+  identical requests at the same moment, the one whose write loses has taken a turn, which is spent."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Final
 
 from aws_lambda_powertools import Logger
 
 from leadrouter.domain.cascade import Decision, LeadFacts, RoundRobinTurn, decide, round_robin_assignment
 from leadrouter.domain.config import CompanyConfig
-from leadrouter.domain.errors import AlreadyReceived, Conflict, NotFound
+from leadrouter.domain.errors import InProgress, KeyReused
 from leadrouter.domain.ids import new_lead_id, new_offer_id
-from leadrouter.domain.leads import IntakeReceipt, Lead, LeadStatus, LeadSubmission
+from leadrouter.domain.intake_requests import IntakeRequest
+from leadrouter.domain.leads import IntakeMark, Lead, LeadStatus, LeadSubmission
 from leadrouter.domain.lifecycle import OfferTerms, apply_decision, new_lead
 from leadrouter.domain.ports import Clock, RandomSource
 from leadrouter.observability import correlate
@@ -20,14 +33,8 @@ from leadrouter.service.round_robin_turns import RoundRobinTurns
 
 logger = Logger(child=True)
 
-
-@dataclass(frozen=True)
-class RequestKey:
-    """Names one intake request across its retries (a hash of the company and the idempotency key or the
-    payload), for as long as a retry counts as the same request."""
-
-    key: str
-    window_seconds: int
+# Lambda's longest timeout: without an invocation's own deadline, an attempt is taken to run until then.
+LONGEST_INVOCATION: Final = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -70,40 +77,43 @@ class IntakeService:
         self,
         company_id: str,
         submission: LeadSubmission,
+        idempotency_key: str | None = None,
         link_base_url: str | None = None,
-        request: RequestKey | None = None,
         left_out: Sequence[str] = (),
+        running_for: timedelta | None = None,
     ) -> IntakeResult:
-        """`link_base_url`: where links in this lead's emails point (the API's public address). `request`:
-        a retry of a request whose lead is stored already resumes that lead instead of making another.
-        `left_out`: fields the website sent that could not be read, noted in the history."""
+        """`link_base_url`: where links in this lead's emails point (the API's public address). `left_out`:
+        fields the website sent that could not be read, noted in the history. `running_for`: how long this
+        invocation may still run, when known (a repeat meanwhile may find this attempt delivering)."""
         if submission.is_spam:
             return self.drop_spam(company_id)
         config = self._config.load(company_id)  # NotFound for an unknown company
         now = self._clock.now()
-        lead_id = new_lead_id(now, self._rng)
+        request = IntakeRequest.of(company_id, submission, idempotency_key)
+        lead_id = request.lead_id(now)
         correlate(lead_id)
-        if request is not None:
-            expires = now + timedelta(seconds=request.window_seconds)
-            try:
-                self._leads.receive(IntakeReceipt(company_id, request.key, lead_id, now, expires))
-            except AlreadyReceived as earlier:
-                stored = self._stored(company_id, earlier.lead_id)
-                if stored is not None:
-                    return self._resume(stored, config)
-                lead_id = earlier.lead_id  # the earlier attempt stopped before writing its lead
-                correlate(lead_id)
         decision = decide(facts_of(submission), config, now, self._rng)
-        try:
-            lead = self._commit(config, lead_id, submission, decision, link_base_url, left_out)
-        except Conflict:
-            # The lead id exists already: a write the SDK retried after a timeout though it had landed, or
-            # an earlier attempt of this same request (its receipt named this id). Either way it is this
-            # request's lead: answer it.
-            stored = self._stored(company_id, lead_id)
-            if stored is None:
-                raise
-            return self._resume(stored, config)
+        # Looked up first only where the write alone cannot tell: before a round-robin turn (a repeat must
+        # not take one), and near a window's start (a repeat of a request made in the previous window).
+        earlier_ids = [lead_id] if isinstance(decision.outcome, RoundRobinTurn) else []
+        previous = request.previous_lead_id(now)
+        if previous is not None:
+            earlier_ids.append(previous)
+        if earlier_ids:
+            earlier = self._leads.first_stored(company_id, earlier_ids)
+            if earlier is not None and request.repeated_by(earlier.created_at, now):
+                return self._answer_repeat(earlier, request, config, now)
+        lead = self._commit(config, lead_id, submission, decision, link_base_url, left_out, now)
+        lead.intake = IntakeMark(
+            body=request.body,
+            attempt=self._rng.token_bytes(8).hex(),
+            answered=lead.status,
+            in_flight_until=now + (LONGEST_INVOCATION if running_for is None else running_for),
+        )
+        stored = self._leads.create_once(lead)
+        if stored is not None and (stored.intake is None or stored.intake.attempt != lead.intake.attempt):
+            return self._answer_repeat(stored, request, config, now)
+        # Else stored: this attempt's own write, which the SDK sent again after a timeout though it had landed.
         logger.info(
             "lead routed",
             extra={
@@ -113,7 +123,7 @@ class IntakeService:
                 "status": lead.status,
             },
         )
-        # The lead is stored: publish, start timers and send emails; failures are recorded on the lead.
+        # The lead is stored: start timers and send emails; failures are recorded on the lead.
         self._changes.after_commit(lead, config, Snapshot.of(None))
         return IntakeResult(lead.lead_id, lead.status)
 
@@ -123,34 +133,24 @@ class IntakeService:
         logger.info("honeypot filled: lead dropped", extra={"company_id": company_id})
         return IntakeResult(new_lead_id(self._clock.now(), self._rng), LeadStatus.UNASSIGNED)
 
-    def _stored(self, company_id: str, lead_id: str) -> Lead | None:
-        try:
-            return self._leads.get(company_id, lead_id)
-        except NotFound:
-            return None
-
-    def _resume(self, lead: Lead, config: CompanyConfig) -> IntakeResult:
-        """This request's lead is stored already: an earlier attempt was cut off (a Lambda timeout) before
-        it answered, or the SDK retried a lead write that had landed. Emails go out at most once: if the
-        emails were reached, nothing is sent again (the offer is in every recipient's inbox); if not, the
-        work after the write is done now. Events are at least once: published again in that case."""
+    def _answer_repeat(self, lead: Lead, request: IntakeRequest, config: CompanyConfig, now: datetime) -> IntakeResult:
+        """An earlier attempt of this request stored `lead`. Its emails go out at most once: if the earlier
+        attempt reached them, nothing is sent again (the offer is in every recipient's inbox); if not and
+        it may still be running, the repeat is refused for now; if it surely stopped, the work is done here."""
         correlate(lead.lead_id)
-        logger.info("retried intake: the lead is stored already", extra={"lead_id": lead.lead_id})
-        if not self._changes.delivery_started(lead):
+        mark = lead.intake
+        if mark is None:  # a lead from before leads carried their request's mark
+            return IntakeResult(lead.lead_id, lead.status)
+        if mark.body != request.body:
+            raise KeyReused("This Idempotency-Key was already used with a different body.")
+        if lead.open_offer() is not None and not self._changes.delivery_started(lead):
+            if now < mark.in_flight_until:
+                raise InProgress("The same request is being handled right now; retry in a moment.")
+            logger.info(
+                "retried intake: the earlier attempt stopped before its emails", extra={"lead_id": lead.lead_id}
+            )
             self._changes.after_commit(lead, config, Snapshot.of(None))
-        return IntakeResult(lead.lead_id, lead.status)
-
-    def _new_lead(
-        self,
-        config: CompanyConfig,
-        lead_id: str,
-        submission: LeadSubmission,
-        base_url: str | None,
-        left_out: Sequence[str],
-    ) -> Lead:
-        lead = new_lead(lead_id, config.company.company_id, submission, self._clock.now(), left_out)
-        lead.link_base_url = base_url
-        return lead
+        return IntakeResult(lead.lead_id, mark.answered)
 
     def _commit(
         self,
@@ -160,17 +160,18 @@ class IntakeService:
         decision: Decision,
         base_url: str | None,
         left_out: Sequence[str],
+        now: datetime,
     ) -> Lead:
-        lead = self._new_lead(config, lead_id, submission, base_url, left_out)
+        """The routed lead, not yet written; a round-robin turn is taken here, before the write: a write that
+        fails after it costs that agent one turn, never a lead (docs/DECISIONS.md)."""
+        lead = new_lead(lead_id, config.company.company_id, submission, now, left_out)
+        lead.link_base_url = base_url
         outcome = decision.outcome
         if isinstance(outcome, RoundRobinTurn):
             chosen = self._turns.take(config.company.company_id, outcome.queue)
             decision = Decision(decision.step, round_robin_assignment(config, outcome, chosen), decision.reports)
         office_of = {agent_id: agent.office_id for agent_id, agent in config.agents.items()}
         apply_decision(lead, decision, office_of, lead.created_at, self._terms(config, lead), config.agents)
-        # The turn is taken before the lead is written: a write that fails after it costs that agent one
-        # turn, never a lead (docs/DECISIONS.md).
-        self._leads.create(lead)
         return lead
 
     def _terms(self, config: CompanyConfig, lead: Lead) -> OfferTerms:

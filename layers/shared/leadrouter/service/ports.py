@@ -11,7 +11,7 @@ from leadrouter.domain.company import Company, CompanySettings
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.credentials import Credential
 from leadrouter.domain.lead_measures import Measure
-from leadrouter.domain.leads import HistoryEntry, IntakeReceipt, Lead
+from leadrouter.domain.leads import HistoryEntry, Lead
 from leadrouter.domain.offers import OfferTicket
 from leadrouter.domain.queries import LeadQuery, Page
 from leadrouter.domain.round_robin import QueuePosition
@@ -40,9 +40,9 @@ class ConfigRepository(Protocol):
 
 
 class LeadRepository(Protocol):
-    def receive(self, receipt: IntakeReceipt) -> None: ...
+    def create_once(self, lead: Lead) -> Lead | None: ...
 
-    def create(self, lead: Lead) -> None: ...
+    def first_stored(self, company_id: str, lead_ids: list[str]) -> Lead | None: ...
 
     def get(self, company_id: str, lead_id: str) -> Lead: ...
 
