@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from leadrouter.domain.agents import Agent, Criteria
-from leadrouter.domain.cascade import LeadFacts, decide
+from leadrouter.domain.cascade import LeadFacts, RoundRobinTurn, decide, round_robin_assignment
 from leadrouter.domain.company import Company, CompanySettings
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.criteria import criteria_match
@@ -162,6 +162,12 @@ def test_the_indexed_decision_is_the_reference_decision(
     assert decision == expected
     assert [report.agent_id for report in decision.reports] == [report.agent_id for report in expected.reports]
     assert chance.choices_offered == reference_chance.choices_offered
+    if isinstance(decision.outcome, RoundRobinTurn):
+        turn = decision.outcome
+        for declined in (frozenset(), frozenset(turn.queue[:1])):
+            words = ", ".join(str(agent_id) for agent_id in turn.queue if agent_id not in declined)
+            detail = round_robin_assignment(config, RoundRobinTurn(turn.queue, declined), turn.queue[-1]).detail
+            assert detail.endswith(f"(ascending ids {words}).")
 
 
 @PROPERTY

@@ -44,6 +44,8 @@ class RoundRobinTurn:
 
     @property
     def eligible(self) -> tuple[int, ...]:
+        if not self.declined:  # an intake's turn: the queue itself, whose words the index keeps
+            return self.queue
         return tuple(agent_id for agent_id in self.queue if agent_id not in self.declined)
 
 
@@ -387,5 +389,5 @@ def round_robin_assignment(config: CompanyConfig, turn: RoundRobinTurn, agent_id
     return AssignTo(
         agent_id,
         f"Assigned to {_describe(agent)}: next in the round-robin queue "
-        f"(ascending ids {', '.join(str(i) for i in turn.eligible)}).",
+        f"(ascending ids {config.routing_index.listed(turn.eligible)}).",
     )

@@ -33,6 +33,8 @@ from leadrouter.domain.routes import Route, by_priority
 _SELECTORS = bytes.maketrans(b"01", b"\x00\x01")
 # Below this many members a mask is walked bit by bit; above, converted to selectors in one pass.
 _FEW = 32
+# Queues in words kept per configuration: the whole queue, and a few with agents away or declined.
+_QUEUES_KEPT = 8
 
 
 def _mask(positions: Sequence[int]) -> int:
@@ -249,6 +251,20 @@ class RoutingIndex:
         if not away:
             return self._whole_queue, []
         return tuple(self.ids(self.queue & ~away)), self.agents(away)
+
+    def listed(self, agent_ids: tuple[int, ...]) -> str:
+        """`1, 2, 3`: a queue in words (the history names every agent of the queue a turn was taken in), kept
+        for the queues this configuration hands out again and again."""
+        words = self._listed.get(agent_ids)
+        if words is None:
+            if len(self._listed) >= _QUEUES_KEPT:
+                self._listed.pop(next(iter(self._listed)))
+            words = self._listed[agent_ids] = ", ".join(map(str, agent_ids))
+        return words
+
+    @cached_property
+    def _listed(self) -> dict[tuple[int, ...], str]:
+        return {}
 
     @cached_property
     def _criteria(self) -> _Criteria:
