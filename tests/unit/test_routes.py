@@ -14,7 +14,8 @@ from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.leads import Lead, LeadStatus, LeadSubmission
 from leadrouter.domain.lifecycle import OfferTerms, answer_offer, apply_decision, continue_route, expire_offer, new_lead
 from leadrouter.domain.offers import Offer, OfferAction, OfferClosed, OfferOrigin, OfferState
-from leadrouter.domain.routes import Route, RouteConditions, evaluate, for_people
+from leadrouter.domain.route_checks import evaluate
+from leadrouter.domain.routes import Route, RouteConditions, for_people
 from tests.unit.fakes import agent, company, lead, note_details, route
 
 CHICAGO = "America/Chicago"

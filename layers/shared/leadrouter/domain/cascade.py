@@ -8,14 +8,14 @@ as a request for the queue's next turn, which the service takes with a condition
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from leadrouter.domain.agents import Agent
-from leadrouter.domain.config import CompanyConfig
-from leadrouter.domain.criteria import criteria_match
+from leadrouter.domain.config import CompanyConfig, away_skip
 from leadrouter.domain.leads import Interest, Listing
 from leadrouter.domain.ports import RandomSource
-from leadrouter.domain.routes import NextMember, RouteTurn, describe_moment, evaluate, local_moment, next_member
+from leadrouter.domain.route_checks import Trial
+from leadrouter.domain.routes import NextMember, RouteTurn, next_member
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,8 @@ class RoundRobinTurn:
 
     @property
     def eligible(self) -> tuple[int, ...]:
+        if not self.declined:  # an intake's turn: the queue itself, whose words the index keeps
+            return self.queue
         return tuple(agent_id for agent_id in self.queue if agent_id not in self.declined)
 
 
@@ -73,9 +75,10 @@ class RouteOffer:
 Outcome = AssignTo | RoundRobinTurn | ToPool | OfferTo | RouteOffer
 
 
-@dataclass(frozen=True)
-class StepReport:
-    """One line of the explanation: the step, whether it decided, and why in words."""
+class StepReport(NamedTuple):
+    """One line of the explanation: the step, whether it decided, and why in words. A named tuple, not a
+    frozen dataclass: a decision can make one per route, hundreds, and a tuple is made in a third of the
+    time (docs/DECISIONS.md)."""
 
     step: str
     applied: bool
@@ -83,7 +86,18 @@ class StepReport:
     # Worth keeping in a real lead's history (an input was present but could not be used).
     noteworthy: bool = False
     # The agent a skip is about, if any (simulations list the skipped agents); not part of equality.
-    agent_id: int | None = field(default=None, compare=False)
+    agent_id: int | None = None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, StepReport):
+            return NotImplemented
+        return self[:4] == other[:4]
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash(self[:4])
 
 
 @dataclass(frozen=True)
@@ -216,17 +230,17 @@ class RoutesStep:
     name = "routes"
 
     def apply(self, ctx: CascadeContext) -> Outcome | None:
-        routes = ctx.config.routes_by_priority()
-        active = [route for route in routes if route.active]
-        time_zone = ctx.config.settings.time_zone
-        if not active:
-            ctx.skip(self.name, "no active route" if routes else "no routes set up")
+        index = ctx.config.routing_index
+        if not index.active_routes:
+            ctx.skip(self.name, "no active route" if index.routes_by_priority else "no routes set up")
             return None
-        for route in active:
-            verdict = evaluate(route, ctx.facts.source, ctx.at, time_zone)
-            if not verdict.matched:
-                ctx.skip(self.name, verdict.sentence(), noteworthy=True)
+        trial = Trial.of(ctx.at, ctx.config.settings.time_zone, ctx.facts.source)
+        for check in index.active_routes:
+            failure = check.failure(trial)
+            if failure is not None:
+                ctx.reports.append(StepReport(self.name, False, failure, True))
                 continue
+            route, verdict = check.route, check.verdict(trial)
             following = next_member(RouteTurn.start(route), ctx.config.agents, (), ctx.at, after=-1)
             for skipped in following.skipped:
                 ctx.skip(self.name, skipped.sentence, agent_id=skipped.agent_id)
@@ -237,13 +251,16 @@ class RoutesStep:
                 seconds = route.claim_window_seconds
                 detail = f"Offered to {who}, {following.turn.member_words()}, with a {seconds}-second claim window."
             return RouteOffer(verdict.sentence(), following, f"{verdict.sentence()} {detail}")
-        moment = describe_moment(local_moment(ctx.at, time_zone), time_zone)
-        ctx.skip(self.name, f"no active route matched at {moment}")
+        ctx.skip(self.name, f"no active route matched at {trial.words}")
         return None
 
 
-def _ids(agents: Sequence[Agent]) -> str:
-    return ", ".join(str(agent.agent_id) for agent in agents)
+def _ids(agent_ids: Sequence[int]) -> str:
+    return ", ".join(map(str, agent_ids))
+
+
+def _matching(ctx: CascadeContext) -> int:
+    return ctx.config.routing_index.matching(ctx.facts.source, ctx.facts.interest)
 
 
 class ClickToClaimStep:
@@ -257,22 +274,16 @@ class ClickToClaimStep:
         if not settings.click_to_claim_enabled:
             ctx.skip(self.name, "click to claim is off")
             return None
-        available: list[Agent] = []
-        for agent in ctx.config.agents_by_id():
-            if not agent.click_to_claim:
-                continue
-            reason = agent.unavailable_reason(ctx.at)
-            if reason is None:
-                available.append(agent)
-            elif agent.active:
-                ctx.skip(self.name, f"{_describe(agent)} skipped: {reason}", True, agent.agent_id)
+        index = ctx.config.routing_index
+        away = index.click_to_claim & index.away(ctx.at)
+        for agent in index.agents(away):
+            ctx.skip(self.name, f"{_describe(agent)} skipped: {agent.unavailable_reason(ctx.at)}", True, agent.agent_id)
+        available = index.click_to_claim & ~away
         if settings.advanced_distribution_enabled:
-            matching = [
-                agent for agent in available if criteria_match(agent.criteria, ctx.facts.source, ctx.facts.interest)
-            ]
+            matching = index.ids(available & _matching(ctx))
             if matching:
                 return OfferTo(
-                    tuple(agent.agent_id for agent in matching),
+                    tuple(matching),
                     f"Claim email sent to {len(matching)} click-to-claim agent(s) whose distribution criteria "
                     f"match the lead (agents {_ids(matching)}); the first to claim gets it.",
                 )
@@ -283,9 +294,10 @@ class ClickToClaimStep:
                     noteworthy=True,
                 )
         if available:
+            everyone = index.ids(available)
             return OfferTo(
-                tuple(agent.agent_id for agent in available),
-                f"Claim email sent to every click-to-claim agent ({len(available)}: agents {_ids(available)}); "
+                tuple(everyone),
+                f"Claim email sent to every click-to-claim agent ({len(everyone)}: agents {_ids(everyone)}); "
                 "the first to claim gets it.",
             )
         return ToPool("Click to claim is on but no active click-to-claim agent is available: to the pool.")
@@ -299,15 +311,13 @@ class AdvancedDistributionStep:
         if not settings.advanced_distribution_enabled:
             ctx.skip(self.name, "advanced distribution is off")
             return None
-        matching: list[int] = []
-        for agent in ctx.config.agents_by_id():
-            if not criteria_match(agent.criteria, ctx.facts.source, ctx.facts.interest):
-                continue
+        index = ctx.config.routing_index
+        matches = _matching(ctx)
+        away = matches & index.away(ctx.at)
+        for agent in index.agents(away):
             reason = agent.unavailable_reason(ctx.at)
-            if reason is None:
-                matching.append(agent.agent_id)
-            elif agent.active:
-                ctx.skip(self.name, f"{_describe(agent)} matches but is skipped: {reason}", True, agent.agent_id)
+            ctx.skip(self.name, f"{_describe(agent)} matches but is skipped: {reason}", True, agent.agent_id)
+        matching = index.ids(matches & ~away)
         if matching:
             chosen = ctx.config.agents[ctx.rng.choice(matching)]
             return AssignTo(
@@ -332,13 +342,13 @@ class RoundRobinStep:
         if not ctx.config.settings.auto_assign_enabled:
             ctx.skip(self.name, "auto assignment is off")
             return None
-        queue, skipped = ctx.config.round_robin_queue(ctx.at)
-        for agent_id, detail in skipped:
-            ctx.skip(self.name, detail, noteworthy=True, agent_id=agent_id)
+        queue, away = ctx.config.routing_index.round_robin_queue(ctx.at)
+        for agent in away:
+            ctx.skip(self.name, away_skip(agent, ctx.at), noteworthy=True, agent_id=agent.agent_id)
         if not queue:
             ctx.skip(self.name, "round robin skipped: no active agent is in the auto-assignment queue", True)
             return None
-        return RoundRobinTurn(tuple(queue))
+        return RoundRobinTurn(queue)
 
 
 DEFAULT_STEPS: tuple[Step, ...] = (
@@ -379,5 +389,5 @@ def round_robin_assignment(config: CompanyConfig, turn: RoundRobinTurn, agent_id
     return AssignTo(
         agent_id,
         f"Assigned to {_describe(agent)}: next in the round-robin queue "
-        f"(ascending ids {', '.join(str(i) for i in turn.eligible)}).",
+        f"(ascending ids {config.routing_index.listed(turn.eligible)}).",
     )

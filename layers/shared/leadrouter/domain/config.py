@@ -1,12 +1,18 @@
-"""A company's whole routing configuration, as the cascade reads it: one object, cached by version."""
+"""A company's whole routing configuration, as the cascade reads it: one object, cached by version.
+
+Immutable by contract: a change of configuration is a new CompanyConfig. Its routing index (what the
+cascade looks up: agents and routes in order, criteria, queues) is built once, when the first decision
+needs it, and lives exactly as long as this configuration version does (a warm container's cache)."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from leadrouter.domain.agents import Agent, Office
 from leadrouter.domain.company import Company, CompanySettings
 from leadrouter.domain.errors import Conflict
-from leadrouter.domain.routes import Route, by_priority
+from leadrouter.domain.routes import Route
+from leadrouter.domain.routing_index import RoutingIndex
 
 
 @dataclass(frozen=True)
@@ -24,32 +30,29 @@ class CompanyConfig:
     def settings(self) -> CompanySettings:
         return self.company.settings
 
+    @cached_property
+    def routing_index(self) -> RoutingIndex:
+        return RoutingIndex(self.agents, self.routes)
+
     def agents_by_id(self) -> list[Agent]:
-        return [self.agents[agent_id] for agent_id in sorted(self.agents)]
+        return list(self.routing_index.agents_by_id)
 
     def routes_by_priority(self) -> list[Route]:
         """Every route, active or not, in the order the cascade tries them."""
-        return by_priority(self.routes.values())
+        return list(self.routing_index.routes_by_priority)
 
     def agent_with_mls_id(self, mls_id: str) -> Agent | None:
-        wanted = mls_id.strip().casefold()
-        for agent in self.agents_by_id():
-            if agent.mls_id is not None and agent.mls_id.strip().casefold() == wanted and agent.active:
-                return agent
-        return None
+        return self.routing_index.agent_with_mls_id(mls_id)
 
     def round_robin_queue(self, at: datetime) -> tuple[list[int], list[tuple[int, str]]]:
         """Eligible ids in ascending order, and the skips worth telling (away agents), by agent id."""
-        queue: list[int] = []
-        skipped: list[tuple[int, str]] = []
-        for agent in self.agents_by_id():
-            if not (agent.active and agent.in_auto_assign_queue):
-                continue
-            if agent.is_away(at):
-                skipped.append((agent.agent_id, f"agent {agent.agent_id} skipped: {agent.unavailable_reason(at)}"))
-                continue
-            queue.append(agent.agent_id)
-        return queue, skipped
+        queue, away = self.routing_index.round_robin_queue(at)
+        return list(queue), [(agent.agent_id, away_skip(agent, at)) for agent in away]
+
+
+def away_skip(agent: Agent, at: datetime) -> str:
+    """Why round robin passes over an agent of its queue."""
+    return f"agent {agent.agent_id} skipped: {agent.unavailable_reason(at)}"
 
 
 class StaleConfiguration(Conflict):

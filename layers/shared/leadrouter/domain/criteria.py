@@ -1,15 +1,18 @@
-"""Advanced distribution: does an agent's criteria match a lead?"""
+"""Advanced distribution: does an agent's criteria match a lead? The definition, one agent at a time; the
+routing index answers the same question for every agent of a configuration at once (and is tested
+against this)."""
 
 from leadrouter.domain.agents import Criteria
 from leadrouter.domain.leads import Interest
 
 
-def _fold(value: str) -> str:
+def fold(value: str) -> str:
+    """Text criteria and MLS ids compare like this: surrounding spaces and case do not count."""
     return value.strip().casefold()
 
 
 def _in(value: str | None, allowed: list[str]) -> bool:
-    return value is not None and _fold(value) in {_fold(item) for item in allowed}
+    return value is not None and fold(value) in {fold(item) for item in allowed}
 
 
 def criteria_match(criteria: Criteria, source: str, interest: Interest | None) -> bool:

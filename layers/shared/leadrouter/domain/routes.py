@@ -12,7 +12,7 @@ Pure: no I/O, the moment and the agents are handed in.
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
@@ -30,11 +30,6 @@ RouteId = Annotated[str, Field(pattern=r"^rt_[0-9a-z]{26}$")]
 Source = Annotated[str, Field(min_length=1, max_length=64)]
 WindowSeconds = Annotated[int, Field(ge=1, le=30 * 24 * 3600)]
 MAX_MEMBERS = 100
-
-
-def _clock(value: str) -> time:
-    hours, minutes = value.split(":")
-    return time(int(hours), int(minutes))
 
 
 class DateRange(Model):
@@ -152,65 +147,6 @@ def for_people(at: datetime, time_zone: str) -> str:
 def describe_moment(local: datetime, time_zone: str) -> str:
     """`Saturday 10:12 America/Chicago`: the words of the history."""
     return f"{WEEKDAYS[local.weekday()].capitalize()} {local:%H:%M} {time_zone}"
-
-
-def _names(values: Iterable[object]) -> str:
-    return ", ".join(str(value) for value in values)
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """Whether a route's conditions hold at a moment for a lead, and why (not), in words."""
-
-    route: Route
-    matched: bool
-    reasons: tuple[str, ...]  # why not, one per condition that failed
-    moment: str  # `Saturday 10:12 America/Chicago`
-    local_date: date
-    window_day: date  # the day the conditions looked at (the day a midnight-crossing window opened)
-
-    def sentence(self) -> str:
-        name = self.route.name
-        if self.matched:
-            opened = ""
-            if self.window_day != self.local_date:
-                opened = f" (its {self.route.conditions.window()} window opened on {_weekday(self.window_day)})"
-            return f"Route '{name}' matched: {self.moment}{opened}."
-        return f"Route '{name}' did not match at {self.moment}: {'; '.join(self.reasons)}."
-
-
-def _weekday(day: date) -> str:
-    return WEEKDAYS[day.weekday()].capitalize()
-
-
-def evaluate(route: Route, source: str, at: datetime, time_zone: str) -> Verdict:
-    local = local_moment(at, time_zone)
-    conditions = route.conditions
-    reasons: list[str] = []
-    day = local.date()
-    now = local.time()
-    if conditions.start_time is not None and conditions.end_time is not None:
-        start, end = _clock(conditions.start_time), _clock(conditions.end_time)
-        if start < end:
-            inside = start <= now < end
-        elif now >= start:
-            inside = True
-        elif now < end:
-            inside, day = True, day - timedelta(days=1)  # the night that began yesterday
-        else:
-            inside = False
-        if not inside:
-            reasons.append(f"{local:%H:%M} is outside its window {conditions.window()}")
-    if conditions.days is not None and WEEKDAYS[day.weekday()] not in conditions.days:
-        when = _weekday(day) if day == local.date() else f"the window opened on {_weekday(day)}"
-        reasons.append(f"{when}, not one of its days ({_names(d.capitalize() for d in conditions.days)})")
-    if conditions.dates is not None or conditions.date_ranges is not None:
-        on_a_date = day in (conditions.dates or ()) or any(day in span for span in conditions.date_ranges or ())
-        if not on_a_date:
-            reasons.append(f"{day.isoformat()} is not one of its dates or date ranges")
-    if conditions.sources is not None and source.strip().lower() not in conditions.sources:
-        reasons.append(f"the lead's source '{source}' is not one of {_names(conditions.sources)}")
-    return Verdict(route, not reasons, tuple(reasons), describe_moment(local, time_zone), local.date(), day)
 
 
 def by_priority(routes: Iterable[Route]) -> list[Route]:

@@ -19,7 +19,8 @@ from leadrouter.domain.cascade import (
 )
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.model import Model
-from leadrouter.domain.routes import WEEKDAYS, evaluate, local_moment
+from leadrouter.domain.route_checks import Trial
+from leadrouter.domain.routes import WEEKDAYS, local_moment
 
 OutcomeKind = Literal["assign", "random_pick", "round_robin", "route_offer", "claim_emails", "pool"]
 
@@ -166,7 +167,9 @@ def _routes(decision: Decision, facts: LeadFacts, config: CompanyConfig, at: dat
     matched_id = decision.outcome.next.route_id if isinstance(decision.outcome, RouteOffer) else None
     found = False
     answer: list[SimulatedRoute] = []
-    for route in config.routes_by_priority():
+    trial = Trial.of(at, config.settings.time_zone, facts.source)
+    checks = {check.route.route_id: check for check in config.routing_index.active_routes}
+    for route in config.routing_index.routes_by_priority:
         if not route.active:
             answer.append(
                 SimulatedRoute(
@@ -180,7 +183,7 @@ def _routes(decision: Decision, facts: LeadFacts, config: CompanyConfig, at: dat
                 )
             )
             continue
-        verdict = evaluate(route, facts.source, at, config.settings.time_zone)
+        verdict = checks[route.route_id].verdict(trial)
         tried = reached and not found
         detail = verdict.sentence()
         if not tried:
