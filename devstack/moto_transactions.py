@@ -28,13 +28,13 @@ def install() -> None:
         if _state:
             return
         original: Callable[[Any, list[dict[str, Any]]], None] = models.DynamoDBBackend.transact_write_items
-        by_reference = _copy_sharing_tables(models.Table)
+        by_reference = _copy_sharing_tables(models.Table)  # type: ignore[attr-defined]
         calls = threading.Lock()
 
         def transact_write_items(backend: Any, transact_items: list[dict[str, Any]]) -> None:
             with calls:  # the module's `copy` is swapped for the call: one transaction at a time
                 backup = _Backup(backend, transact_items)
-                models.copy = by_reference  # type: ignore[attr-defined]
+                models.copy = by_reference  # type: ignore[assignment, attr-defined]
                 try:
                     original(backend, transact_items)
                 except Exception:
@@ -43,7 +43,7 @@ def install() -> None:
                 finally:
                     models.copy = copy  # type: ignore[attr-defined]
 
-        models.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+        models.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[assignment]
         _state["original"] = original
 
 
