@@ -1,4 +1,4 @@
-"""Moto's transactions with a backup of the items they touch (devstack/moto_transactions.py): a transaction
+"""Moto's transactions with a backup of the items they touch (devstack/moto_dynamodb.py): a transaction
 whose condition fails changes no item and leaves no stream record, as in DynamoDB; one that passes writes
 every item."""
 
@@ -8,14 +8,14 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from devstack import moto_transactions
+from devstack import moto_dynamodb
 
 TABLE = "Things"
 
 
 @pytest.fixture
 def db(aws: boto3.session.Session) -> Any:
-    moto_transactions.install()
+    moto_dynamodb.install()
     client = aws.client("dynamodb")
     client.create_table(
         TableName=TABLE,
@@ -85,3 +85,34 @@ def test_a_transaction_whose_conditions_hold_writes_every_item(db: Any, aws: bot
     stored = items(db)
     assert (stored["A"]["name"]["S"], stored["B"]["name"]["S"], stored["META"]["version"]["N"]) == ("new", "born", "2")
     assert stream_records(db, aws) == [*records, "MODIFY", "INSERT", "MODIFY"]
+
+
+EVERY_TYPE = {
+    "PK": {"S": "c"},
+    "SK": {"S": "T"},
+    "n": {"N": "12.5"},
+    "flag": {"BOOL": True},
+    "nothing": {"NULL": True},
+    "names": {"SS": ["a", "b"]},
+    "numbers": {"NS": ["1", "2"]},
+    "nested": {"M": {"list": {"L": [{"S": "x"}, {"N": "3"}, {"M": {}}]}}},
+}
+
+
+@pytest.mark.parametrize("extra", [{}, {"blob": {"B": b"\x00\xffbytes"}}], ids=["json", "binary"])
+def test_reads_answer_every_attribute_type_as_stored(db: Any, extra: dict[str, Any]) -> None:
+    item = {**EVERY_TYPE, **extra}
+    db.put_item(TableName=TABLE, Item=item)
+    key = {"PK": {"S": "c"}, "SK": {"S": "T"}}
+
+    read = db.get_item(TableName=TABLE, Key=key, ConsistentRead=True)["Item"]
+    batch = db.batch_get_item(RequestItems={TABLE: {"Keys": [key]}})["Responses"][TABLE]
+    queried = items(db)["T"]
+    scanned = [found for found in db.scan(TableName=TABLE)["Items"] if found["SK"] == {"S": "T"}]
+    missing = db.get_item(TableName=TABLE, Key={"PK": {"S": "c"}, "SK": {"S": "nobody"}})
+
+    for answer in (read, *batch, queried, *scanned):
+        assert {name: sorted(value["SS"]) if "SS" in value else value for name, value in answer.items()} == {
+            name: sorted(value["SS"]) if "SS" in value else value for name, value in item.items()
+        }
+    assert "Item" not in missing
