@@ -18,11 +18,14 @@ TARGET_MS = 1000.0
 type Request = tuple[str, str, dict[str, Any] | None]
 
 
-def _round(n: int, route_id: Callable[[], str]) -> list[tuple[str, Callable[[], Request]]]:
-    """One write of each kind; n makes this round's new offices and priorities its own."""
-    route = {"name": f"Route {n}", "priority": 100 + n, "members": [1, 2, 4999], "claim_window_seconds": 60}
+def _round(n: int, agents: int, route_id: Callable[[], str]) -> list[tuple[str, Callable[[], Request]]]:
+    """One write of each kind; n makes this round's new offices and priorities its own. The writes name
+    agents from all over the company (a default agent and route members near its end)."""
+    members = [1, 2, agents - 1]
+    route = {"name": f"Route {n}", "priority": 100 + n, "members": members, "claim_window_seconds": 60}
+    settings = {"auto_assign_enabled": n % 2 == 0, "default_agent_id": agents * 7 // 8}
     return [
-        ("settings", lambda: ("PUT", "/v1/settings", {"auto_assign_enabled": n % 2 == 0, "default_agent_id": 4321})),
+        ("settings", lambda: ("PUT", "/v1/settings", settings)),
         ("create office", lambda: ("POST", "/v1/offices", {"office_id": f"office-{n}", "name": f"Office {n}"})),
         ("replace office", lambda: ("PUT", f"/v1/offices/office-{n}", {"name": f"Office {n} North"})),
         ("create agent", lambda: ("POST", "/v1/agents", {"name": f"New {n}", "email": f"new{n}@bench.test"})),
@@ -46,7 +49,7 @@ def run(stack: LocalStack, agents: int, rounds: int) -> dict[str, Any]:
     requests: dict[str, int] = {}
     last_route: list[str] = []
     for n in range(rounds):
-        for kind, request in _round(n, lambda: last_route[-1]):
+        for kind, request in _round(n, agents, lambda: last_route[-1]):
             method, path, body = request()
             with recording() as recorded:
                 begun = time.perf_counter()
