@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import boto3
 
+from devstack import moto_dynamodb
 from devstack.queues import create_queues
 from devstack.template import Table, Template
 
@@ -54,6 +55,9 @@ def create_resources(
     (see :func:`capture_bus_events`). ``session`` defaults to a new boto3 session, which inside
     ``moto.mock_aws()`` reaches the mock, and with AWS_ENDPOINT_URL set reaches that endpoint.
     """
+    # Whichever moto the tables are made in (a mock in this process, or the local stack's server, also in
+    # this process), its transactions then cost what the items they touch cost.
+    moto_dynamodb.install()
     session = session or boto3.session.Session(region_name=template.context.region)
     region = template.context.region
     events = session.client("events", region_name=region)

@@ -88,13 +88,21 @@ class AwsCalls:
     """Counts the AWS requests the code makes (after moto's own set-up calls)."""
 
     def __init__(self) -> None:
-        self.calls: list[tuple[str, str]] = []
+        self.calls: list[tuple[str, str, dict[str, Any]]] = []
 
     def reset(self) -> None:
         self.calls.clear()
 
     def names(self) -> list[str]:
-        return [f"{service}.{operation}" for service, operation in self.calls]
+        return [f"{service}.{operation}" for service, operation, _ in self.calls]
+
+    def queried_partitions(self) -> list[str]:
+        """The partition key of each DynamoDB Query, in order (what a query read: a company, a log...)."""
+        return [
+            str(params.get("ExpressionAttributeValues", {}).get(":pk", {}).get("S", ""))
+            for service, operation, params in self.calls
+            if (service, operation) == ("dynamodb", "Query")
+        ]
 
 
 @pytest.fixture
@@ -103,7 +111,7 @@ def aws_calls(monkeypatch: pytest.MonkeyPatch) -> AwsCalls:
     original: Callable[..., Any] = BaseClient._make_api_call  # type: ignore[attr-defined]
 
     def counting(self: BaseClient, operation_name: str, api_params: Any) -> Any:
-        counter.calls.append((self.meta.service_model.service_name, operation_name))
+        counter.calls.append((self.meta.service_model.service_name, operation_name, api_params))
         return original(self, operation_name, api_params)
 
     monkeypatch.setattr(BaseClient, "_make_api_call", counting)

@@ -154,8 +154,18 @@ def test_an_update_that_landed_though_its_retry_failed_answers_200(
     changed = expect(api.patch("/v1/agents/3", json_body={"phone": "+13125550100"}, key=company.admin_key), 200)
     assert changed["phone"] == "+13125550100"
 
-    faults.on("dynamodb.UpdateItem", lands_then_fails("UpdateItem"))
+    # A settings write is a transaction too (the company item and the version's log entry).
+    settings_writes: list[dict[str, Any]] = []
+
+    def stores_settings(params: dict[str, Any]) -> bool:
+        updates = [item.get("Update", {}).get("UpdateExpression", "") for item in params["TransactItems"]]
+        if any("settings = :settings" in update for update in updates):
+            settings_writes.append(params)
+        return bool(settings_writes)
+
+    faults.on("dynamodb.TransactWriteItems", lands_then_fails("TransactWriteItems", stores_settings))
     settings = expect(api.put("/v1/settings", json_body={"auto_assign_enabled": True}, key=company.admin_key), 200)
+    assert len(settings_writes) == 1  # it landed, and its caller saw the retry's failed condition
     assert settings["auto_assign_enabled"] is True
     assert expect(api.get("/v1/settings", key=company.admin_key), 200)["auto_assign_enabled"] is True
 

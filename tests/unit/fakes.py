@@ -5,13 +5,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from leadrouter.domain.agents import Agent, Criteria, LeadType, RejectedLeadAgent
+from leadrouter.domain.agents import Agent, Criteria, LeadType, Office, RejectedLeadAgent
 from leadrouter.domain.cascade import Decision, LeadFacts, decide
 from leadrouter.domain.company import Company, CompanySettings
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.lead_measures import Measure
 from leadrouter.domain.leads import Interest, Listing
 from leadrouter.domain.round_robin import QueuePosition, TurnTaken
+from leadrouter.domain.routes import Route
 
 # A Friday afternoon; nothing in the routing domain depends on the particular moment.
 NOW = datetime(2025, 3, 14, 15, 9, 26, tzinfo=UTC)
@@ -226,3 +227,36 @@ class MemoryMeter:
 
     def total(self, name: str) -> float:
         return sum(measure.value for measure in self.measures if measure.name == name)
+
+
+class MemoryConfigReads:
+    """The ConfigReads port over a configuration held in memory (the adapter reads the same items one by one)."""
+
+    def __init__(self, config: CompanyConfig) -> None:
+        self._config = config
+
+    @property
+    def company(self) -> Company:
+        return self._config.company
+
+    @property
+    def version(self) -> int:
+        return self._config.version
+
+    def agent(self, agent_id: int) -> Agent | None:
+        return self._config.agents.get(agent_id)
+
+    def missing_agents(self, agent_ids: Iterable[int]) -> list[int]:
+        return [agent_id for agent_id in dict.fromkeys(agent_ids) if agent_id not in self._config.agents]
+
+    def highest_agent_id(self) -> int:
+        return max(self._config.agents, default=0)
+
+    def office(self, office_id: str) -> Office | None:
+        return self._config.offices.get(office_id)
+
+    def office_members(self, office_id: str) -> list[int]:
+        return sorted(agent.agent_id for agent in self._config.agents.values() if agent.office_id == office_id)
+
+    def routes(self) -> dict[str, Route]:
+        return dict(self._config.routes)

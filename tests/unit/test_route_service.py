@@ -9,7 +9,7 @@ from leadrouter.domain.config import CompanyConfig, StaleConfiguration
 from leadrouter.domain.errors import InvalidInput
 from leadrouter.domain.routes import Route
 from leadrouter.service.routes import RouteService
-from tests.unit.fakes import FixedClock, ScriptedRandom, agent, company
+from tests.unit.fakes import FixedClock, MemoryConfigReads, ScriptedRandom, agent, company
 
 BODY = {"name": "Weekend", "priority": 10, "members": [1]}
 
@@ -24,6 +24,9 @@ class RacingRepository:
 
     def load(self, company_id: str) -> CompanyConfig:
         return self.config
+
+    def reads(self, company_id: str) -> MemoryConfigReads:
+        return MemoryConfigReads(self.config)
 
     def _store(self, route: Route) -> None:
         company_ = self.config.company.model_copy(update={"config_version": self.config.version + 1})

@@ -1,17 +1,24 @@
 """Companies and their routing configuration in DynamoDB, with the warm-Lambda cache.
 
 An intake reads one item (the company's META, strongly consistent) to learn the configuration version;
-only when it differs from the cached one does it query the company's configuration items again. Every
-configuration write bumps the version in the same transaction as the write itself, and leaves its write
-token on the company's META (and on the item it puts), so that a write the SDK retried after it had landed
-is answered as done (adapters/retried_writes.py).
+when it differs from the cached one, the cache catches up by reading the change log of the versions it
+missed (adapters/dynamo_config_log.py), and reads the whole company partition only when it has no copy, is
+far behind or finds the log incomplete. Every configuration write is one transaction: the item it puts or
+deletes, the version bump (conditional on the version the write was checked against) and the new version's
+log entry. A write is checked with targeted reads of the items it depends on (adapters/dynamo_config_reads.py),
+never the whole configuration, so its cost does not grow with the company. Each write leaves its token on
+the company's META (and on the item it puts), so that a write the SDK retried after it had landed is
+answered as done (adapters/retried_writes.py).
 """
 
 import threading
 from typing import TYPE_CHECKING, Any
 
 from leadrouter.adapters.aws_errors import domain_errors
-from leadrouter.adapters.dynamo_codec import from_item, to_item, to_value
+from leadrouter.adapters.dynamo_codec import from_item, to_item
+from leadrouter.adapters.dynamo_config_items import decode, query_items
+from leadrouter.adapters.dynamo_config_log import applied, log_entry, read_changes
+from leadrouter.adapters.dynamo_config_reads import DynamoConfigReads
 from leadrouter.adapters.dynamo_keys import META, agent_sk, company_pk, office_sk, route_sk
 from leadrouter.adapters.retried_writes import TOKEN_ATTRIBUTE, new_write_token, write_once
 from leadrouter.domain.agents import Agent, Office
@@ -23,18 +30,6 @@ from leadrouter.domain.routes import Route
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import PutTypeDef, TransactWriteItemTypeDef
-
-
-def _bump_version(table: str, company_id: str) -> "TransactWriteItemTypeDef":
-    return {
-        "Update": {
-            "TableName": table,
-            "Key": to_item({"PK": company_pk(company_id), "SK": META}),
-            "UpdateExpression": "SET config_version = config_version + :one",
-            "ConditionExpression": "attribute_exists(PK)",
-            "ExpressionAttributeValues": {":one": to_value(1)},
-        }
-    }
 
 
 class DynamoConfigRepository:
@@ -59,51 +54,61 @@ class DynamoConfigRepository:
         return int(from_item(answer["Item"])["config_version"])
 
     def load(self, company_id: str) -> CompanyConfig:
-        """The company's configuration: from the cache when its version is current, else from the table."""
+        """The company's configuration: from the cache when its version is current, else brought up to date
+        from the change log, else read whole from the table."""
         version = self.current_version(company_id)
         cached = self._cache.get(company_id)
         if cached is not None and cached.version == version:
             return cached
-        fresh = self._query_all(company_id)
+        fresh = self._caught_up(cached, version) if cached is not None else None
+        if fresh is None:
+            fresh = self._query_all(company_id)
         with self._lock:
             self._cache[company_id] = fresh
         return fresh
 
+    def _caught_up(self, cached: CompanyConfig, version: int) -> CompanyConfig | None:
+        if version < cached.version:
+            return None
+        changes = read_changes(self._db, self._table, cached.company.company_id, cached.version, version)
+        return applied(cached, changes) if changes is not None else None
+
     def _query_all(self, company_id: str) -> CompanyConfig:
-        items: list[dict[str, Any]] = []
-        request: dict[str, Any] = {
+        request = {
             "TableName": self._table,
             "KeyConditionExpression": "PK = :pk",
             "ExpressionAttributeValues": to_item({":pk": company_pk(company_id)}),
             "ConsistentRead": True,
         }
-        with domain_errors():
-            while True:
-                page = self._db.query(**request)
-                items.extend(from_item(item) for item in page.get("Items", []))
-                if "LastEvaluatedKey" not in page:
-                    break
-                request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
         company: Company | None = None
         agents: dict[int, Agent] = {}
         offices: dict[str, Office] = {}
         routes: dict[str, Route] = {}
-        for item in items:
-            sk = item["SK"]
-            if sk == META:
-                company = Company.model_validate(item)
-            elif sk.startswith("AGENT#"):
-                agent = Agent.model_validate(_strip_keys(item))
-                agents[agent.agent_id] = agent
-            elif sk.startswith("OFFICE#"):
-                office = Office.model_validate(_strip_keys(item))
-                offices[office.office_id] = office
-            elif sk.startswith("ROUTE#"):
-                route = Route.model_validate(_strip_keys(item))
-                routes[route.route_id] = route
+        for item in query_items(self._db, request):
+            match decode(item):
+                case Company() as company:
+                    pass
+                case Agent() as agent:
+                    agents[agent.agent_id] = agent
+                case Office() as office:
+                    offices[office.office_id] = office
+                case Route() as route:
+                    routes[route.route_id] = route
         if company is None:
             raise NotFound(f"No company {company_id}.")
         return CompanyConfig(company=company, agents=agents, offices=offices, routes=routes)
+
+    def reads(self, company_id: str) -> DynamoConfigReads:
+        """The current version, for a write to check itself against item by item (NotFound: no company)."""
+        with domain_errors():
+            answer = self._db.get_item(
+                TableName=self._table,
+                Key=to_item({"PK": company_pk(company_id), "SK": META}),
+                ConsistentRead=True,
+            )
+        if "Item" not in answer:
+            raise NotFound(f"No company {company_id}.")
+        return DynamoConfigReads(self._db, self._table, Company.model_validate(from_item(answer["Item"])))
 
     def get_company(self, company_id: str) -> Company:
         return self.load(company_id).company
@@ -124,24 +129,8 @@ class DynamoConfigRepository:
             )
 
     def save_settings(self, company_id: str, settings: CompanySettings, expected_version: int) -> None:
-        token = new_write_token()
-        with domain_errors(_stale):
-            write_once(
-                lambda: self._db.update_item(
-                    TableName=self._table,
-                    Key=to_item({"PK": company_pk(company_id), "SK": META}),
-                    UpdateExpression=f"SET settings = :settings, config_version = config_version + :one, "
-                    f"{TOKEN_ATTRIBUTE} = :token",
-                    ConditionExpression="config_version = :seen",
-                    ExpressionAttributeValues={
-                        ":settings": to_value(settings.model_dump(mode="json")),
-                        ":one": to_value(1),
-                        ":seen": to_value(expected_version),
-                        ":token": to_value(token),
-                    },
-                ),
-                landed=lambda: self._carries(company_id, META, token),
-            )
+        values = settings.model_dump(mode="json")
+        self._commit(company_id, expected_version, new_write_token(), settings=values)
 
     def put_agent(self, company_id: str, agent: Agent, must_exist: bool, expected_version: int) -> None:
         """must_exist: True to update, False to create."""
@@ -176,46 +165,60 @@ class DynamoConfigRepository:
                 "ConditionExpression": "attribute_exists(PK)",
             }
         }
-        self._write_at_version(company_id, delete, expected_version, new_write_token())
-
-    def _write_at_version(
-        self,
-        company_id: str,
-        write: "TransactWriteItemTypeDef",
-        expected_version: int,
-        token: str,
-        written: str | None = None,
-    ) -> None:
-        """written: the sort key of the item a put writes (it carries the token too)."""
-        bump = _bump_version(self._table, company_id)
-        bump["Update"]["UpdateExpression"] += f", {TOKEN_ATTRIBUTE} = :token"
-        bump["Update"]["ConditionExpression"] = "config_version = :seen"
-        bump["Update"]["ExpressionAttributeValues"] = {
-            ":one": to_value(1),
-            ":seen": to_value(expected_version),
-            ":token": to_value(token),
-        }
-        # The META's token is what a retry looks for; another write landing between the first attempt and
-        # the retry replaces it, so a put also finds its token on the item it wrote.
-        with domain_errors(_stale):
-            write_once(
-                lambda: self._db.transact_write_items(TransactItems=[write, bump]),
-                landed=lambda: (
-                    self._carries(company_id, META, token)
-                    or (written is not None and self._carries(company_id, written, token))
-                ),
-            )
+        self._commit(company_id, expected_version, new_write_token(), write=delete, deletes=[sk])
 
     def _put_at_version(
         self, company_id: str, sk: str, values: dict[str, Any], must_exist: bool, expected_version: int
     ) -> None:
         token = new_write_token()
+        stored = {"SK": sk, **values}
         put: PutTypeDef = {
             "TableName": self._table,
-            "Item": to_item({"PK": company_pk(company_id), "SK": sk, **values, TOKEN_ATTRIBUTE: token}),
+            "Item": to_item({"PK": company_pk(company_id), **stored, TOKEN_ATTRIBUTE: token}),
             "ConditionExpression": "attribute_exists(PK)" if must_exist else "attribute_not_exists(PK)",
         }
-        self._write_at_version(company_id, {"Put": put}, expected_version, token, written=sk)
+        self._commit(company_id, expected_version, token, write={"Put": put}, written=sk, puts=[stored])
+
+    def _commit(
+        self,
+        company_id: str,
+        expected_version: int,
+        token: str,
+        write: "TransactWriteItemTypeDef | None" = None,
+        written: str | None = None,
+        puts: list[dict[str, Any]] | None = None,
+        deletes: list[str] | None = None,
+        settings: dict[str, Any] | None = None,
+    ) -> None:
+        """One transaction: `write` (if any), the version bump conditional on `expected_version` (with the
+        settings, for a settings write), and the new version's log entry. written: the sort key of the item
+        a put writes (it carries the token too)."""
+        assignments = f"config_version = config_version + :one, {TOKEN_ATTRIBUTE} = :token"
+        values: dict[str, Any] = {":one": 1, ":seen": expected_version, ":token": token}
+        if settings is not None:
+            assignments = f"settings = :settings, {assignments}"
+            values[":settings"] = settings
+        bump: TransactWriteItemTypeDef = {
+            "Update": {
+                "TableName": self._table,
+                "Key": to_item({"PK": company_pk(company_id), "SK": META}),
+                "UpdateExpression": f"SET {assignments}",
+                "ConditionExpression": "config_version = :seen",
+                "ExpressionAttributeValues": to_item(values),
+            }
+        }
+        entry = log_entry(self._table, company_id, expected_version + 1, puts, deletes, settings)
+        items = [*([write] if write is not None else []), bump, entry]
+        # The META's token is what a retry looks for; another write landing between the first attempt and
+        # the retry replaces it, so a put also finds its token on the item it wrote.
+        with domain_errors(_stale):
+            write_once(
+                lambda: self._db.transact_write_items(TransactItems=items),
+                landed=lambda: (
+                    self._carries(company_id, META, token)
+                    or (written is not None and self._carries(company_id, written, token))
+                ),
+            )
 
     def _carries(self, company_id: str, sk: str, token: str) -> bool:
         """Whether the stored item holds this write's token: the write landed."""
@@ -230,7 +233,3 @@ class DynamoConfigRepository:
 
 def _stale() -> StaleConfiguration:
     return StaleConfiguration("The configuration changed meanwhile; reload and retry.")
-
-
-def _strip_keys(item: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in item.items() if key not in ("PK", "SK", TOKEN_ATTRIBUTE)}

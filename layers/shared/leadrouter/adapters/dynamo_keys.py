@@ -61,3 +61,12 @@ def ticket_key(token_hash: str) -> dict[str, str]:
 
 def agent_inbox(company_id: str, agent_id: int) -> str:
     return f"C#{company_id}#INBOX#{agent_id}"
+
+
+def config_log_pk(company_id: str) -> str:
+    """The partition of the company's configuration change log (one item per configuration version)."""
+    return f"C#{company_id}#CONFIGLOG"
+
+
+def config_log_sk(version: int) -> str:
+    return f"V#{version:012d}"

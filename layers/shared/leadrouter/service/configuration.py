@@ -1,4 +1,5 @@
-"""Settings, agents and offices: validated against each other, every write bumps the config version."""
+"""Settings, agents and offices: validated against each other (item by item: service/config_writes.py),
+every write bumps the config version."""
 
 import re
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from leadrouter.domain.model import problem_text
 from leadrouter.domain.principals import Principal, Role
 from leadrouter.domain.queries import LeadQuery
 from leadrouter.service.config_writes import at_current_version
-from leadrouter.service.ports import ConfigRepository, LeadRepository
+from leadrouter.service.ports import ConfigReads, ConfigRepository, LeadRepository
 
 
 def validation_message(error: ValidationError) -> str:
@@ -44,15 +45,16 @@ class ConfigurationService:
     def update_settings(self, company_id: str, changes: dict[str, Any]) -> CompanySettings:
         """PUT takes any subset of the settings; the ones left out keep their values."""
 
-        def write(config: CompanyConfig) -> CompanySettings:
-            merged = {**config.settings.model_dump(mode="json"), **changes}
+        def write(config: ConfigReads) -> CompanySettings:
+            merged = {**config.company.settings.model_dump(mode="json"), **changes}
             try:
                 settings = CompanySettings.model_validate(merged)
             except ValidationError as error:
                 raise InvalidInput(validation_message(error)) from error
-            for field in ("default_agent_id", "default_broker_id"):
-                agent_id = getattr(settings, field)
-                if agent_id is not None and agent_id not in config.agents:
+            named = {field: getattr(settings, field) for field in ("default_agent_id", "default_broker_id")}
+            missing = config.missing_agents(agent_id for agent_id in named.values() if agent_id is not None)
+            for field, agent_id in named.items():
+                if agent_id in missing:
                     raise InvalidInput(f"{field}: no agent {agent_id} in this company")
             self._config.save_settings(company_id, settings, config.version)
             return settings
@@ -73,12 +75,10 @@ class ConfigurationService:
         return [agent for agent in config.agents_by_id() if _visible(principal, agent.office_id)]
 
     def create_agent(self, company_id: str, body: dict[str, Any]) -> Agent:
-        def write(config: CompanyConfig) -> Agent:
-            given = (
-                body if body.get("agent_id") is not None else {**body, "agent_id": max(config.agents, default=0) + 1}
-            )
+        def write(config: ConfigReads) -> Agent:
+            given = body if body.get("agent_id") is not None else {**body, "agent_id": config.highest_agent_id() + 1}
             agent = self._validated_agent(config, given, body)
-            if agent.agent_id in config.agents:
+            if config.agent(agent.agent_id) is not None:
                 raise Conflict(f"Agent {agent.agent_id} exists already; PUT /v1/agents/{agent.agent_id} changes it.")
             self._config.put_agent(company_id, agent, must_exist=False, expected_version=config.version)
             return agent
@@ -86,8 +86,8 @@ class ConfigurationService:
         return at_current_version(self._config, company_id, write)
 
     def replace_agent(self, company_id: str, agent_id: int, body: dict[str, Any]) -> Agent:
-        def write(config: CompanyConfig) -> Agent:
-            if agent_id not in config.agents:
+        def write(config: ConfigReads) -> Agent:
+            if config.agent(agent_id) is None:
                 raise NotFound(f"No agent {agent_id}.")
             agent = self._validated_agent(config, {**body, "agent_id": agent_id}, body)
             self._config.put_agent(company_id, agent, must_exist=True, expected_version=config.version)
@@ -96,8 +96,8 @@ class ConfigurationService:
         return self._after_write(company_id, at_current_version(self._config, company_id, write))
 
     def patch_agent(self, company_id: str, agent_id: int, changes: dict[str, Any]) -> Agent:
-        def write(config: CompanyConfig) -> Agent:
-            current = config.agents.get(agent_id)
+        def write(config: ConfigReads) -> Agent:
+            current = config.agent(agent_id)
             if current is None:
                 raise NotFound(f"No agent {agent_id}.")
             merged = {**current.model_dump(mode="json"), **changes, "agent_id": agent_id}
@@ -120,11 +120,11 @@ class ConfigurationService:
         return agent
 
     @staticmethod
-    def _validated_agent(config: CompanyConfig, body: dict[str, Any], given: dict[str, Any]) -> Agent:
+    def _validated_agent(config: ConfigReads, body: dict[str, Any], given: dict[str, Any]) -> Agent:
         """`body`: the agent to store; `given`: the fields the admin sent (an agent as read may be sent back
         whole, with its read-only bounce mark as it was)."""
         agent_id = body.get("agent_id")
-        current = config.agents.get(agent_id) if isinstance(agent_id, int) else None
+        current = config.agent(agent_id) if isinstance(agent_id, int) else None
         if "email_bouncing" in given and given["email_bouncing"] != (current is not None and current.email_bouncing):
             raise InvalidInput("email_bouncing: set by the service when emails bounce; changing the email clears it")
         try:
@@ -132,13 +132,13 @@ class ConfigurationService:
         except ValidationError as error:
             raise InvalidInput(validation_message(error)) from error
         agent = agent.keeping_bounce_mark(current)
-        if agent.office_id is not None and agent.office_id not in config.offices:
+        if agent.office_id is not None and config.office(agent.office_id) is None:
             raise InvalidInput(f"office_id: no office {agent.office_id!r} in this company")
         target = agent.rejected_lead_agent
         if isinstance(target, int):
             if target == agent.agent_id:
                 raise InvalidInput("rejected_lead_agent: an agent cannot pass rejected leads to themselves")
-            if target not in config.agents:
+            if config.missing_agents([target]):
                 raise InvalidInput(f"rejected_lead_agent: no agent {target} in this company")
         return agent
 
@@ -159,8 +159,8 @@ class ConfigurationService:
             body = {**body, "office_id": re.sub(r"[^a-z0-9]+", "-", body["name"].lower()).strip("-")[:63]}
         office = _validated_office(body)
 
-        def write(config: CompanyConfig) -> Office:
-            if office.office_id in config.offices:
+        def write(config: ConfigReads) -> Office:
+            if config.office(office.office_id) is not None:
                 raise Conflict(f"Office {office.office_id} exists already.")
             self._config.put_office(company_id, office, must_exist=False, expected_version=config.version)
             return office
@@ -170,8 +170,8 @@ class ConfigurationService:
     def replace_office(self, company_id: str, office_id: str, body: dict[str, Any]) -> Office:
         office = _validated_office({**body, "office_id": office_id})
 
-        def write(config: CompanyConfig) -> Office:
-            if office_id not in config.offices:
+        def write(config: ConfigReads) -> Office:
+            if config.office(office_id) is None:
                 raise NotFound(f"No office {office_id}.")
             self._config.put_office(company_id, office, must_exist=True, expected_version=config.version)
             return office
@@ -181,10 +181,10 @@ class ConfigurationService:
     def delete_office(self, company_id: str, office_id: str) -> None:
         """Checked against the configuration it reads, so an agent added to the office meanwhile stops it."""
 
-        def write(config: CompanyConfig) -> None:
-            if office_id not in config.offices:
+        def write(config: ConfigReads) -> None:
+            if config.office(office_id) is None:
                 raise NotFound(f"No office {office_id}.")
-            members = [agent.agent_id for agent in config.agents.values() if agent.office_id == office_id]
+            members = config.office_members(office_id)
             if members:
                 raise Conflict(f"Office {office_id} still has agents {members}; move them first.")
             if self._has_waiting_leads(company_id, office_id):

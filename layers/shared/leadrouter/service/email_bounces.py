@@ -19,7 +19,7 @@ from leadrouter.domain.leads import HistoryEntry, Lead
 from leadrouter.domain.ports import Clock
 from leadrouter.service.config_writes import at_current_version
 from leadrouter.service.lead_changes import LeadChanges, Turns
-from leadrouter.service.ports import ConfigRepository, LeadRepository, Meter
+from leadrouter.service.ports import ConfigReads, ConfigRepository, LeadRepository, Meter
 
 logger = Logger(child=True)
 
@@ -98,8 +98,8 @@ class EmailBounces:
     def _mark(self, feedback: EmailFeedback) -> bool:
         """Marks the agent whose address bounced; False when the agent's address is another one by now."""
 
-        def write(config: CompanyConfig) -> bool:
-            agent = config.agents.get(feedback.agent_id)
+        def write(config: ConfigReads) -> bool:
+            agent = config.agent(feedback.agent_id)
             if agent is None or agent.email.lower() != feedback.address.lower():
                 return False
             if not agent.email_bouncing:

@@ -1,7 +1,7 @@
 """The interfaces the services depend on; the DynamoDB/EventBridge adapters implement them, and tests
 can hand in fakes."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -18,8 +18,33 @@ from leadrouter.domain.round_robin import QueuePosition
 from leadrouter.domain.routes import Route
 
 
+class ConfigReads(Protocol):
+    """One configuration version, read item by item: what a write checks itself against (it needs a few
+    items, never the whole company). Stored only if that version is still current: service/config_writes.py."""
+
+    @property
+    def company(self) -> Company: ...
+
+    @property
+    def version(self) -> int: ...
+
+    def agent(self, agent_id: int) -> Agent | None: ...
+
+    def missing_agents(self, agent_ids: Iterable[int]) -> list[int]: ...
+
+    def highest_agent_id(self) -> int: ...
+
+    def office(self, office_id: str) -> Office | None: ...
+
+    def office_members(self, office_id: str) -> list[int]: ...
+
+    def routes(self) -> dict[str, Route]: ...
+
+
 class ConfigRepository(Protocol):
     def load(self, company_id: str) -> CompanyConfig: ...
+
+    def reads(self, company_id: str) -> ConfigReads: ...
 
     def create_company(self, company: Company) -> None: ...
 

@@ -1,37 +1,37 @@
 """Routes as configuration (admins): stored with the company's other configuration items, so the config
 version and the warm-Lambda cache cover them. Each write is checked against the configuration it read
-(members exist, no other active route has the same priority) and stored only if that configuration is still
-current; when another change came first, the write is checked again on the fresh configuration."""
+(members exist, no other active route has the same priority: the members' items and the routes are read,
+not the agents) and stored only if that configuration is still current; when another change came first,
+the write is checked again on the fresh configuration."""
 
 from typing import Any
 
 from pydantic import ValidationError
 
-from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.errors import InvalidInput, NotFound
 from leadrouter.domain.ids import new_ulid
 from leadrouter.domain.ports import Clock, RandomSource
 from leadrouter.domain.routes import Route
 from leadrouter.service.config_writes import at_current_version
 from leadrouter.service.configuration import validation_message
-from leadrouter.service.ports import ConfigRepository
+from leadrouter.service.ports import ConfigReads, ConfigRepository
 
 
 def new_route_id(clock: Clock, rng: RandomSource) -> str:
     return "rt_" + new_ulid(clock.now(), rng).lower()
 
 
-def validated_route(config: CompanyConfig, body: dict[str, Any]) -> Route:
+def validated_route(config: ConfigReads, body: dict[str, Any]) -> Route:
     """A route that fits this company: every member an agent of it, a priority no other active route has."""
     try:
         route = Route.model_validate(body)
     except ValidationError as error:
         raise InvalidInput(validation_message(error)) from error
-    unknown = [member for member in route.members if member not in config.agents]
+    unknown = config.missing_agents(route.members)
     if unknown:
         raise InvalidInput(f"members: no agent {', '.join(map(str, unknown))} in this company")
     if route.active:
-        for other in config.routes.values():
+        for other in config.routes().values():
             if other.active and other.route_id != route.route_id and other.priority == route.priority:
                 raise InvalidInput(
                     f"priority: the active route '{other.name}' ({other.route_id}) already has priority "
@@ -59,7 +59,7 @@ class RouteService:
     def create(self, company_id: str, body: dict[str, Any]) -> Route:
         route_id = new_route_id(self._clock, self._rng)
 
-        def write(config: CompanyConfig) -> Route:
+        def write(config: ConfigReads) -> Route:
             route = validated_route(config, {**body, "route_id": route_id})
             self._config.put_route(company_id, route, must_exist=False, expected_version=config.version)
             return route
@@ -67,8 +67,8 @@ class RouteService:
         return at_current_version(self._config, company_id, write)
 
     def replace(self, company_id: str, route_id: str, body: dict[str, Any]) -> Route:
-        def write(config: CompanyConfig) -> Route:
-            if route_id not in config.routes:
+        def write(config: ConfigReads) -> Route:
+            if route_id not in config.routes():
                 raise NotFound(f"No route {route_id}.")
             route = validated_route(config, {**body, "route_id": route_id})
             self._config.put_route(company_id, route, must_exist=True, expected_version=config.version)
@@ -79,8 +79,8 @@ class RouteService:
     def delete(self, company_id: str, route_id: str) -> None:
         """Leads already inside the route's chain finish it (their offers carry the route as it matched)."""
 
-        def write(config: CompanyConfig) -> None:
-            if route_id not in config.routes:
+        def write(config: ConfigReads) -> None:
+            if route_id not in config.routes():
                 raise NotFound(f"No route {route_id}.")
             self._config.delete_route(company_id, route_id, expected_version=config.version)
 

@@ -1,0 +1,55 @@
+"""The configuration's items in the company's partition, and what each one decodes to.
+
+One decoder for every way an item reaches a cache (the whole-partition query, a write's targeted read, an
+entry of the change log), so an agent read one way is the same agent read another way.
+"""
+
+from typing import TYPE_CHECKING, Any
+
+from leadrouter.adapters.aws_errors import domain_errors
+from leadrouter.adapters.dynamo_codec import from_item
+from leadrouter.adapters.dynamo_keys import META
+from leadrouter.adapters.retried_writes import TOKEN_ATTRIBUTE
+from leadrouter.domain.agents import Agent, Office
+from leadrouter.domain.company import Company
+from leadrouter.domain.routes import Route
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+AGENT_PREFIX = "AGENT#"
+OFFICE_PREFIX = "OFFICE#"
+ROUTE_PREFIX = "ROUTE#"
+
+type ConfigItem = Company | Agent | Office | Route
+
+
+def strip_keys(item: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in item.items() if key not in ("PK", "SK", TOKEN_ATTRIBUTE)}
+
+
+def decode(item: dict[str, Any]) -> ConfigItem | None:
+    """The model a stored item holds, by its sort key; None for items that are not configuration."""
+    sk = str(item["SK"])
+    if sk == META:
+        return Company.model_validate(item)
+    if sk.startswith(AGENT_PREFIX):
+        return Agent.model_validate(strip_keys(item))
+    if sk.startswith(OFFICE_PREFIX):
+        return Office.model_validate(strip_keys(item))
+    if sk.startswith(ROUTE_PREFIX):
+        return Route.model_validate(strip_keys(item))
+    return None
+
+
+def query_items(db: "DynamoDBClient", request: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every item the query finds, page after page (pages of at most 1 MB)."""
+    request = dict(request)
+    items: list[dict[str, Any]] = []
+    with domain_errors():
+        while True:
+            page = db.query(**request)
+            items.extend(from_item(item) for item in page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                return items
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]

@@ -1,0 +1,107 @@
+"""The configuration as of one version, read item by item: what a configuration write checks itself against.
+
+A write needs a few items, not the company: the agent it patches, the office an agent joins, the agents a
+route names, the routes whose priorities it must not take. Each is one strongly consistent read of its own
+(or one query of the routes), so a write costs the same at 5 agents and at 5,000. Everything here is read
+after the company item that gave the version, and the write is stored only if that version is still
+current (service/config_writes.py): when it is, nothing read here can have changed since.
+"""
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from leadrouter.adapters.aws_errors import domain_errors
+from leadrouter.adapters.dynamo_codec import from_item, to_item
+from leadrouter.adapters.dynamo_config_items import AGENT_PREFIX, ROUTE_PREFIX, decode, query_items
+from leadrouter.adapters.dynamo_keys import agent_sk, company_pk, office_sk
+from leadrouter.domain.agents import Agent, Office
+from leadrouter.domain.company import Company
+from leadrouter.domain.routes import Route
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+_BATCH_GET = 100  # BatchGetItem takes at most 100 keys
+
+
+class DynamoConfigReads:
+    def __init__(self, client: "DynamoDBClient", table: str, company: Company) -> None:
+        self._db = client
+        self._table = table
+        self._company = company
+        self._routes: dict[str, Route] | None = None
+
+    @property
+    def company(self) -> Company:
+        return self._company
+
+    @property
+    def version(self) -> int:
+        return self._company.config_version
+
+    def agent(self, agent_id: int) -> Agent | None:
+        found = self._get(agent_sk(agent_id))
+        return found if isinstance(found, Agent) else None
+
+    def office(self, office_id: str) -> Office | None:
+        found = self._get(office_sk(office_id))
+        return found if isinstance(found, Office) else None
+
+    def missing_agents(self, agent_ids: Iterable[int]) -> list[int]:
+        """Those of `agent_ids` that are no agent of the company, in the order given."""
+        wanted = list(dict.fromkeys(agent_ids))
+        found: set[str] = set()
+        for start in range(0, len(wanted), _BATCH_GET):
+            keys: Any = [self._key(agent_sk(agent_id)) for agent_id in wanted[start : start + _BATCH_GET]]
+            request: Any = {self._table: {"Keys": keys, "ProjectionExpression": "SK", "ConsistentRead": True}}
+            with domain_errors():
+                while request:
+                    answer = self._db.batch_get_item(RequestItems=request)
+                    found.update(str(from_item(item)["SK"]) for item in answer["Responses"].get(self._table, []))
+                    request = answer.get("UnprocessedKeys") or None
+        return [agent_id for agent_id in wanted if agent_sk(agent_id) not in found]
+
+    def highest_agent_id(self) -> int:
+        """The largest agent id in use (0 when there is none): agent keys sort by id, so one item answers."""
+        request = self._request(AGENT_PREFIX, ScanIndexForward=False, Limit=1, ProjectionExpression="agent_id")
+        with domain_errors():
+            items = self._db.query(**request).get("Items", [])
+        return max((int(from_item(item)["agent_id"]) for item in items), default=0)
+
+    def office_members(self, office_id: str) -> list[int]:
+        """The agents in the office. The one read here that grows with the company (it filters every agent
+        item, in pages of 1 MB): deleting an office is rare, and no index had to be kept for it."""
+        request = self._request(
+            AGENT_PREFIX,
+            {":office": office_id},
+            FilterExpression="office_id = :office",
+            ProjectionExpression="agent_id",
+        )
+        items = query_items(self._db, request)
+        return sorted(int(item["agent_id"]) for item in items)
+
+    def routes(self) -> dict[str, Route]:
+        """Read once: a replace checks that its route exists and that no other has its priority."""
+        if self._routes is None:
+            routes = [decode(item) for item in query_items(self._db, self._request(ROUTE_PREFIX))]
+            self._routes = {route.route_id: route for route in routes if isinstance(route, Route)}
+        return self._routes
+
+    def _key(self, sk: str) -> Any:
+        return to_item({"PK": company_pk(self._company.company_id), "SK": sk})
+
+    def _get(self, sk: str) -> object:
+        with domain_errors():
+            answer = self._db.get_item(TableName=self._table, Key=self._key(sk), ConsistentRead=True)
+        return decode(from_item(answer["Item"])) if "Item" in answer else None
+
+    def _request(self, prefix: str, extra_values: dict[str, Any] | None = None, **options: Any) -> dict[str, Any]:
+        """A strongly consistent query of the company's items whose sort key starts with `prefix`."""
+        values = {":pk": company_pk(self._company.company_id), ":prefix": prefix, **(extra_values or {})}
+        return {
+            "TableName": self._table,
+            "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
+            "ExpressionAttributeValues": to_item(values),
+            "ConsistentRead": True,
+            **options,
+        }

@@ -1,0 +1,100 @@
+"""What a configuration write costs in AWS requests at 5,000 agents: the key check, the version, the few
+items the write depends on and one transaction, never a read of every agent; and the warm read after
+writes catches up from the change log with one query, not the company's partition."""
+
+from typing import Any
+
+import boto3
+
+from leadrouter.adapters.dynamo_config import DynamoConfigRepository
+from tests.integration.conftest import AwsCalls
+from tests.support.client import Answer
+from tests.support.scenario import Company, expect
+from tests.support.seeding import seed_agents
+
+AGENTS = 5000
+KEY_AND_VERSION = ["dynamodb.GetItem", "dynamodb.GetItem"]  # the authorizer's key, the company's META
+GET = "dynamodb.GetItem"  # one item the write depends on (the agent, the office)
+MEMBERS = "dynamodb.BatchGetItem"  # whether the agents a write names exist
+QUERY = "dynamodb.Query"
+COMMIT = "dynamodb.TransactWriteItems"  # the item, the version bump and the version's log entry
+
+
+class Measured:
+    def __init__(self, company: Company, aws_calls: AwsCalls) -> None:
+        self.company = company
+        self.aws_calls = aws_calls
+
+    def __call__(self, method: str, path: str, status: int, body: dict[str, Any] | None = None) -> list[str]:
+        self.aws_calls.reset()
+        answer: Answer = getattr(self.company.api, method)(path, json_body=body, key=self.company.admin_key)
+        expect(answer, status)
+        return self.aws_calls.names()
+
+
+def test_every_kind_of_configuration_write_costs_a_handful_of_requests_at_5000_agents(
+    company: Company, table_name: str, aws_calls: AwsCalls
+) -> None:
+    seed_agents(table_name, company.company_id, range(1, AGENTS + 1))
+    write = Measured(company, aws_calls)
+
+    assert write("put", "/v1/settings", 200, {"default_agent_id": 4321}) == [*KEY_AND_VERSION, MEMBERS, COMMIT]
+    office = {"office_id": "north", "name": "North"}
+    assert write("post", "/v1/offices", 201, office) == [*KEY_AND_VERSION, GET, COMMIT]
+    assert write("put", "/v1/offices/north", 200, {"name": "Nord"}) == [*KEY_AND_VERSION, GET, COMMIT]
+    # A new agent without an id: the highest id in use (one item of a query in key order), whether that id
+    # is taken, and the office it joins.
+    new_agent = {"name": "New Agent", "email": "new@brokerage.test", "office_id": "north"}
+    assert write("post", "/v1/agents", 201, new_agent) == [*KEY_AND_VERSION, QUERY, GET, GET, COMMIT]
+    stored = DynamoConfigRepository(boto3.client("dynamodb"), table_name).reads(company.company_id).agent(5001)
+    assert stored is not None
+    assert stored.office_id == "north"
+    patch = {"phone": "312-555-0100"}
+    assert write("patch", "/v1/agents/17", 200, patch) == [*KEY_AND_VERSION, GET, COMMIT]
+    replacement = {"name": "Sam Reyes", "email": "sam@brokerage.test", "rejected_lead_agent": 18}
+    assert write("put", "/v1/agents/17", 200, replacement) == [*KEY_AND_VERSION, GET, MEMBERS, COMMIT]
+    # A route: its members, and the routes (for the priority), never the agents.
+    route = {"name": "Weekend", "priority": 10, "members": [1, 2, 4999]}
+    aws_calls.reset()
+    route_id = expect(company.api.post("/v1/routes", json_body=route, key=company.admin_key), 201)["route_id"]
+    assert aws_calls.names() == [*KEY_AND_VERSION, MEMBERS, QUERY, COMMIT]
+    moved = {**route, "priority": 20}
+    assert write("put", f"/v1/routes/{route_id}", 200, moved) == [*KEY_AND_VERSION, QUERY, MEMBERS, COMMIT]
+    assert write("delete", f"/v1/routes/{route_id}", 204) == [*KEY_AND_VERSION, QUERY, COMMIT]
+    # Deleting an office is the one write that looks at every agent (a filtered query of their ids, in
+    # pages of 1 MB: at most 3 here) to refuse while an agent is in it; then the leads waiting in it.
+    south = {"office_id": "south", "name": "South"}
+    assert write("post", "/v1/offices", 201, south) == [*KEY_AND_VERSION, GET, COMMIT]
+    deleted = write("delete", "/v1/offices/south", 204)
+    refused = write("delete", "/v1/offices/north", 409)  # agent 5001 is in it
+    for calls, last in ((deleted, COMMIT), (refused, QUERY)):
+        assert calls[:3] == [*KEY_AND_VERSION, GET]
+        assert set(calls[3:]) - {QUERY} <= {last}
+        assert calls[-1] == last
+    assert 1 <= refused.count(QUERY) <= 3
+    assert deleted.count(QUERY) == refused.count(QUERY) + 1  # the agents' pages, and the waiting leads
+
+
+def test_the_warm_read_after_writes_reads_the_log_of_what_changed_not_the_5000_agents(
+    company: Company, table_name: str, aws_calls: AwsCalls
+) -> None:
+    seed_agents(table_name, company.company_id, range(1, AGENTS + 1))
+    # Another container, warm: it read the whole company once.
+    other = DynamoConfigRepository(boto3.client("dynamodb"), table_name)
+    before = other.load(company.company_id)
+    company.settings(auto_assign_enabled=True)
+    expect(company.api.patch("/v1/agents/4000", json_body={"active": False}, key=company.admin_key), 200)
+    expect(
+        company.api.post("/v1/offices", json_body={"office_id": "north", "name": "North"}, key=company.admin_key), 201
+    )
+
+    aws_calls.reset()
+    after = other.load(company.company_id)
+
+    assert aws_calls.names() == ["dynamodb.GetItem", QUERY]
+    assert aws_calls.queried_partitions() == [f"C#{company.company_id}#CONFIGLOG"]
+    assert (after.version, after.settings.auto_assign_enabled) == (before.version + 3, True)
+    assert before.agents[4000].active
+    assert not after.agents[4000].active
+    assert set(after.offices) == {"north"}
+    assert len(after.agents) == AGENTS
