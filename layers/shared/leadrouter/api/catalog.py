@@ -3,7 +3,8 @@
 Powertools builds the document from the routes' signatures; what it cannot know is added here, so that the
 document says all a client (and a fuzzer) needs: the bodies the intake and the offer links read themselves
 (JSON, form-encoded, multipart), agent id bounds as the exact integers they are (not 1e+38), and the links
-from each created resource to the operations on it (followed by schemathesis' stateful phase)."""
+from each created resource to the operations on it (followed by schemathesis' stateful phase), and 204s
+without a body."""
 
 import json
 from typing import Any
@@ -126,6 +127,13 @@ def _needs_a_way_to_reach(lead: dict[str, Any]) -> None:
     ]
 
 
+def _no_content_is_empty(document: dict[str, Any]) -> None:
+    """A 204 has no body, so no media type either (api/resolver.py no_content)."""
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            operation.get("responses", {}).get("204", {}).pop("content", None)
+
+
 def _operation_id(document: dict[str, Any], path: str, method: str) -> str:
     return str(document["paths"][path][method]["operationId"])
 
@@ -153,4 +161,5 @@ def openapi_document(server_url: str | None = None) -> str:
     _add_self_read_bodies(document)
     _exact_integer_bounds(document)
     _add_links(document)
+    _no_content_is_empty(document)
     return json.dumps(document, indent=2)
