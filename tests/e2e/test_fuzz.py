@@ -99,7 +99,7 @@ def test_every_phase_and_every_check_finds_nothing(
     command += ["--no-color", "--generation-database", "none", "--suppress-health-check", "all"]
     command += ["--header", f"Authorization: Bearer {key}"] if key else []
     # The budget is schemathesis' own; the timeout only keeps a hung run from hanging the suite.
-    run = subprocess.run(command, capture_output=True, text=True, timeout=BUDGET_SECONDS * 6, check=False)
+    run = subprocess.run(command, capture_output=True, text=True, timeout=BUDGET_SECONDS * 6, check=False, cwd=tmp_path)
     assert report.exists(), run.stdout[-3000:] + run.stderr[-3000:]
     result = json.loads(report.read_text())
     ran = {phase: detail["status"] for phase, detail in result["phases"].items()}
