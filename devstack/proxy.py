@@ -134,15 +134,24 @@ def proxy_response(result: Any, request_id: str) -> Response:
     payload = (body or "").encode("utf-8")
     if result.get("isBase64Encoded") and body:
         payload = base64.b64decode(body)
-    headers.setdefault("Content-Type", "application/json")
+    typeless = any(
+        name.lower() == "content-type" and value is None for name, value in (result.get("headers") or {}).items()
+    )
+    if not typeless:
+        # API Gateway's default for a proxy answer that names no type; a null Content-Type means none at all.
+        headers.setdefault("Content-Type", "application/json")
     headers.set("x-amzn-RequestId", request_id)
-    return Response(payload, status=status, headers=headers)
+    response = Response(payload, status=status, headers=headers)
+    if typeless:
+        response.headers.remove("Content-Type")  # werkzeug's own default, which API Gateway does not add
+    return response
 
 
 def _response_headers(result: Mapping[str, Any]) -> Headers:
     headers = Headers()
     for name, value in (result.get("headers") or {}).items():
-        headers.set(str(name), _header_value(value))
+        if value is not None:  # a null header is left out, as API Gateway does
+            headers.set(str(name), _header_value(value))
     for name, values in (result.get("multiValueHeaders") or {}).items():
         if not isinstance(values, list):
             raise MalformedProxyResponse(f"multiValueHeaders.{name} is not a list")

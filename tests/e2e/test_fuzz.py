@@ -1,27 +1,66 @@
-"""Fuzzing: schemathesis generates requests from the served OpenAPI document and sends them to the local
-stack, with a company admin's, an office manager's and an agent's key and with no key: no answer is a 5xx,
-and every answer matches the document (status code, content type, body schema). Bounded (a few examples
-per operation)."""
+"""Fuzzing: schemathesis runs every phase (examples, coverage, fuzzing, and stateful runs through the
+document's links) with all its checks, on every operation of the document the local stack serves, with a
+company admin's, an office manager's and an agent's key and with no key. Nothing fails but the exceptions
+below, each with its reason (docs/RELIABILITY.md §5 too).
 
-import warnings
-from typing import Any
+Bounded: each role gets BUDGET_SECONDS of schemathesis' own time budget (fuzzing and stateful runs repeat
+until it is spent), so the four take about two minutes on a 2-core machine. Schemathesis runs as its CLI
+(its pytest plugin does not work with pytest 9 here); its JSON report says what failed."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
-import schemathesis
-from hypothesis.errors import NonInteractiveExampleWarning
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
 from tests.e2e.conftest import LocalStack
 from tests.support.scenario import Company, create_company
 
-MAX_EXAMPLES = 5
-# What the issue asks: no 5xx, and the answer matches the document (status, content type, body).
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+BUDGET_SECONDS = 22
+MAX_EXAMPLES = 20  # per operation and phase: small enough that the stateful phase is reached in the budget
+PHASES = ("examples", "coverage", "fuzzing", "stateful")
+
+# Exceptions: (operation, check turned off there, why). positive_data_acceptance (ST202) sends requests
+# the document allows and expects no 4xx but 401/403/404/409; these 4xx are by design, on rules a JSON
+# schema cannot state or on data only the company has.
+EXCEPTIONS: tuple[tuple[str, str, str], ...] = (
+    ("GET /v1/leads", "positive_data_acceptance", "a cursor is opaque: one this API did not give out is a 400"),
+    ("GET /v1/me/leads", "positive_data_acceptance", "a cursor, as above"),
+    ("GET /v1/pool", "positive_data_acceptance", "a cursor, as above"),
+    ("POST /v1/agents", "positive_data_acceptance", "an office_id must name one of the company's offices (422)"),
+    ("PUT /v1/agents/{agent_id}", "positive_data_acceptance", "office_id as above; criteria price_min <= max"),
+    ("PATCH /v1/agents/{agent_id}", "positive_data_acceptance", "office_id as above; criteria price_min <= max"),
+    ("POST /v1/keys", "positive_data_acceptance", "the scope depends on the role: agent_id, office_ids, or none"),
+    ("POST /v1/leads/{lead_id}/assign", "positive_data_acceptance", "exactly one of agent_id and office_id"),
+    ("POST /v1/routes", "positive_data_acceptance", "members must be agents of the company; a window has length"),
+    ("PUT /v1/routes/{route_id}", "positive_data_acceptance", "as POST; a date range starts before it ends"),
+    ("POST /v1/routing/simulate", "positive_data_acceptance", "members, offices and agents of the company"),
+    ("PUT /v1/settings", "positive_data_acceptance", "an IANA time zone name; the default agent must exist"),
+    (
+        "POST /v1/companies/{company_id}/leads",
+        "positive_data_acceptance",
+        "an Idempotency-Key sent again with another body is a 422, and a lead needs an email or a phone that "
+        "reads as one (a pattern cannot say which digits are a phone number)",
+    ),
+    # use_after_free (ST301): DELETE /v1/agents/{id} deactivates (the agent's history stays readable, with
+    # `active: false`, and a PATCH reactivates it): GET after DELETE answers 200 by design.
+    ("GET /v1/agents/{agent_id}", "use_after_free", "DELETE deactivates an agent; it stays readable"),
+    ("DELETE /v1/agents/{agent_id}", "use_after_free", "as above"),
+)
+# unsupported_method (ST204) expects 405 for a method the document does not list. On AWS, API Gateway
+# answers those itself before any function runs (the local gateway mirrors the template's routes and
+# answers 404): the service cannot choose the status, so the check is off everywhere.
+OFF_EVERYWHERE = ("unsupported_method",)
+
+
+def _config(company_id: str) -> str:
+    lines = [f'[parameters]\ncompany_id = "{company_id}"\n']
+    lines += [f"[checks.{check}]\nenabled = false\n" for check in OFF_EVERYWHERE]
+    for operation, check, _ in EXCEPTIONS:
+        lines.append(f'[[operations]]\ninclude-name = "{operation}"\nchecks.{check}.enabled = false\n')
+    return "\n".join(lines)
 
 
 @pytest.fixture(scope="session")
@@ -30,34 +69,6 @@ def fuzz_company(local_stack: LocalStack) -> Company:
     company.agents([1, 2], in_auto_assign_queue=True, click_to_claim=True)
     company.office("north")
     return company
-
-
-def _call(case: Any, local_stack: LocalStack, company: Company, key: str | None) -> None:
-    headers = {"Authorization": f"Bearer {key}"} if key else {}
-    if case.path_parameters and "company_id" in case.path_parameters:
-        case.path_parameters["company_id"] = company.company_id
-    case.call_and_validate(base_url=local_stack.api_url, headers=headers, checks=CHECKS)
-
-
-def _fuzz(local_stack: LocalStack, company: Company, key: str | None) -> dict[str, str]:
-    """Every operation of the served document, a few generated requests each; what failed, per operation."""
-    schema = schemathesis.openapi.from_url(f"{local_stack.api_url}/v1/openapi.json")
-    failures: dict[str, str] = {}
-    for result in schema.get_all_operations():
-        operation = result.ok()  # type: ignore[union-attr]  # an invalid operation raises here: a finding too
-        strategy = operation.as_strategy()
-        for _ in range(MAX_EXAMPLES):
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", NonInteractiveExampleWarning)
-                case = strategy.example()
-            try:
-                _call(case, local_stack, company, key)
-            except BaseException as error:  # schemathesis' FailureGroup is a BaseExceptionGroup
-                if isinstance(error, KeyboardInterrupt):
-                    raise
-                failures[operation.label] = str(error)[:700]
-                break
-    return failures
 
 
 def _key(company: Company, role: str) -> str | None:
@@ -70,9 +81,31 @@ def _key(company: Company, role: str) -> str | None:
     return None
 
 
+def _schemathesis() -> str:
+    found = shutil.which("schemathesis", path=str(Path(sys.executable).parent))
+    assert found, "schemathesis is not installed beside this Python"
+    return found
+
+
 @pytest.mark.parametrize("role", ["admin", "office_manager", "agent", "anonymous"])
-def test_no_5xx_and_every_answer_matches_the_document(
-    role: str, local_stack: LocalStack, fuzz_company: Company
+def test_every_phase_and_every_check_finds_nothing(
+    role: str, local_stack: LocalStack, fuzz_company: Company, tmp_path: Path
 ) -> None:
-    failures = _fuzz(local_stack, fuzz_company, _key(fuzz_company, role))
-    assert failures == {}, "\n\n".join(f"{label}: {text}" for label, text in failures.items())
+    config, report = tmp_path / "schemathesis.toml", tmp_path / "report.json"
+    config.write_text(_config(fuzz_company.company_id))
+    key = _key(fuzz_company, role)
+    command = [_schemathesis(), "--config-file", str(config), "run", f"{local_stack.api_url}/v1/openapi.json"]
+    # Every check is schemathesis' default (`--checks all` would also undo the exceptions of the config).
+    command += ["--phases", ",".join(PHASES), "--max-examples", str(MAX_EXAMPLES)]
+    command += ["--max-time", str(BUDGET_SECONDS), "--report", "json", "--report-json-path", str(report)]
+    command += ["--no-color", "--generation-database", "none", "--suppress-health-check", "all"]
+    command += ["--header", f"Authorization: Bearer {key}"] if key else []
+    # The budget is schemathesis' own; the timeout only keeps a hung run from hanging the suite.
+    run = subprocess.run(command, capture_output=True, text=True, timeout=BUDGET_SECONDS * 6, check=False, cwd=tmp_path)
+    assert report.exists(), run.stdout[-3000:] + run.stderr[-3000:]
+    result = json.loads(report.read_text())
+    ran = {phase: detail["status"] for phase, detail in result["phases"].items()}
+    assert sorted(phase for phase in PHASES if ran.get(phase, "skipped") != "skipped") == sorted(PHASES), ran
+    assert result["test_cases"]["generated"] > 0, result["test_cases"]
+    failures = [f"{failure['code']} {failure['title']}: {failure['operations']}" for failure in result["failures"]]
+    assert (failures, result["errors"]) == ([], []), run.stdout[-12000:]

@@ -22,11 +22,17 @@ def refused(answer: Answer, status: int) -> str:
     ("method", "path"),
     [("PATCH", "/v1/agents/1"), ("POST", "/v1/offices"), ("PUT", "/v1/offices/north"), ("POST", "/v1/agents")],
 )
-def test_a_body_that_is_not_json_is_refused_415(company: Company, method: str, path: str) -> None:
+@pytest.mark.parametrize(
+    "kind",
+    # A multipart type without a boundary answered 500 (found by schemathesis' coverage phase); forms were
+    # read by Powertools though the document offers only JSON on these routes.
+    ["text/plain", "multipart/form-data", "multipart/form-data; boundary=x", "application/x-www-form-urlencoded"],
+)
+def test_a_body_that_is_not_json_is_refused_415(company: Company, method: str, path: str, kind: str) -> None:
     company.agents([1])
     company.office("north")
     body = json.dumps({"office_id": "south", "name": "South", "active": False}).encode()
-    answer = company.api.call(method, path, raw=body, headers={"Content-Type": "text/plain"}, key=company.admin_key)
+    answer = company.api.call(method, path, raw=body, headers={"Content-Type": kind}, key=company.admin_key)
     assert refused(answer, 415) == "unsupported_media_type"
     assert company.api.get("/v1/agents/1", key=company.admin_key).json["active"] is True
     assert [
@@ -93,3 +99,30 @@ def test_an_agent_id_in_the_path_longer_than_dynamodb_holds_is_refused_422(compa
 def test_a_key_for_an_agent_id_dynamodb_cannot_hold_is_refused_422(company: Company) -> None:
     answer = company.api.post("/v1/keys", json_body={"role": "agent", "agent_id": 10**38}, key=company.admin_key)
     assert refused(answer, 422) == "invalid_input"
+
+
+@pytest.mark.parametrize(
+    ("what", "body"),
+    [
+        ("offices", {"office_id": "west", "name": "West"}),
+        ("routes", {"name": "Weekend", "priority": 1, "members": [1]}),
+        ("keys", {"role": "agent", "agent_id": 1}),
+    ],
+)
+def test_a_204_has_no_body_and_no_content_type(company: Company, what: str, body: dict[str, object]) -> None:
+    company.agents([1])
+    created = company.api.post(f"/v1/{what}", json_body=body, key=company.admin_key).json
+    answer = company.api.delete(f"/v1/{what}/{created[what[:-1] + '_id']}", key=company.admin_key)
+    assert (answer.status, answer.text) == (204, "")
+    assert "content-type" not in {name.lower() for name in answer.headers}, answer.headers
+
+
+@pytest.mark.parametrize("name", ["¨\x94", "東京"])
+def test_an_office_named_without_ascii_letters_gets_an_id_not_a_422(company: Company, name: str) -> None:
+    # Found by schemathesis' stateful phase: the id made from such a name was empty, a 422 about office_id.
+    created = company.api.post("/v1/offices", json_body={"name": name}, key=company.admin_key)
+    assert created.status == 201, created.text
+    office = company.api.get(f"/v1/offices/{created.json['office_id']}", key=company.admin_key).json
+    assert office["name"] == name
+    again = company.api.post("/v1/offices", json_body={"name": name}, key=company.admin_key)
+    assert again.status == 409

@@ -34,6 +34,10 @@ def content_type(event: BaseProxyEvent) -> str:
     return _content_type_header(event).split(";")[0].strip().lower()
 
 
+def is_json(kind: str) -> bool:
+    return kind == "application/json" or kind.endswith("+json")
+
+
 def _multipart_fields(header: str, data: bytes) -> list[tuple[str, str]]:
     """The text fields of a multipart/form-data body (what `fetch` sends for `new FormData(form)`); file
     parts are not lead fields and are left out."""
@@ -109,7 +113,7 @@ def parse_document(event: BaseProxyEvent, limit: int) -> dict[str, Any]:
         # field named like that, and refusing it would lose the lead (docs/DECISIONS.md).
         sent_as_json = _json_object(text)
         return sent_as_json if sent_as_json is not None else _nest(parse_qsl(text, keep_blank_values=True))
-    if kind == "application/json" or kind.endswith("+json"):
+    if is_json(kind):
         if not text.strip():
             raise BadRequest("The body is empty; send a JSON object.")
         document = json_document(text)

@@ -11,7 +11,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from leadrouter.api.bodies import parse_document, validated_by
 from leadrouter.api.errors import domain_error_response
 from leadrouter.api.links import link_base_url
-from leadrouter.api.resolver import new_router
+from leadrouter.api.resolver import new_router, no_content
 from leadrouter.api.views import Directory, DirectoryEntry, IntakeAnswer, documented
 from leadrouter.domain.errors import DomainError, Forbidden
 from leadrouter.domain.leads import honeypot_filled
@@ -93,7 +93,7 @@ def post_lead(
 def preflight(company_id: CompanyId) -> Response[str]:
     event = router.current_event
     headers = _cors(company_id, event.headers.get("origin") or event.headers.get("Origin"))
-    return Response(204, content_types.APPLICATION_JSON, "", headers=headers)
+    return no_content(headers)
 
 
 @router.get(

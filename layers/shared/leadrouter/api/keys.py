@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from pydantic import ConfigDict, Field
 
 from leadrouter.api.caller import caller
-from leadrouter.api.resolver import new_router
+from leadrouter.api.resolver import new_router, no_content
 from leadrouter.api.views import KEY_REQUIRED, documented
 from leadrouter.domain.agents import OfficeId
 from leadrouter.domain.credentials import Credential
@@ -121,4 +121,4 @@ def list_keys() -> KeyList:
 def revoke_key(key_id: Annotated[str, Path(pattern=r"^key_[0-9a-f]{16}$")]) -> Response[str]:
     principal = caller(router, Role.ADMIN)
     services().keys.revoke(principal.company, key_id)
-    return Response(204, content_types.APPLICATION_JSON, "")
+    return no_content()

@@ -7,7 +7,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from pydantic import ConfigDict
 
 from leadrouter.api.caller import caller
-from leadrouter.api.resolver import new_router
+from leadrouter.api.resolver import new_router, no_content
 from leadrouter.api.views import KEY_REQUIRED, documented
 from leadrouter.domain.agents import Office, OfficeId, Text
 from leadrouter.domain.model import Model
@@ -88,4 +88,4 @@ def put_office(office_id: OfficeIdPath, body: Annotated[OfficeBody, Body()]) -> 
 def delete_office(office_id: OfficeIdPath) -> Response[str]:
     principal = caller(router, Role.ADMIN)
     services().configuration.delete_office(principal.company, office_id)
-    return Response(204, content_types.APPLICATION_JSON, "")
+    return no_content()

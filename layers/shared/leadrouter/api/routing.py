@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from pydantic import AwareDatetime, ConfigDict, Field, model_validator
 
 from leadrouter.api.caller import caller
-from leadrouter.api.resolver import new_router
+from leadrouter.api.resolver import new_router, no_content
 from leadrouter.api.views import KEY_REQUIRED, documented
 from leadrouter.domain.leads import LeadSubmission
 from leadrouter.domain.model import AgentNumber, Model
@@ -126,7 +126,7 @@ def put_route(route_id: RouteIdPath, body: Annotated[RouteBody, Body()]) -> Rout
 def delete_route(route_id: RouteIdPath) -> Response[str]:
     principal = caller(router, Role.ADMIN)
     services().routes.delete(principal.company, route_id)
-    return Response(204, content_types.APPLICATION_JSON, "")
+    return no_content()
 
 
 @router.post(

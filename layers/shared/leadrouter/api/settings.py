@@ -1,14 +1,14 @@
 """Company settings (admins)."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Body
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict
 
 from leadrouter.api.caller import caller
 from leadrouter.api.resolver import new_router
 from leadrouter.api.views import KEY_REQUIRED, documented
-from leadrouter.domain.company import CompanySettings
+from leadrouter.domain.company import CompanySettings, Origins, Seconds, SenderEmail, TimeZoneName
 from leadrouter.domain.model import AgentNumber, Model
 from leadrouter.domain.principals import Role
 from leadrouter.wiring import services
@@ -16,12 +16,26 @@ from leadrouter.wiring import services
 router = new_router()
 
 
+# What null means in a change: no default agent or broker, no sender of one's own. Null is no value of any
+# other setting (CompanySettings refuses it), so the document does not offer it there.
+CLEARED_BY_NULL = frozenset({"default_agent_id", "default_broker_id", "sender_email"})
+
+
+def _null_only_where_it_clears(schema: dict[str, Any]) -> None:
+    for name, field in schema["properties"].items():
+        branches = [branch for branch in field.get("anyOf", ()) if branch != {"type": "null"}]
+        if name not in CLEARED_BY_NULL and len(branches) == 1:
+            del field["anyOf"]
+            field.update(branches[0])
+            field.pop("default", None)
+
+
 class SettingsChange(Model):
     """Any subset of the settings; those left out keep their values. Checked in full by CompanySettings."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_null_only_where_it_clears)
 
-    time_zone: str | None = None
+    time_zone: TimeZoneName | None = None
     skip_exclusive_listing_assignment: bool | None = None
     default_agent_id: AgentNumber | None = None
     default_broker_id: AgentNumber | None = None
@@ -29,11 +43,11 @@ class SettingsChange(Model):
     advanced_distribution_enabled: bool | None = None
     auto_assign_enabled: bool | None = None
     acceptance_required: bool | None = None
-    acceptance_timeout_seconds: Annotated[int, Field(ge=1)] | None = None
+    acceptance_timeout_seconds: Seconds | None = None
     agents_can_claim_unassigned: bool | None = None
-    claim_link_ttl_seconds: Annotated[int, Field(ge=1)] | None = None
-    sender_email: str | None = None
-    allowed_origins: list[str] | None = None
+    claim_link_ttl_seconds: Seconds | None = None
+    sender_email: SenderEmail | None = None
+    allowed_origins: Origins | None = None
 
 
 @router.get(

@@ -1,5 +1,7 @@
 """Agents, offices and the distribution criteria that advanced distribution matches leads against."""
 
+import hashlib
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
@@ -9,6 +11,16 @@ from leadrouter.domain.company import EMAIL_PATTERN
 from leadrouter.domain.model import AgentNumber, Model
 
 OfficeId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
+
+
+def office_id_for(name: str) -> str:
+    """The id an office gets from its name when none is given: its ASCII letters and digits, dashed. A name
+    with none of those ("東京", "¨") gets one from its digest instead of a 422 about a field not sent; the
+    same name gives the same id, so adding it twice is a 409 as for any other name."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:63].strip("-")
+    return slug or "office-" + hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 LeadType = Literal["buy", "sell", "rent"]
 

@@ -23,6 +23,8 @@ def _check_time_zone(value: str) -> str:
 
 TimeZoneName = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_check_time_zone)]
 Seconds = Annotated[int, Field(ge=1, le=30 * 24 * 3600)]
+SenderEmail = Annotated[str, Field(pattern=EMAIL_PATTERN, max_length=254)]
+Origins = Annotated[list[Annotated[str, Field(pattern=ORIGIN_PATTERN, max_length=255)]], Field(max_length=50)]
 
 
 class CompanySettings(Model):
@@ -41,10 +43,8 @@ class CompanySettings(Model):
     acceptance_timeout_seconds: Seconds = 3600
     agents_can_claim_unassigned: bool = False
     claim_link_ttl_seconds: Seconds = 24 * 3600
-    sender_email: Annotated[str, Field(pattern=EMAIL_PATTERN, max_length=254)] | None = None
-    allowed_origins: list[Annotated[str, Field(pattern=ORIGIN_PATTERN, max_length=255)]] = Field(
-        default_factory=list, max_length=50
-    )
+    sender_email: SenderEmail | None = None
+    allowed_origins: Origins = Field(default_factory=list)
 
 
 class Company(Model):

@@ -1,14 +1,13 @@
 """Settings, agents and offices: validated against each other (item by item: service/config_writes.py),
 every write bumps the config version."""
 
-import re
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from pydantic import ValidationError
 
-from leadrouter.domain.agents import Agent, Office
+from leadrouter.domain.agents import Agent, Office, office_id_for
 from leadrouter.domain.company import CompanySettings
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.errors import Conflict, InvalidInput, NotFound
@@ -156,7 +155,7 @@ class ConfigurationService:
 
     def create_office(self, company_id: str, body: dict[str, Any]) -> Office:
         if not body.get("office_id") and isinstance(body.get("name"), str):
-            body = {**body, "office_id": re.sub(r"[^a-z0-9]+", "-", body["name"].lower()).strip("-")[:63]}
+            body = {**body, "office_id": office_id_for(body["name"])}
         office = _validated_office(body)
 
         def write(config: ConfigReads) -> Office:
