@@ -66,7 +66,7 @@ $(CHECKOV_STAMP): requirements-checkov.txt
 	@touch $(CHECKOV_STAMP)
 
 checkov: $(CHECKOV_STAMP)
-	$(CHECKOV_VENV)/bin/checkov --file template.yaml --framework cloudformation --compact --quiet
+	$(CHECKOV_VENV)/bin/checkov --file template.yaml --framework cloudformation --compact --quiet --skip-download
 
 build: $(STAMP)
 	$(BIN)/sam build --cached --parallel

@@ -98,3 +98,27 @@ def test_the_warm_read_after_writes_reads_the_log_of_what_changed_not_the_5000_a
     assert not after.agents[4000].active
     assert set(after.offices) == {"north"}
     assert len(after.agents) == AGENTS
+
+
+def test_a_warm_admin_container_deletes_an_office_without_reading_the_agents(
+    company: Company, table_name: str, aws_calls: AwsCalls
+) -> None:
+    seed_agents(table_name, company.company_id, range(1, AGENTS + 1))
+    expect(company.api.get("/v1/agents", key=company.admin_key), 200)  # the admin container reads the company once
+    for office_id in ("north", "south"):
+        body = {"office_id": office_id, "name": office_id.title()}
+        expect(company.api.post("/v1/offices", json_body=body, key=company.admin_key), 201)
+    expect(company.api.patch("/v1/agents/77", json_body={"office_id": "north"}, key=company.admin_key), 200)
+    write = Measured(company, aws_calls)
+
+    refused = write("delete", "/v1/offices/north", 409)
+    deleted = write("delete", "/v1/offices/south", 204)
+
+    # Its cached copy caught up from the log (one query, behind by the writes above), never the agents' pages.
+    assert refused == [*KEY_AND_VERSION, GET, QUERY]
+    assert deleted[:3] == [*KEY_AND_VERSION, GET]
+    assert deleted[-1] == COMMIT
+    assert all(partition != f"C#{company.company_id}" for partition in aws_calls.queried_partitions())
+    assert "south" not in {
+        office["office_id"] for office in expect(company.api.get("/v1/offices", key=company.admin_key), 200)["offices"]
+    }

@@ -108,7 +108,19 @@ class DynamoConfigRepository:
             )
         if "Item" not in answer:
             raise NotFound(f"No company {company_id}.")
-        return DynamoConfigReads(self._db, self._table, Company.model_validate(from_item(answer["Item"])))
+        company = Company.model_validate(from_item(answer["Item"]))
+        return DynamoConfigReads(self._db, self._table, company, lambda version: self._warm_copy(company_id, version))
+
+    def _warm_copy(self, company_id: str, version: int) -> CompanyConfig | None:
+        """The cached configuration at `version`, caught up from the change log; None without a cached copy."""
+        cached = self._cache.get(company_id)
+        if cached is None or cached.version == version:
+            return cached
+        fresh = self._caught_up(cached, version)
+        if fresh is not None:
+            with self._lock:
+                self._cache[company_id] = fresh
+        return fresh
 
     def get_company(self, company_id: str) -> Company:
         return self.load(company_id).company

@@ -7,7 +7,7 @@ after the company item that gave the version, and the write is stored only if th
 current (service/config_writes.py): when it is, nothing read here can have changed since.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from leadrouter.adapters.aws_errors import domain_errors
@@ -16,6 +16,7 @@ from leadrouter.adapters.dynamo_config_items import AGENT_PREFIX, ROUTE_PREFIX, 
 from leadrouter.adapters.dynamo_keys import agent_sk, company_pk, office_sk
 from leadrouter.domain.agents import Agent, Office
 from leadrouter.domain.company import Company
+from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.routes import Route
 
 if TYPE_CHECKING:
@@ -25,10 +26,19 @@ _BATCH_GET = 100  # BatchGetItem takes at most 100 keys
 
 
 class DynamoConfigReads:
-    def __init__(self, client: "DynamoDBClient", table: str, company: Company) -> None:
+    def __init__(
+        self,
+        client: "DynamoDBClient",
+        table: str,
+        company: Company,
+        warm_copy: Callable[[int], CompanyConfig | None] = lambda version: None,
+    ) -> None:
         self._db = client
         self._table = table
         self._company = company
+        # The container's cached configuration brought to a version from the change log, or None where it has
+        # no copy (a full read is never made for it).
+        self._warm_copy = warm_copy
         self._routes: dict[str, Route] | None = None
 
     @property
@@ -69,8 +79,13 @@ class DynamoConfigReads:
         return max((int(from_item(item)["agent_id"]) for item in items), default=0)
 
     def office_members(self, office_id: str) -> list[int]:
-        """The agents in the office. The one read here that grows with the company (it filters every agent
-        item, in pages of 1 MB): deleting an office is rare, and no index had to be kept for it."""
+        """The agents in the office. A warm container answers from its cached configuration, caught up to
+        this version from the change log (the write is stored only if the version is still current, so that
+        copy is exact). Only a container without a copy filters every agent item, in pages of 1 MB: deleting
+        an office is rare, and no index had to be kept for it."""
+        known = self._warm_copy(self.version)
+        if known is not None and known.version == self.version:
+            return sorted(agent.agent_id for agent in known.agents.values() if agent.office_id == office_id)
         request = self._request(
             AGENT_PREFIX,
             {":office": office_id},

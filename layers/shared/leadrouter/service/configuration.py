@@ -76,8 +76,10 @@ class ConfigurationService:
     def create_agent(self, company_id: str, body: dict[str, Any]) -> Agent:
         def write(config: ConfigReads) -> Agent:
             given = body if body.get("agent_id") is not None else {**body, "agent_id": config.highest_agent_id() + 1}
-            agent = self._validated_agent(config, given, body)
-            if config.agent(agent.agent_id) is not None:
+            agent_id = given["agent_id"]
+            current = config.agent(agent_id) if type(agent_id) is int else None  # a bad id: validation says so
+            agent = self._validated_agent(config, given, body, current)
+            if current is not None:
                 raise Conflict(f"Agent {agent.agent_id} exists already; PUT /v1/agents/{agent.agent_id} changes it.")
             self._config.put_agent(company_id, agent, must_exist=False, expected_version=config.version)
             return agent
@@ -86,9 +88,10 @@ class ConfigurationService:
 
     def replace_agent(self, company_id: str, agent_id: int, body: dict[str, Any]) -> Agent:
         def write(config: ConfigReads) -> Agent:
-            if config.agent(agent_id) is None:
+            current = config.agent(agent_id)
+            if current is None:
                 raise NotFound(f"No agent {agent_id}.")
-            agent = self._validated_agent(config, {**body, "agent_id": agent_id}, body)
+            agent = self._validated_agent(config, {**body, "agent_id": agent_id}, body, current)
             self._config.put_agent(company_id, agent, must_exist=True, expected_version=config.version)
             return agent
 
@@ -100,7 +103,7 @@ class ConfigurationService:
             if current is None:
                 raise NotFound(f"No agent {agent_id}.")
             merged = {**current.model_dump(mode="json"), **changes, "agent_id": agent_id}
-            agent = self._validated_agent(config, merged, changes)
+            agent = self._validated_agent(config, merged, changes, current)
             self._config.put_agent(company_id, agent, must_exist=True, expected_version=config.version)
             return agent
 
@@ -119,11 +122,11 @@ class ConfigurationService:
         return agent
 
     @staticmethod
-    def _validated_agent(config: ConfigReads, body: dict[str, Any], given: dict[str, Any]) -> Agent:
+    def _validated_agent(
+        config: ConfigReads, body: dict[str, Any], given: dict[str, Any], current: Agent | None
+    ) -> Agent:
         """`body`: the agent to store; `given`: the fields the admin sent (an agent as read may be sent back
-        whole, with its read-only bounce mark as it was)."""
-        agent_id = body.get("agent_id")
-        current = config.agent(agent_id) if isinstance(agent_id, int) else None
+        whole, with its read-only bounce mark as it was); `current`: the agent as stored, None for a new one."""
         if "email_bouncing" in given and given["email_bouncing"] != (current is not None and current.email_bouncing):
             raise InvalidInput("email_bouncing: set by the service when emails bounce; changing the email clears it")
         try:
