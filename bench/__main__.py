@@ -21,6 +21,7 @@ NAMES = (
     "cost",
     "cold_start",
     "package_size",
+    "timer_lateness",
 )
 
 
@@ -38,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         from bench import package_size
 
         results["package_size"] = package_size.run()
-    needs_stack = set(args.only) - {"package_size", "contention"}
+    needs_stack = set(args.only) - {"package_size", "contention", "timer_lateness"}
     if needs_stack:
         from bench.local import LocalStack
 
@@ -59,6 +60,10 @@ def main(argv: list[str] | None = None) -> int:
             results["contention"] = contention.run(concurrent, 3 if args.quick else 10)
         finally:
             concurrent.stop()
+    if "timer_lateness" in args.only:
+        from bench import timer_lateness  # its own stack, whose containers are processes
+
+        results["timer_lateness"] = timer_lateness.run(args.quick)
     RESULTS.mkdir(exist_ok=True)
     target = RESULTS / "latest.json"
     target.write_text(json.dumps(results, indent=2) + "\n")

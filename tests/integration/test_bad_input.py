@@ -91,6 +91,30 @@ def test_a_false_chosen_agent_is_refused_not_read_as_no_choice(company: Company)
     assert lead_ids(company) == []
 
 
+@pytest.mark.parametrize("value", [False, True])
+def test_a_boolean_price_is_refused_not_read_as_0_or_1(company: Company, value: bool) -> None:
+    company.agents([1], in_auto_assign_queue=True)
+    lead = unique_lead(1, interest={"type": "buy", "price": value})
+    assert refused(company.submit(lead), 422) == "invalid_input"
+    assert lead_ids(company) == []
+    simulated = company.api.post("/v1/routing/simulate", json_body={"lead": lead}, key=company.admin_key)
+    assert refused(simulated, 422) == "invalid_input"
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/v1/settings", {"acceptance_timeout_seconds": True}),
+        ("/v1/agents", {"name": "A", "email": "a@brokerage.test", "criteria": {"price_max": True}}),
+    ],
+)
+def test_a_boolean_count_of_seconds_or_price_bound_is_refused(
+    company: Company, path: str, body: dict[str, object]
+) -> None:
+    method = company.api.put if path == "/v1/settings" else company.api.post
+    assert refused(method(path, json_body=body, key=company.admin_key), 422) == "invalid_input"
+
+
 def test_an_agent_id_in_the_path_longer_than_dynamodb_holds_is_refused_422(company: Company) -> None:
     answer = company.api.get("/v1/agents/" + "9" * 39, key=company.admin_key)
     assert refused(answer, 422) == "invalid_input"

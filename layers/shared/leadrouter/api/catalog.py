@@ -87,17 +87,22 @@ LINKS: dict[tuple[str, str, str], Links] = {
 }
 
 
+_BOUNDS = {"ge": "minimum", "le": "maximum", "gt": "exclusiveMinimum", "lt": "exclusiveMaximum"}
+
+
 def _exact_integer_bounds(node: Any) -> None:
     """Agent ids go up to 38 digits: Powertools writes a path parameter's bound as the float 1e+38 (which
-    admits 10**38), and pydantic leaves `le` unconverted under a union; both become the exact `maximum`."""
+    admits 10**38), and pydantic leaves a bound after a before-validator (`AgentNumber`, `WholeNumber`)
+    unconverted (`ge`, `le`): each becomes the exact JSON Schema keyword."""
     if isinstance(node, list):
         for item in node:
             _exact_integer_bounds(item)
     if not isinstance(node, dict):
         return
     if node.get("type") == "integer":
-        if "le" in node:
-            node["maximum"] = node.pop("le")
+        for pydantic_name, keyword in _BOUNDS.items():
+            if pydantic_name in node:
+                node[keyword] = node.pop(pydantic_name)
         if isinstance(node.get("maximum"), float) and node["maximum"] >= float(MAX_AGENT_ID):
             node["maximum"] = MAX_AGENT_ID
     for value in node.values():

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, ConfigDict, Field, field_validator, model_validator
 
 from leadrouter.domain.company import EMAIL_PATTERN
-from leadrouter.domain.model import AgentNumber, Model
+from leadrouter.domain.model import AgentNumber, Model, WholeNumber
 
 OfficeId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
 
@@ -33,8 +33,8 @@ class Criteria(Model):
     zips: list[Annotated[str, Field(min_length=1, max_length=10)]] | None = None
     cities: list[Text] | None = None
     types: list[LeadType] | None = None
-    price_min: Annotated[int, Field(ge=0)] | None = None
-    price_max: Annotated[int, Field(ge=0)] | None = None
+    price_min: Annotated[WholeNumber, Field(ge=0)] | None = None
+    price_max: Annotated[WholeNumber, Field(ge=0)] | None = None
     sources: list[Annotated[str, Field(min_length=1, max_length=64)]] | None = None
 
     @field_validator("zips", "cities", "types", "sources", mode="before")

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, ConfigDict, Field
 
-from leadrouter.domain.model import AgentNumber, Model
+from leadrouter.domain.model import AgentNumber, Model, WholeNumber
 from leadrouter.domain.time_zones import zone
 
 EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$"
@@ -22,7 +22,7 @@ def _check_time_zone(value: str) -> str:
 
 
 TimeZoneName = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_check_time_zone)]
-Seconds = Annotated[int, Field(ge=1, le=30 * 24 * 3600)]
+Seconds = Annotated[WholeNumber, Field(ge=1, le=30 * 24 * 3600)]
 SenderEmail = Annotated[str, Field(pattern=EMAIL_PATTERN, max_length=254)]
 Origins = Annotated[list[Annotated[str, Field(pattern=ORIGIN_PATTERN, max_length=255)]], Field(max_length=50)]
 

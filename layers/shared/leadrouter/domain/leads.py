@@ -10,7 +10,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from leadrouter.domain.agents import LeadType, OfficeId
 from leadrouter.domain.company import EMAIL_PATTERN
-from leadrouter.domain.model import AgentNumber, Model
+from leadrouter.domain.model import AgentNumber, Model, WholeNumber
 from leadrouter.domain.offers import Offer
 
 Name = Annotated[str, Field(max_length=100)]
@@ -72,7 +72,7 @@ class Interest(FormFields):
     type: LeadType | None = None
     zip: Annotated[str, Field(max_length=10)] | None = None
     city: Annotated[str, Field(max_length=100)] | None = None
-    price: Annotated[int, Field(ge=0, le=10_000_000_000)] | None = None
+    price: Annotated[WholeNumber, Field(ge=0, le=10_000_000_000)] | None = None
 
     @field_validator("type", mode="before")
     @classmethod

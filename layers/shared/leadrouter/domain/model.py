@@ -34,5 +34,14 @@ def _not_a_boolean(value: object) -> object:
     return value
 
 
+def _not_a_boolean_number(value: object) -> object:
+    if isinstance(value, bool):
+        raise ValueError("a whole number is expected, not a boolean")
+    return value
+
+
 AgentNumber = Annotated[PositiveInt, BeforeValidator(_not_a_boolean), Field(le=MAX_AGENT_ID)]
 """An agent's id wherever one is read: a positive whole number DynamoDB can hold."""
+
+WholeNumber = Annotated[int, BeforeValidator(_not_a_boolean_number)]
+"""A count, price, priority or number of seconds: pydantic's lax mode would read `true` as 1 and `false` as 0."""

@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from leadrouter.domain.agents import Agent
-from leadrouter.domain.model import AgentNumber, Model
+from leadrouter.domain.model import AgentNumber, Model, WholeNumber
 from leadrouter.domain.time_zones import zone
 
 WEEKDAYS: tuple[str, ...] = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -28,7 +28,7 @@ ClockTime = Annotated[
 ]
 RouteId = Annotated[str, Field(pattern=r"^rt_[0-9a-z]{26}$")]
 Source = Annotated[str, Field(min_length=1, max_length=64)]
-WindowSeconds = Annotated[int, Field(ge=1, le=30 * 24 * 3600)]
+WindowSeconds = Annotated[WholeNumber, Field(ge=1, le=30 * 24 * 3600)]
 MAX_MEMBERS = 100
 
 
@@ -109,7 +109,7 @@ class Route(Model):
 
     route_id: RouteId
     name: Annotated[str, Field(min_length=1, max_length=100)]
-    priority: Annotated[int, Field(ge=0, le=1_000_000, description="Lower numbers are tried first")]
+    priority: Annotated[WholeNumber, Field(ge=0, le=1_000_000, description="Lower numbers are tried first")]
     active: bool = True
     conditions: RouteConditions = Field(default_factory=RouteConditions)
     members: Annotated[list[AgentNumber], Field(min_length=1, max_length=MAX_MEMBERS)]
