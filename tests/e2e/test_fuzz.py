@@ -4,7 +4,7 @@ company admin's, an office manager's and an agent's key and with no key. Nothing
 below, each with its reason (docs/RELIABILITY.md §5 too).
 
 Bounded: each role gets BUDGET_SECONDS of schemathesis' own time budget (fuzzing and stateful runs repeat
-until it is spent), so the four take about two minutes on a 2-core machine. Schemathesis runs as its CLI
+until it is spent), so the four take about a minute and a half on a 2-core machine. Schemathesis runs as its CLI
 (its pytest plugin does not work with pytest 9 here); its JSON report says what failed."""
 
 import json
@@ -18,7 +18,7 @@ import pytest
 from tests.e2e.conftest import LocalStack
 from tests.support.scenario import Company, create_company
 
-BUDGET_SECONDS = 22
+BUDGET_SECONDS = 15
 MAX_EXAMPLES = 20  # per operation and phase: small enough that the stateful phase is reached in the budget
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
 

@@ -145,7 +145,7 @@ facts = st.builds(
     listing=_maybe(st.builds(Listing, listing_agent_mls_id=_maybe(st.sampled_from(MLS_IDS)), exclusive=st.booleans())),
     interest=_maybe(interests),
 )
-PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @PROPERTY
