@@ -35,8 +35,9 @@ $(STAMP): requirements-dev.lock
 
 venv: $(STAMP)
 
-# Rewrites the locks from the readable inputs (requirements-dev.txt, layers/shared/requirements.txt). The
-# layer's lock comes first and constrains the development one, so tests run the versions the layer ships.
+# Rewrites the locks from the readable inputs (requirements-dev.txt, layers/shared/requirements.txt,
+# requirements-checkov.txt). The layer's lock comes first and constrains the development one, so tests run
+# the versions the layer ships.
 # The layer leaves out botocore and its own dependencies: the Lambda runtime's serve the X-Ray SDK.
 UV_COMPILE := $(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.13 --no-header --annotation-style line
 lock: $(STAMP)
@@ -44,6 +45,7 @@ lock: $(STAMP)
 	  $(foreach package,boto3 botocore s3transfer urllib3 python-dateutil six,--no-emit-package $(package)) \
 	  layers/shared/requirements.txt -o layers/shared/requirements.lock
 	$(UV_COMPILE) --universal -c layers/shared/requirements.lock requirements-dev.txt -o requirements-dev.lock
+	$(UV_COMPILE) --universal requirements-checkov.txt -o requirements-checkov.lock
 
 run: $(STAMP)
 	$(BIN)/python -m devstack --port $(PORT)
@@ -59,10 +61,10 @@ validate: $(STAMP)
 	$(BIN)/sam validate --lint --region $(AWS_DEFAULT_REGION)
 
 # Static analysis of the template; every finding left is skipped in template.yaml with its reason.
-$(CHECKOV_STAMP): requirements-checkov.txt
+$(CHECKOV_STAMP): requirements-checkov.lock
 	@test -n "$(PYTHON313)" || { echo "python3.13 is needed (not found on PATH or under pyenv)"; exit 1; }
 	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON313) -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-checkov.lock
 	@touch $(CHECKOV_STAMP)
 
 checkov: $(CHECKOV_STAMP)
@@ -71,8 +73,16 @@ checkov: $(CHECKOV_STAMP)
 build: $(STAMP)
 	$(BIN)/sam build --cached --parallel
 
+# Two pytest processes, one a core: the in-process tests (unit, integration, template) and those that start
+# local stacks (devstack, e2e) need about the same time, and each alone keeps one core busy. The first's
+# report is printed when both are done; either failing fails the target.
+IN_PROCESS_LOG := $(VENV)/pytest-in-process.log
 pytest: $(STAMP)
-	$(BIN)/python -m pytest
+	@$(BIN)/python -m pytest tests/unit tests/integration tests/template > $(IN_PROCESS_LOG) 2>&1 & in_process=$$!; \
+	  $(BIN)/python -m pytest tests/devstack tests/e2e; stacks=$$?; \
+	  wait $$in_process; in_process_status=$$?; \
+	  echo "---- tests/unit tests/integration tests/template ----"; cat $(IN_PROCESS_LOG); \
+	  exit $$(( stacks || in_process_status ))
 
 # The browser test drives Debian's Chromium; install it where we can (root with apt-get), else it is skipped.
 browser:
