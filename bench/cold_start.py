@@ -30,16 +30,18 @@ FIRST_EVENT = {
     "OpenApiFunction": "events/openapi/get_document.json",
     "SweeperFunction": "events/sweeper/every_minute.json",
     "EventPublisherFunction": "events/event_publisher/lead_assigned.json",
+    "EmailEventsFunction": "events/email_events/hard_bounce.json",
 }
 CLIENTS = {
-    "IntakeFunction": ["dynamodb", "events", "sesv2", "scheduler"],
-    "AdminApiFunction": ["dynamodb", "events", "sesv2", "scheduler"],
-    "AgentApiFunction": ["dynamodb", "events", "sesv2", "scheduler"],
+    "IntakeFunction": ["dynamodb", "sesv2", "sqs", "scheduler"],
+    "AdminApiFunction": ["dynamodb", "sesv2", "sqs", "scheduler"],
+    "AgentApiFunction": ["dynamodb", "sesv2", "sqs", "scheduler"],
     "AuthorizerFunction": ["dynamodb"],
-    "TimeoutFunction": ["dynamodb", "events", "sesv2", "scheduler"],
+    "TimeoutFunction": ["dynamodb", "sesv2", "sqs", "scheduler"],
     "OpenApiFunction": [],
-    "SweeperFunction": ["dynamodb", "events", "sesv2", "scheduler"],
+    "SweeperFunction": ["dynamodb", "sesv2", "sqs", "scheduler"],
     "EventPublisherFunction": ["events"],
+    "EmailEventsFunction": ["dynamodb"],
 }
 
 HANDLER = """
