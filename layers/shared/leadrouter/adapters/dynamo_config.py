@@ -57,12 +57,10 @@ class DynamoConfigRepository:
         """The company's configuration: from the cache when its version is current, else brought up to date
         from the change log, else read whole from the table."""
         version = self.current_version(company_id)
-        cached = self._cache.get(company_id)
-        if cached is not None and cached.version == version:
-            return cached
-        fresh = self._caught_up(cached, version) if cached is not None else None
-        if fresh is None:
-            fresh = self._query_all(company_id)
+        warm = self._warm_copy(company_id, version)
+        if warm is not None:
+            return warm
+        fresh = self._query_all(company_id)
         with self._lock:
             self._cache[company_id] = fresh
         return fresh

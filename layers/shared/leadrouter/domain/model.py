@@ -2,7 +2,7 @@
 is used, not when its module is imported, so a cold start pays only for the models its request touches
 (about 100 ms less for a function that imports many routers)."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PositiveInt
@@ -27,21 +27,21 @@ def problem_text(problem: Mapping[str, Any]) -> str:
 MAX_AGENT_ID = 10**38 - 1
 
 
-def _not_a_boolean(value: object) -> object:
-    # pydantic's lax mode reads `true` as 1: a boolean is not an id.
-    if isinstance(value, bool):
-        raise ValueError("an agent id is a whole number, not a boolean")
-    return value
+def _not_a_boolean(what: str) -> Callable[[object], object]:
+    """pydantic's lax mode reads `true` as 1 and `false` as 0: a boolean is no number."""
+
+    def check(value: object) -> object:
+        if isinstance(value, bool):
+            raise ValueError(f"{what}, not a boolean")
+        return value
+
+    return check
 
 
-def _not_a_boolean_number(value: object) -> object:
-    if isinstance(value, bool):
-        raise ValueError("a whole number is expected, not a boolean")
-    return value
-
-
-AgentNumber = Annotated[PositiveInt, BeforeValidator(_not_a_boolean), Field(le=MAX_AGENT_ID)]
+AgentNumber = Annotated[
+    PositiveInt, BeforeValidator(_not_a_boolean("an agent id is a whole number")), Field(le=MAX_AGENT_ID)
+]
 """An agent's id wherever one is read: a positive whole number DynamoDB can hold."""
 
-WholeNumber = Annotated[int, BeforeValidator(_not_a_boolean_number)]
+WholeNumber = Annotated[int, BeforeValidator(_not_a_boolean("a whole number is expected"))]
 """A count, price, priority or number of seconds: pydantic's lax mode would read `true` as 1 and `false` as 0."""
