@@ -73,15 +73,15 @@ checkov: $(CHECKOV_STAMP)
 build: $(STAMP)
 	$(BIN)/sam build --cached --parallel
 
-# Two pytest processes, one a core: the in-process tests (unit, integration, template) and those that start
-# local stacks (devstack, e2e) need about the same time, and each alone keeps one core busy. The first's
-# report is printed when both are done; either failing fails the target.
+# Two pytest processes, one a core, of about the same length (each alone keeps one core busy): the tests
+# against an in-process stack (integration, template), and the unit tests with those that start local
+# stacks (devstack, e2e). The first's report is printed when both are done; either failing fails the target.
 IN_PROCESS_LOG := $(VENV)/pytest-in-process.log
 pytest: $(STAMP)
-	@$(BIN)/python -m pytest tests/unit tests/integration tests/template > $(IN_PROCESS_LOG) 2>&1 & in_process=$$!; \
-	  $(BIN)/python -m pytest tests/devstack tests/e2e; stacks=$$?; \
+	@$(BIN)/python -m pytest tests/integration tests/template > $(IN_PROCESS_LOG) 2>&1 & in_process=$$!; \
+	  $(BIN)/python -m pytest tests/unit tests/devstack tests/e2e; stacks=$$?; \
 	  wait $$in_process; in_process_status=$$?; \
-	  echo "---- tests/unit tests/integration tests/template ----"; cat $(IN_PROCESS_LOG); \
+	  echo "---- tests/integration tests/template ----"; cat $(IN_PROCESS_LOG); \
 	  exit $$(( stacks || in_process_status ))
 
 # The browser test drives Debian's Chromium; install it where we can (root with apt-get), else it is skipped.
