@@ -87,14 +87,15 @@ class Agent(Model):
     sms_enabled: bool = False
 
     @model_validator(mode="after")
-    def _phone_in_e164(self) -> "Agent":
-        # A phone that is a valid number is kept as +<country><number>, the one form SNS takes; another is
-        # kept as typed, unless texts are on: then it must be one a text can reach.
+    def _texts_reach_the_phone(self) -> "Agent":
+        # With texts on, the phone must be a number a text can reach, and is kept as +<country><number>, the
+        # one form SNS takes; with texts off it is kept as typed (only people read it).
+        if not self.sms_enabled:
+            return self
         number = e164(self.phone) if self.phone is not None else None
-        if number is not None:
-            self.phone = number
-        elif self.sms_enabled:
+        if number is None:
             raise ValueError("sms_enabled needs a phone that is a valid number (+<country code><number>)")
+        self.phone = number
         return self
 
     @field_validator("away_until")
