@@ -6,7 +6,8 @@ from leadrouter.domain.offers import LeadSummary, OfferKind
 
 
 def offer_text(company_name: str, kind: OfferKind, summary: LeadSummary, time_left: str, link: str) -> str:
-    """One short text: who, what, how long, the link."""
-    about = ", ".join(part for part in (summary.name_initial, summary.area, summary.source) if part)
+    """One short text: who, what, how long, the link. The words before the link stay within 130
+    characters (a long area is cut), so that with a link the text is one or two SMS segments."""
+    about = ", ".join(part for part in (summary.name_initial, (summary.area or "")[:30], summary.source[:20]) if part)
     ask = "to accept" if kind is OfferKind.ACCEPTANCE else "to claim"
-    return f"{company_name[:40]}: a new lead ({about}) for you {ask}, {time_left} left. Open: {link}"
+    return f"{company_name[:30]}: new lead ({about}) {ask}, {time_left} left: {link}"
