@@ -120,7 +120,9 @@ def test_an_agent_with_texts_on_gets_the_offer_link_by_text_and_claims_through_i
 
     ((to, text),) = texts()
     assert to == "+13125550147"
-    assert text.startswith("Lakeside Realty: a new lead (L., website) for you to claim")
+    # The time left is a day, or a second under it when a second has passed since the offer.
+    assert text.startswith("Lakeside Realty: new lead (L., website) to claim, ")
+    assert " left: http://localhost/v1/offers/" in text
     (link,) = offer_links([word for word in text.split() if word.startswith("http")])
     assert link.token == link_for(template, 1).token  # the email's link: one per recipient
     assert "lead1@example.net" not in text
@@ -161,3 +163,28 @@ def test_texts_need_a_valid_phone_and_phones_are_kept_in_e164(company: Company, 
     assert (changed["phone"], changed["sms_enabled"]) == ("+13125550147", True)
     refused = api.put("/v1/settings", json_body={"escalation_emails": ["not an address"]}, key=company.admin_key)
     assert refused.status == 422
+
+
+def test_a_timer_or_an_email_that_fails_is_written_on_the_lead(
+    escalating: Company, stack: Stack, faults: Faults
+) -> None:
+    faults.on("sqs.SendMessage", lambda *_: client_error("InternalError", "SendMessage", status=500))
+    unarmed = submit(escalating, 1)
+    (failed,) = events(escalating.lead(unarmed), "timer.failed")
+    assert "escalation timer of this lead could not be created" in str(failed["detail"])
+    faults.clear()
+
+    lead_id = submit(escalating, 2)
+    expect(
+        stack.api.post(f"/v1/leads/{lead_id}/assign", json_body={"office_id": "north"}, key=escalating.admin_key), 200
+    )
+    faults.on("sesv2.SendEmail", lambda *_: client_error("MessageRejected", "SendEmail"))
+    stack.clock.advance(seconds=61)
+    arrive(stack.runtime, escalation_timer(stack.aws, lead_id))
+
+    lead = escalating.lead(lead_id)
+    assert len(events(lead, "lead.escalated")) == 1
+    assert [str(entry["detail"]) for entry in events(lead, "delivery.failed")] == [
+        "The escalation email to recipient 1 of 2 could not be sent (MessageRejected, not retried).",
+        "The escalation email to recipient 2 of 2 could not be sent (MessageRejected, not retried).",
+    ]
