@@ -144,7 +144,7 @@ class Services:
             self.round_robin,
             self.clock,
             self.rng,
-            escalations=self.escalations,
+            escalations=lambda: self.escalations,
         )
 
     @cached_property

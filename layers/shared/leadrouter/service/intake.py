@@ -11,7 +11,7 @@ so a retry or a double click of the same request finds the stored lead and answe
 - a repeat of a stored request takes no round-robin turn (the lead is looked up before the turn); of two
   identical requests at the same moment, the one whose write loses has taken a turn, which is spent."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Final
@@ -68,9 +68,10 @@ class IntakeService:
         turns: RoundRobinTurns,
         clock: Clock,
         rng: RandomSource,
-        escalations: "Escalations | None" = None,
+        escalations: "Callable[[], Escalations] | None" = None,
     ) -> None:
-        """`escalations`: the escalation timer each lead gets when its company escalates (None: no timers)."""
+        """`escalations` builds, on the first lead of a company that escalates, what starts the escalation
+        timer each such lead gets (None: no timers)."""
         self._escalations = escalations
         self._config = config
         self._leads = leads
@@ -135,8 +136,8 @@ class IntakeService:
 
     def _after_write(self, lead: Lead, config: CompanyConfig) -> None:
         self._changes.after_commit(lead, config, Snapshot.of(None))
-        if self._escalations is not None:
-            self._escalations.arm(lead, config)
+        if self._escalations is not None and config.settings.escalate_unclaimed_after_seconds is not None:
+            self._escalations().arm(lead, config)
 
     def drop_spam(self, company_id: str) -> IntakeResult:
         """A filled honeypot: answered like a real intake so the bot learns nothing; nothing is stored."""
