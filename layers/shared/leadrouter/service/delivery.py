@@ -159,7 +159,11 @@ class OfferDelivery:
             failed.append(("email", reason))
         if self._texts is not None and agent.sms_enabled:
             link = offer_link(lead.link_base_url or self._default_base_url, token)
-            reason = self._texts.send(lead, offer, config, agent, link)
+            try:
+                reason = self._texts.send(lead, offer, config, agent, link)
+            except Exception as error:  # a text must not lose the lead or the other recipients' messages
+                logger.exception("offer text not sent", extra={"offer_id": offer.offer_id})
+                reason = f"the text could not be composed ({type(error).__name__})"
             if reason is not None:
                 failed.append(("text", reason))
         return failed
