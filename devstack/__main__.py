@@ -144,6 +144,7 @@ def _banner(stack: RunningStack, demo: DemoState, state_dir: Path) -> str:
         f"  OpenAPI      {url}/v1/openapi.json",
         f"  Demo form    {url}/_local/",
         f"  Mailbox      {url}/_local/mail",
+        f"  Texts        {url}/_local/sms",
         f"  Events       {url}/_local/events.json",
         f"  State        {state_dir / 'stack.json'}",
         f"  Logs         {state_dir / 'stack.log'}",

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from leadrouter.adapters.dynamo_offers import DynamoTicketRepository
     from leadrouter.adapters.emf_meter import EmfMeter
     from leadrouter.adapters.eventbridge import EventBridgePublisher
+    from leadrouter.adapters.ses import SesMailer
     from leadrouter.adapters.sqs_timers import DeadlineTimers
     from leadrouter.adapters.templates import JinjaRenderer
     from leadrouter.service.agent_deactivation import AgentDeactivation
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from leadrouter.service.configuration import ConfigurationService
     from leadrouter.service.delivery import OfferDelivery
     from leadrouter.service.email_bounces import EmailBounces
+    from leadrouter.service.escalation import Escalations
     from leadrouter.service.event_outbox import EventOutbox
     from leadrouter.service.intake import IntakeService
     from leadrouter.service.lead_changes import LeadChanges
@@ -136,7 +138,13 @@ class Services:
         from leadrouter.service.intake import IntakeService
 
         return IntakeService(
-            self.config_repository, self.lead_repository, self.lead_changes, self.round_robin, self.clock, self.rng
+            self.config_repository,
+            self.lead_repository,
+            self.lead_changes,
+            self.round_robin,
+            self.clock,
+            self.rng,
+            escalations=lambda: self.escalations,
         )
 
     @cached_property
@@ -175,22 +183,44 @@ class Services:
     def timer_arrivals(self) -> "TimerArrivals":
         from leadrouter.service.timer_arrivals import TimerArrivals
 
-        return TimerArrivals(self.offer_desk, self.timers, self.clock, self.meter)
+        return TimerArrivals(self.offer_desk, self.timers, self.clock, self.meter, lambda: self.escalations)
+
+    @cached_property
+    def escalations(self) -> "Escalations":
+        from leadrouter.service.escalation import Escalations
+
+        return Escalations(
+            self.config_repository,
+            self.lead_changes,
+            self.timers,
+            self.mailer,
+            self.renderer,
+            self.clock,
+            default_sender=self.env.SENDER_EMAIL,
+        )
+
+    @cached_property
+    def mailer(self) -> "SesMailer":
+        from leadrouter.adapters.ses import SesMailer
+
+        return SesMailer(lambda: self.clients.sesv2, self.env.EMAIL_CONFIGURATION_SET)
 
     @cached_property
     def delivery(self) -> "OfferDelivery":
-        from leadrouter.adapters.ses import SesMailer
+        from leadrouter.adapters.sns_texts import SnsTexter
         from leadrouter.service.delivery import OfferDelivery
+        from leadrouter.service.offer_texts import OfferTexts
 
         return OfferDelivery(
             self.tickets,
-            SesMailer(lambda: self.clients.sesv2, self.env.EMAIL_CONFIGURATION_SET),
+            self.mailer,
             self.timers,
             self.renderer,
             self.clock,
             self.rng,
             default_sender=self.env.SENDER_EMAIL,
             default_base_url=self.env.PUBLIC_BASE_URL,
+            texts=OfferTexts(SnsTexter(lambda: self.clients.sns), self.clock),
         )
 
     @cached_property

@@ -55,5 +55,9 @@ class AwsClients:
         return cast("SESV2Client", self._make("sesv2"))
 
     @cached_property
+    def sns(self) -> Any:  # the project's type stubs do not include SNS
+        return self._make("sns")
+
+    @cached_property
     def sqs(self) -> "SQSClient":
         return cast("SQSClient", self._make("sqs"))

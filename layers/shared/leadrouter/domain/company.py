@@ -25,6 +25,7 @@ TimeZoneName = Annotated[str, Field(min_length=1, max_length=64), AfterValidator
 Seconds = Annotated[WholeNumber, Field(ge=1, le=30 * 24 * 3600)]
 SenderEmail = Annotated[str, Field(pattern=EMAIL_PATTERN, max_length=254)]
 Origins = Annotated[list[Annotated[str, Field(pattern=ORIGIN_PATTERN, max_length=255)]], Field(max_length=50)]
+EscalationEmails = Annotated[list[SenderEmail], Field(max_length=20)]
 
 
 class CompanySettings(Model):
@@ -45,6 +46,9 @@ class CompanySettings(Model):
     claim_link_ttl_seconds: Seconds = 24 * 3600
     sender_email: SenderEmail | None = None
     allowed_origins: Origins = Field(default_factory=list)
+    # Escalation (service/escalation.py): null is off; who is emailed besides the office's managers.
+    escalate_unclaimed_after_seconds: Seconds | None = None
+    escalation_emails: EscalationEmails = Field(default_factory=list)
 
 
 class Company(Model):

@@ -200,6 +200,9 @@ class Lead(Model):
     # Optimistic concurrency: every write is conditional on the version it read.
     version: int = 0
     intake: IntakeMark | None = None
+    # When the lead was escalated for having no agent (service/escalation.py): set once, by one conditional
+    # write, so a late or repeated escalation timer finds it set and does nothing more.
+    escalated_at: datetime | None = None
 
     def record(self, entry: HistoryEntry) -> None:
         self.history.append(entry)

@@ -24,6 +24,7 @@ PUBLISHED_EVENTS = frozenset(
         "lead.expired",
         "lead.assigned",
         "lead.returned_to_pool",
+        "lead.escalated",
     }
 )
 

@@ -11,10 +11,10 @@ so a retry or a double click of the same request finds the stored lead and answe
 - a repeat of a stored request takes no round-robin turn (the lead is looked up before the turn); of two
   identical requests at the same moment, the one whose write loses has taken a turn, which is spent."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from aws_lambda_powertools import Logger
 
@@ -30,6 +30,9 @@ from leadrouter.observability import correlate
 from leadrouter.service.lead_changes import LeadChanges, Snapshot
 from leadrouter.service.ports import ConfigRepository, LeadRepository
 from leadrouter.service.round_robin_turns import RoundRobinTurns
+
+if TYPE_CHECKING:
+    from leadrouter.service.escalation import Escalations
 
 logger = Logger(child=True)
 
@@ -65,7 +68,11 @@ class IntakeService:
         turns: RoundRobinTurns,
         clock: Clock,
         rng: RandomSource,
+        escalations: "Callable[[], Escalations] | None" = None,
     ) -> None:
+        """`escalations` builds, on the first lead of a company that escalates, what starts the escalation
+        timer each such lead gets (None: no timers)."""
+        self._escalations = escalations
         self._config = config
         self._leads = leads
         self._turns = turns
@@ -124,8 +131,13 @@ class IntakeService:
             },
         )
         # The lead is stored: start timers and send emails; failures are recorded on the lead.
-        self._changes.after_commit(lead, config, Snapshot.of(None))
+        self._after_write(lead, config)
         return IntakeResult(lead.lead_id, lead.status)
+
+    def _after_write(self, lead: Lead, config: CompanyConfig) -> None:
+        self._changes.after_commit(lead, config, Snapshot.of(None))
+        if self._escalations is not None and config.settings.escalate_unclaimed_after_seconds is not None:
+            self._escalations().arm(lead, config)
 
     def drop_spam(self, company_id: str) -> IntakeResult:
         """A filled honeypot: answered like a real intake so the bot learns nothing; nothing is stored."""
@@ -149,7 +161,7 @@ class IntakeService:
             logger.info(
                 "retried intake: the earlier attempt stopped before its emails", extra={"lead_id": lead.lead_id}
             )
-            self._changes.after_commit(lead, config, Snapshot.of(None))
+            self._after_write(lead, config)
         return IntakeResult(lead.lead_id, mark.answered)
 
     def _commit(

@@ -149,6 +149,24 @@ class Mailer(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class TextMessage:
+    to: str  # E.164
+    text: str
+
+
+class Texter(Protocol):
+    """Text messages to phones; both raise SendFailed."""
+
+    def opted_out(self, phone: str) -> bool:
+        """Whether the number's owner asked for no more texts (answered STOP): such a number is not texted."""
+        ...
+
+    def send(self, message: TextMessage) -> str:
+        """Send one text; answers the message id."""
+        ...
+
+
 class Timers(Protocol):
     """One-time timers that bring the offer's ids to the timeout function when the offer expires (within
     about a second after it, never before); cancelling is best effort: a timer may still arrive, harmlessly."""
