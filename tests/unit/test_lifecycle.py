@@ -258,6 +258,7 @@ def test_the_published_events_are_the_contracts() -> None:
         "lead.expired",
         "lead.assigned",
         "lead.returned_to_pool",
+        "person.erased",
     } == PUBLISHED_EVENTS
 
 

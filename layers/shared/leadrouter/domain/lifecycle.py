@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from leadrouter.domain.agents import Agent
-from leadrouter.domain.cascade import AssignTo, Decision, OfferTo, RouteOffer, StepReport, ToPool
+from leadrouter.domain.cascade import AssignTo, Decision, OfferTo, OwnerFirst, RouteOffer, StepReport, ToPool
 from leadrouter.domain.company import CompanySettings
 from leadrouter.domain.errors import Conflict, NotFound
 from leadrouter.domain.leads import HistoryEntry, Lead, LeadStatus, LeadSubmission
@@ -24,6 +24,8 @@ PUBLISHED_EVENTS = frozenset(
         "lead.expired",
         "lead.assigned",
         "lead.returned_to_pool",
+        # One per lead of the person (domain/people.py), published like the others, at least once.
+        "person.erased",
     }
 )
 
@@ -156,6 +158,12 @@ def apply_decision(
         if terms is None:
             raise TypeError("a click-to-claim decision needs offer terms")
         open_claim_offer(lead, outcome, terms, at, decision.step, OfferOrigin.CLICK_TO_CLAIM)
+    elif isinstance(outcome, OwnerFirst):
+        if terms is None:
+            raise TypeError("a returning lead's first offer needs offer terms")
+        window = timedelta(seconds=terms.settings.owner_window_seconds)
+        offer = OfferTo((outcome.agent_id,), outcome.detail)
+        open_claim_offer(lead, offer, terms, at, decision.step, OfferOrigin.RETURNING_LEAD, lasts=window)
     elif isinstance(outcome, RouteOffer):
         if terms is None:
             raise TypeError("a route decision needs offer terms")
@@ -223,15 +231,24 @@ def place(
     return _post(lead, offer, detail, by, agent_id)
 
 
-def open_claim_offer(lead: Lead, outcome: OfferTo, terms: OfferTerms, at: datetime, step: str, origin: str) -> Offer:
-    """Claim emails are out: the lead stays where it is (the pool, for click to claim) until one claims."""
+def open_claim_offer(
+    lead: Lead,
+    outcome: OfferTo,
+    terms: OfferTerms,
+    at: datetime,
+    step: str,
+    origin: str,
+    lasts: timedelta | None = None,
+) -> Offer:
+    """Claim emails are out: the lead stays where it is (the pool, for click to claim) until one claims.
+    `lasts`: the claim window, when not the company's claim link lifetime."""
     offer = Offer(
         offer_id=terms.offer_id,
         kind=OfferKind.CLAIM,
         origin=origin,
         recipients=list(outcome.recipients),
         created_at=at,
-        expires_at=at + terms.lasts(OfferKind.CLAIM),
+        expires_at=at + (lasts or terms.lasts(OfferKind.CLAIM)),
         step=step,
     )
     detail = f"{outcome.detail.rstrip('.')}; the links work until {_when(offer.expires_at)}."
