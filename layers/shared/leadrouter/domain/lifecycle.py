@@ -319,6 +319,9 @@ def answer_offer(
     lead.decline(agent_id)
     if action is OfferAction.PASS:
         lead.record(entry("lead.passed", f"Passed by {who}" + (f", {route.member_words()}." if route else ".")))
+        if offer.origin == OfferOrigin.RETURNING_LEAD:
+            lead.decline(agent_id)  # never offered this lead again: the cascade goes on without them
+            return Answered(offer, declined=False)
         if state is OfferState.PASSED and route is None:
             lead.record(
                 HistoryEntry(
@@ -349,6 +352,23 @@ def expire_offer(lead: Lead, offer: Offer, at: datetime, agent_names: dict[int, 
                 agent_id=agent_id,
                 detail=f"Agent {agent_id} ({name}), {offer.route.member_words()}, did not claim or pass within "
                 f"the {offer.route.claim_window_seconds}-second claim window.",
+                step=offer.step,
+                by="timer",
+                offer_id=offer.offer_id,
+            )
+        )
+        return True
+    if offer.origin == OfferOrigin.RETURNING_LEAD:
+        agent_id = offer.recipients[0]
+        lead.decline(agent_id)
+        name = agent_names.get(agent_id, "unknown")
+        lead.record(
+            HistoryEntry(
+                at=at,
+                event="lead.expired",
+                agent_id=agent_id,
+                detail=f"Agent {agent_id} ({name}), who holds the person's earlier lead, did not claim it within "
+                "their window: it goes on as a new lead.",
                 step=offer.step,
                 by="timer",
                 offer_id=offer.offer_id,
