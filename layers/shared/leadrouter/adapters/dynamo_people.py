@@ -1,5 +1,5 @@
 """The person index in DynamoDB: one item per way of finding a person again (a keyed hash of their email,
-or of their phone and last name: domain/people.py), naming the person and their latest lead.
+or of their phone and last name: domain/people.py), naming the person and their latest few leads.
 
 Guarantees:
 - no contact detail in any key or attribute: the partition key is an HMAC digest, the item holds ids;
@@ -45,7 +45,8 @@ class DynamoPeopleIndex:
         for raw in answer.get("Responses", {}).get(self._table, []):
             item = from_item(raw)
             key = by_pk[str(item["PK"])]
-            found[key.digest] = IndexEntry(key, str(item["person_id"]), str(item["lead_id"]))
+            lead_ids = tuple(str(lead_id) for lead_id in item.get("lead_ids") or [item["lead_id"]])
+            found[key.digest] = IndexEntry(key, str(item["person_id"]), lead_ids)
         return [found[key.digest] for key in keys if key.digest in found]
 
     def create_lead(self, lead: Lead, claims: Sequence[IndexClaim]) -> None:
@@ -69,6 +70,7 @@ class DynamoPeopleIndex:
                         "kind": claim.key.kind.value,
                         "person_id": claim.person_id,
                         "lead_id": lead.lead_id,
+                        "lead_ids": claim.lead_ids(lead.lead_id),
                     }
                 ),
             }

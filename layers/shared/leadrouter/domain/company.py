@@ -37,6 +37,7 @@ def _check_phone_region(value: str) -> str:
 
 
 PhoneRegion = Annotated[str, Field(pattern=r"^[A-Z]{2}$"), AfterValidator(_check_phone_region)]
+OwnershipDays = Annotated[WholeNumber, Field(ge=1, le=3650)]
 Origins = Annotated[list[Annotated[str, Field(pattern=ORIGIN_PATTERN, max_length=255)]], Field(max_length=50)]
 
 
@@ -60,7 +61,7 @@ class CompanySettings(Model):
     allowed_origins: Origins = Field(default_factory=list)
     returning_leads: ReturningLeads = "owner"
     owner_window_seconds: Seconds = 3600
-    ownership_days: Annotated[WholeNumber, Field(ge=1, le=3650)] | None = 180
+    ownership_days: OwnershipDays | None = 180
     phone_region: PhoneRegion = "US"
 
 

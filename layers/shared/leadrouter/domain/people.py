@@ -98,13 +98,22 @@ def identity_of(contact: Contact, region: str) -> Identity:
     )
 
 
+# How many of a person's latest leads an index item names: enough to find the one an agent holds when the
+# latest ones went to the pool, few enough that reading them all stays one small request.
+RECENT_LEADS: Final = 5
+
+
 @dataclass(frozen=True)
 class IndexEntry:
-    """What the index holds under one identity key: the person, and the latest lead it was seen on."""
+    """What the index holds under one identity key: the person, and their latest leads, newest first."""
 
     key: IdentityKey
     person_id: str
-    lead_id: str
+    lead_ids: tuple[str, ...]
+
+    @property
+    def lead_id(self) -> str:
+        return self.lead_ids[0]
 
 
 @dataclass(frozen=True)
@@ -115,6 +124,11 @@ class IndexClaim:
     key: IdentityKey
     person_id: str
     seen: IndexEntry | None
+
+    def lead_ids(self, lead_id: str) -> list[str]:
+        """The item's leads once the new lead `lead_id` is in: it first, then the latest ones seen."""
+        earlier = self.seen.lead_ids if self.seen is not None else ()
+        return [lead_id, *(seen for seen in earlier if seen != lead_id)][:RECENT_LEADS]
 
 
 class PersonRaced(Conflict):

@@ -2,7 +2,7 @@
 
 Guarantees:
 - matching a lead costs at most two AWS requests, whatever the number of the person's leads: one read of
-  the person index (both of the lead's keys at once), one read of the latest lead it names;
+  the person index (both of the lead's keys at once), one read of the few latest leads it names;
 - a new lead is stored together with its index items (one transaction, adapters/dynamo_people.py), so two
   sign-ups of one new person at the same moment become one person: the one whose transaction loses reads
   the index again and joins the person the other made;
@@ -28,6 +28,7 @@ from leadrouter.domain.people import (
     IndexClaim,
     IndexEntry,
     LeadExists,
+    MatchedBy,
     earlier_lead,
     erase,
     identity_of,
@@ -108,14 +109,24 @@ class PeopleDesk:
         seen = {entry.key.digest: entry for entry in entries}
         claims = tuple(IndexClaim(key, person_id, seen.get(key.digest)) for key in keys)
         earlier: EarlierLead | None = None
-        seen_ids = frozenset(entry.lead_id for entry in entries)
+        seen_ids = frozenset(seen_id for entry in entries for seen_id in entry.lead_ids)
         if entries and settings.returning_leads != "new" and lead_id not in seen_ids:
-            # The latest lead of the person; the email's entry first (the stronger match).
-            stored = self._leads.first_stored(company_id, list(dict.fromkeys(entry.lead_id for entry in entries)))
-            if stored is not None:
-                kind = next(entry.key.kind for entry in entries if entry.lead_id == stored.lead_id)
-                earlier = earlier_lead(stored, kind, settings, at)
+            earlier = self._owner(config, entries, at)
         return PersonMatch(person_id, earlier, claims, identity.phone_unread, seen_ids)
+
+    def _owner(self, config: CompanyConfig, entries: Sequence[IndexEntry], at: datetime) -> EarlierLead | None:
+        """The person's latest lead that an agent holds (within ownership_days), from the few latest ones the
+        index names, read in one request; the email's entry first (the stronger match) when both name it."""
+        kinds: dict[str, MatchedBy] = {}
+        for entry in entries:
+            for seen_id in entry.lead_ids:
+                kinds.setdefault(seen_id, entry.key.kind)
+        stored = self._leads.get_many(config.company.company_id, list(kinds))
+        for lead in sorted(stored.values(), key=lambda lead: lead.created_at, reverse=True):
+            found = earlier_lead(lead, kinds[lead.lead_id], config.settings, at)
+            if found is not None:
+                return found
+        return None
 
     def create_once(self, lead: Lead, match: PersonMatch) -> Lead | None:
         """Write a new lead with its index items unless its id is taken: then answer the stored lead (a
