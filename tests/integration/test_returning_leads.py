@@ -1,11 +1,11 @@
 """Returning leads and erasure against moto, through the local gateway (ROUTING.md, "Returning leads"; API.md's
 `person_id`, `GET /v1/leads?person_id=`, `DELETE /v1/people/{person_id}`): the same person's next lead goes to
 their agent and says why, at most two more AWS requests per intake, nothing of a person in any key, and an
-erasure that leaves none of their contact details anywhere in the table."""
+erasure that leaves none of their contact details anywhere in the table. Two sign-ups of one new person at
+the same moment: tests/e2e/test_returning_leads.py, with threads against the local stack."""
 
 import json
 import re
-import threading
 from typing import Any
 
 import boto3
@@ -165,25 +165,6 @@ def test_a_returning_lead_costs_two_more_requests_however_many_leads_the_person_
     # read); the lead with its index items (one transaction). A new person's intake: the same but the leads.
     expected = ["dynamodb.GetItem", "dynamodb.BatchGetItem", "dynamodb.BatchGetItem", "dynamodb.TransactWriteItems"]
     assert measured == [expected] * 4
-
-
-def test_two_sign_ups_of_one_new_person_at_the_same_moment_are_one_person(company: Company) -> None:
-    bodies = [{**JAMIE, "first_name": name} for name in ("Jamie", "Jay", "J.", "Jamie R")]
-    answers: list[str] = []
-    start = threading.Barrier(len(bodies))
-
-    def sign_up(body: dict[str, Any]) -> None:
-        start.wait()
-        answers.append(submit(company, body))
-
-    threads = [threading.Thread(target=sign_up, args=(body,)) for body in bodies]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert len(answers) == len(bodies)
-    assert len({company.lead(lead_id)["person_id"] for lead_id in answers}) == 1
 
 
 def test_no_key_or_index_of_the_table_holds_a_contact_detail(company: Company, table_name: str) -> None:
