@@ -303,7 +303,7 @@ def test_a_lead_write_failing_after_its_turn_costs_that_turn_never_the_lead(
 def is_intake_write(params: dict[str, Any]) -> bool:
     """An intake's write: the new lead (its first item) with its person index items, in one transaction."""
     items = params.get("TransactItems") or [{}]
-    return items[0].get("Put", {}).get("Item", {}).get("SK", {}).get("S") == "LEAD"
+    return bool(items[0].get("Put", {}).get("Item", {}).get("SK", {}).get("S") == "LEAD")
 
 
 def intake_write_lands_then_fails(landed: list[str]) -> Fault:
