@@ -1,6 +1,8 @@
 """What an intake costs in AWS requests: a warm intake reads one item to learn the configuration version and
-never queries the company's configuration, however many agents it has; its lead's one conditional write is
-its idempotency record (no other item); a configuration change makes the next intake reload it once."""
+never queries the company's configuration, however many agents it has; one read of the person index tells a
+returning lead (tests/integration/test_returning_leads.py); its lead's one conditional write, in one
+transaction with the person's index items, is its idempotency record (no other item); a configuration change
+makes the next intake reload it once."""
 
 import pytest
 
