@@ -14,7 +14,7 @@ from leadrouter.domain.agents import Agent
 from leadrouter.domain.cascade import AssignTo, OfferTo, OwnerFirst, RoundRobinTurn, ToPool
 from leadrouter.domain.company import CompanySettings
 from leadrouter.domain.leads import Contact, HistoryEntry, Lead, LeadStatus
-from leadrouter.domain.lifecycle import OfferTerms, apply_decision
+from leadrouter.domain.lifecycle import OfferTerms, apply_decision, expire_offer
 from leadrouter.domain.offers import OfferKind, OfferOrigin
 from leadrouter.domain.owner_first import decide_without_owner
 from leadrouter.domain.people import EarlierLead, MatchedBy, e164, earlier_lead, erase, identity_of
@@ -161,6 +161,20 @@ def test_offer_owner_first_offers_the_owner_a_claim_for_the_owner_window() -> No
 
 
 # After the owner passed ----------------------------------------------------------------------------------
+
+
+def test_an_owner_who_lets_the_window_run_out_is_declined_and_the_lead_moves_on() -> None:
+    config = company(agent(7), returning_leads="offer_owner_first", owner_window_seconds=600)
+    stored = stored_lead(status=LeadStatus.UNASSIGNED, agent_id=None, history=[])
+    apply_decision(
+        stored, route(replace(lead(), returning=EARLIER), config), {}, NOW, OfferTerms("of_1", config.settings)
+    )
+    (offer,) = stored.offers
+
+    assert expire_offer(stored, offer, NOW + timedelta(seconds=600), {7: "Gus"})
+    assert stored.declined_agent_ids == [7]
+    assert stored.history[-1].event == "lead.expired"
+    assert "did not claim it within their window: it goes on as a new lead" in stored.history[-1].detail
 
 
 def test_after_the_owner_passed_round_robin_never_gives_it_to_them() -> None:
