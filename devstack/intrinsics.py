@@ -56,6 +56,8 @@ NAME_PROPERTIES: Final[Mapping[str, str]] = {
     "AWS::S3::Bucket": "BucketName",
     "AWS::SES::EmailIdentity": "EmailIdentity",
     "AWS::Logs::LogGroup": "LogGroupName",
+    # Ref of a secret is its ARN in AWS; its name finds it just as well (GetSecretValue takes either).
+    "AWS::SecretsManager::Secret": "Name",
 }
 
 _API_TYPES: Final = frozenset({"AWS::Serverless::Api", "AWS::ApiGateway::RestApi"})

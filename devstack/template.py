@@ -64,6 +64,15 @@ class ScheduleGroup:
 
 
 @dataclass(frozen=True)
+class Secret:
+    """An AWS::SecretsManager::Secret: locally it gets a random value of the length its template asks."""
+
+    logical_id: str
+    name: str
+    length: int
+
+
+@dataclass(frozen=True)
 class Function:
     logical_id: str
     name: str
@@ -100,6 +109,7 @@ class Template:
     routes: tuple[Route, ...]
     sender_identities: tuple[str, ...]
     outputs: Mapping[str, Any] = field(default_factory=dict)
+    secrets: tuple[Secret, ...] = ()
 
     @property
     def root(self) -> Path:
@@ -197,6 +207,14 @@ class _Extractor:
             routes=routes,
             sender_identities=self._sender_identities(),
             outputs=self._outputs(),
+            secrets=tuple(
+                Secret(
+                    logical_id,
+                    resolver.physical_name(logical_id),
+                    int(self._properties(logical_id).get("GenerateSecretString", {}).get("PasswordLength", 32)),
+                )
+                for logical_id in self._active("AWS::SecretsManager::Secret")
+            ),
         )
 
     def _function(self, logical_id: str, layer_dirs: Mapping[str, Path]) -> Function:

@@ -194,6 +194,10 @@ MATRIX: dict[tuple[str, str], Row] = {
     ),
     ("GET", "/v1/keys"): Row(lambda w: "/v1/keys", only({ADMIN: 200})),
     ("DELETE", "/v1/keys/{key_id}"): Row(lambda w: f"/v1/keys/{w.new_key()}", only({ADMIN: 204})),
+    # Idempotent: an id nobody has is erased as well as one erased already (204 tells nobody who was known).
+    ("DELETE", "/v1/people/{person_id}"): Row(
+        lambda w: "/v1/people/per_01jc7k0000000000000000000a", only({ADMIN: 204})
+    ),
     ("GET", "/v1/leads"): Row(lambda w: "/v1/leads", admins_and_managers(200, 200, 200)),
     ("GET", "/v1/leads/{lead_id}"): Row(lambda w: f"/v1/leads/{w.held_lead()}", admins_and_managers(200, 200, 404)),
     ("POST", "/v1/leads/{lead_id}/assign"): Row(

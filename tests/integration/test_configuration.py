@@ -57,6 +57,10 @@ def test_a_new_company_has_the_default_settings(company: Company) -> None:
         "allowed_origins": [],
         "escalate_unclaimed_after_seconds": None,
         "escalation_emails": [],
+        "returning_leads": "owner",
+        "owner_window_seconds": 3600,
+        "ownership_days": 180,
+        "phone_region": "US",
     }
 
 

@@ -25,6 +25,8 @@ class ServiceEnvironment(Model):
     EMAIL_CONFIGURATION_SET: str = ""
     # Empty: links use the host and stage of the request that made them.
     PUBLIC_BASE_URL: str = ""
+    # The Secrets Manager secret holding the person index's HMAC key (adapters/secrets.py).
+    PEOPLE_KEY_SECRET: str = ""
     AWS_REGION: str | None = None
 
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from leadrouter.service.lead_changes import LeadChanges
     from leadrouter.service.lead_desk import LeadDesk
     from leadrouter.service.offer_desk import OfferDesk
+    from leadrouter.service.people_desk import PeopleDesk
     from leadrouter.service.pool_desk import PoolDesk
     from leadrouter.service.round_robin_turns import RoundRobinTurns
     from leadrouter.service.routes import RouteService
@@ -131,7 +132,7 @@ class Services:
     def simulator(self) -> "RoutingSimulator":
         from leadrouter.service.simulation import RoutingSimulator
 
-        return RoutingSimulator(self.config_repository, self.round_robin, self.clock)
+        return RoutingSimulator(self.config_repository, self.round_robin, self.clock, self.people)
 
     @cached_property
     def intake(self) -> "IntakeService":
@@ -144,8 +145,19 @@ class Services:
             self.round_robin,
             self.clock,
             self.rng,
+            self.people,
             escalations=lambda: self.escalations,
         )
+
+    @cached_property
+    def people(self) -> "PeopleDesk":
+        from leadrouter.adapters.dynamo_people import DynamoPeopleIndex
+        from leadrouter.adapters.secrets import SecretKey
+        from leadrouter.service.people_desk import PeopleDesk
+
+        key = SecretKey(lambda: self.clients.secretsmanager, self.env.PEOPLE_KEY_SECRET)
+        index = DynamoPeopleIndex(self.clients.dynamodb, self.env.TABLE_NAME)
+        return PeopleDesk(index, self.lead_repository, self.lead_changes, key.value, self.clock, self.rng)
 
     @cached_property
     def lead_desk(self) -> "LeadDesk":

@@ -8,6 +8,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_events import EventBridgeClient
     from mypy_boto3_scheduler import EventBridgeSchedulerClient
+    from mypy_boto3_secretsmanager import SecretsManagerClient
     from mypy_boto3_sesv2 import SESV2Client
     from mypy_boto3_sqs import SQSClient
 
@@ -49,6 +50,10 @@ class AwsClients:
     @cached_property
     def scheduler(self) -> "EventBridgeSchedulerClient":
         return cast("EventBridgeSchedulerClient", self._make("scheduler"))
+
+    @cached_property
+    def secretsmanager(self) -> "SecretsManagerClient":
+        return cast("SecretsManagerClient", self._make("secretsmanager"))
 
     @cached_property
     def sesv2(self) -> "SESV2Client":

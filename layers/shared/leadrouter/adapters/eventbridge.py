@@ -40,6 +40,7 @@ class EventBridgePublisher:
                     {
                         "company_id": lead.company_id,
                         "lead_id": lead.lead_id,
+                        "person_id": lead.person_id,
                         "status": lead.status.value,
                         "agent_id": entry.agent_id if entry.agent_id is not None else lead.agent_id,
                         "office_id": lead.office_id,

@@ -12,6 +12,9 @@ from leadrouter.domain.company import (
     CompanySettings,
     EscalationEmails,
     Origins,
+    OwnershipDays,
+    PhoneRegion,
+    ReturningLeads,
     Seconds,
     SenderEmail,
     TimeZoneName,
@@ -23,10 +26,11 @@ from leadrouter.wiring import services
 router = new_router()
 
 
-# What null means in a change: no default agent or broker, no sender of one's own, no escalation. Null is no
-# value of any other setting (CompanySettings refuses it), so the document does not offer it there.
+# What null means in a change: no default agent or broker, no sender of one's own, no escalation, no limit to
+# ownership. Null is no value of any other setting (CompanySettings refuses it), so the document does not offer
+# it there.
 CLEARED_BY_NULL = frozenset(
-    {"default_agent_id", "default_broker_id", "sender_email", "escalate_unclaimed_after_seconds"}
+    {"default_agent_id", "default_broker_id", "sender_email", "escalate_unclaimed_after_seconds", "ownership_days"}
 )
 
 
@@ -59,6 +63,10 @@ class SettingsChange(Model):
     allowed_origins: Origins | None = None
     escalate_unclaimed_after_seconds: Seconds | None = None
     escalation_emails: EscalationEmails | None = None
+    returning_leads: ReturningLeads | None = None
+    owner_window_seconds: Seconds | None = None
+    ownership_days: OwnershipDays | None = None
+    phone_region: PhoneRegion | None = None
 
 
 @router.get(

@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Any
 from aws_lambda_powertools import Logger
 
 from leadrouter.domain.agents import Agent
+from leadrouter.domain.cascade import ReturningLeadStep
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.leads import HistoryEntry, Lead
 from leadrouter.domain.offers import Offer, OfferKind, OfferTicket, duration_words, hash_token, new_token
 from leadrouter.domain.ports import Clock, RandomSource
-from leadrouter.domain.routes import for_people
+from leadrouter.domain.routes import for_people, local_moment
 from leadrouter.domain.summaries import summary_of
 from leadrouter.service.ports import Email, Mailer, Renderer, SendFailed, TicketRepository, Timers
 
@@ -246,7 +247,17 @@ def email_context(
         "time_left": duration_words(seconds),
         "expires_at": for_people(offer.expires_at, time_zone),
         "expires_at_iso": offer.expires_at.isoformat(),
+        "returning": _returning(lead, offer, time_zone),
     }
+
+
+def _returning(lead: Lead, offer: Offer, time_zone: str) -> dict[str, str] | None:
+    """For the owner of the person's earlier lead (ROUTING.md, "Returning leads"): when and where that
+    earlier inquiry came in; only on the offer the returning-lead step made, not on later ones."""
+    earlier = lead.returning_of
+    if earlier is None or offer.step != ReturningLeadStep.name:
+        return None
+    return {"date": local_moment(earlier.created_at, time_zone).date().isoformat(), "source": earlier.source}
 
 
 def _name(error: Exception) -> str:
