@@ -1,13 +1,11 @@
-"""The lead table's stream records, read back as leads; and the batch processor that keeps them in order.
+"""The lead table's stream records, read back as leads (adapters/partial_batches.py keeps them in order).
 
 A record carries the item as stored, contact details included: nothing here logs or raises with its
 content (a pydantic error would quote it), only the keys of the lead."""
 
-import sys
 from dataclasses import dataclass
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, FailureResponse, SuccessResponse
 from pydantic import ValidationError
 
 from leadrouter.adapters.dynamo_codec import from_item
@@ -38,23 +36,3 @@ def lead_change(record: dict[str, Any]) -> StoredLeadChange | None:
         raise UnreadableLead(f"the stored lead {key} does not decode") from None
     before = (change.get("OldImage") or {}).get("history", {}).get("L", [])
     return StoredLeadChange(lead, len(before))
-
-
-class OrderedStreamProcessor(BatchProcessor):
-    """Powertools' partial batch processor for DynamoDB Streams that stops at the first failed record.
-
-    Lambda retries a stream from the first failure it is told of; records after it are reported failed
-    without being tried, so a later change of a lead is never published before an earlier one, and
-    nothing that follows a failure is published twice. A batch that fails whole is answered, not raised:
-    Lambda retries it from the first record."""
-
-    def __init__(self) -> None:
-        super().__init__(EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)
-
-    def _process_record(self, record: dict[str, Any]) -> SuccessResponse | FailureResponse:
-        if self.fail_messages:
-            try:
-                raise RuntimeError("an earlier record of this batch failed")
-            except RuntimeError:
-                return self.failure_handler(self._to_batch_type(record, self.event_type), sys.exc_info())
-        return super()._process_record(record)

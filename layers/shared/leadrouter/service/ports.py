@@ -10,6 +10,7 @@ from leadrouter.domain.agents import Agent, Office
 from leadrouter.domain.company import Company, CompanySettings
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.credentials import Credential
+from leadrouter.domain.key_secrets import StoredKey
 from leadrouter.domain.lead_measures import Measure
 from leadrouter.domain.leads import HistoryEntry, Lead
 from leadrouter.domain.offers import OfferTicket
@@ -93,10 +94,12 @@ class RoundRobinCounter(Protocol):
     def ring(self, company_id: str, fingerprint: str) -> tuple[int, ...] | None: ...
 
 
+class KeyLookup(Protocol):
+    def find(self, key_hash: str) -> StoredKey | None: ...
+
+
 class CredentialRepository(Protocol):
     def put(self, credential: Credential) -> None: ...
-
-    def find_by_hash(self, key_hash: str) -> Credential | None: ...
 
     def list_for_company(self, company_id: str) -> list[Credential]: ...
 
