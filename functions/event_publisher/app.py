@@ -17,7 +17,7 @@ def publish(record: dict[str, Any]) -> None:
     change = lead_change(record)
     if change is not None:
         with correlated(change.lead.lead_id):
-            services().event_outbox.publish_change(change.lead, change.history_before)
+            services().event_outbox.publish_change(change)
 
 
 @logger.inject_lambda_context

@@ -11,8 +11,9 @@ from leadrouter.domain.company import Company, CompanySettings
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.credentials import Credential
 from leadrouter.domain.key_secrets import StoredKey
+from leadrouter.domain.lead_events import EventEntry, EventSubject
 from leadrouter.domain.lead_measures import Measure
-from leadrouter.domain.leads import HistoryEntry, Lead
+from leadrouter.domain.leads import Lead
 from leadrouter.domain.offers import OfferTicket
 from leadrouter.domain.queries import LeadQuery, Page
 from leadrouter.domain.round_robin import QueuePosition
@@ -107,7 +108,7 @@ class CredentialRepository(Protocol):
 
 
 class EventPublisher(Protocol):
-    def publish(self, lead: Lead, entries: Sequence[HistoryEntry]) -> None: ...
+    def publish(self, lead: EventSubject, entries: Sequence[EventEntry]) -> None: ...
 
 
 class TicketRepository(Protocol):
