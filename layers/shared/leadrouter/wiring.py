@@ -95,9 +95,11 @@ class Services:
 
     @cached_property
     def callers(self) -> "Callers":
+        from leadrouter.adapters.dynamo_key_lookup import DynamoKeyLookup
         from leadrouter.service.callers import Callers
 
-        return Callers(self.keys, self.config_repository)
+        # Late: only an agent key's check needs the configuration (and the models it loads).
+        return Callers(DynamoKeyLookup(self.clients.dynamodb, self.env.TABLE_NAME), lambda: self.config_repository)
 
     @cached_property
     def companies(self) -> "CompanyService":

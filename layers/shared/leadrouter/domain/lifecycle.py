@@ -1,5 +1,5 @@
 """How a lead's state changes. Every change appends a history entry in words; the entries whose event is
-one of the contract's `lead.*` names are also published on the event bus."""
+one of the contract's `lead.*` names (domain/lead_events.py) are also published on the event bus."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,23 +12,6 @@ from leadrouter.domain.errors import Conflict, NotFound
 from leadrouter.domain.leads import HistoryEntry, Lead, LeadStatus, LeadSubmission
 from leadrouter.domain.offers import Offer, OfferAction, OfferKind, OfferOrigin, OfferState
 from leadrouter.domain.routes import NextMember, next_member, offer_sentence
-
-PUBLISHED_EVENTS = frozenset(
-    {
-        "lead.received",
-        "lead.offered",
-        "lead.claimed",
-        "lead.passed",
-        "lead.accepted",
-        "lead.rejected",
-        "lead.expired",
-        "lead.assigned",
-        "lead.returned_to_pool",
-        "lead.escalated",
-        # One per lead of the person (domain/people.py), published like the others, at least once.
-        "person.erased",
-    }
-)
 
 
 def new_lead(
@@ -175,10 +158,6 @@ def apply_decision(
         lead.record(HistoryEntry(at=at, event="routing.pooled", detail=outcome.detail, step=decision.step))
     else:
         raise TypeError(f"take the round-robin turn before applying the decision: {outcome!r}")
-
-
-def published(entries: list[HistoryEntry]) -> list[HistoryEntry]:
-    return [entry for entry in entries if entry.event in PUBLISHED_EVENTS]
 
 
 def _sentence(text: str) -> str:
