@@ -25,6 +25,9 @@ class ServiceEnvironment(Model):
     EMAIL_CONFIGURATION_SET: str = ""
     # Empty: links use the host and stage of the request that made them.
     PUBLIC_BASE_URL: str = ""
+    # The console's users (ConsoleUserPool and its app client).
+    USER_POOL_ID: str = ""
+    USER_POOL_CLIENT_ID: str = ""
     AWS_REGION: str | None = None
 
 
