@@ -33,6 +33,8 @@ class UserDirectory(Protocol):
 
     def delete(self, user_id: str) -> None: ...
 
+    def set_password(self, user_id: str, password: str, *, permanent: bool) -> None: ...
+
     def sign_in(self, email: str, password: str) -> Tokens | NewPasswordRequired: ...
 
     def choose_password(self, email: str, session: str, password: str) -> Tokens | NewPasswordRequired: ...
@@ -83,23 +85,46 @@ class UserDesk:
         user = self._directory.create(
             invitation.email, principal.company, invitation.role, invitation.agent_id, invitation.office_ids, password
         )
-        context = {"company": config.company.name, "console_url": console_url, "email": user.email}
-        email = Email(
-            to=user.email,
-            sender=config.settings.sender_email or self._sender,
-            subject=f"You are invited to the {config.company.name} lead console",
-            text=self._renderer.render("console_invitation.txt.j2", password=password, **context),
-            html=self._renderer.render("console_invitation.html.j2", password=password, **context),
-            tags={"kind": "console_invitation"},
-        )
+        intro = f"{config.company.name} invites you to its lead console, where you claim and follow your leads."
+        subject = f"You are invited to the {config.company.name} lead console"
         try:
-            self._mailer.send(email)
+            self._send_password(user, password, console_url, subject, intro)
         except SendFailed as error:
             logger.warning("the invitation was not sent; the user is removed", extra={"reason": error.reason})
             self._directory.delete(user.user_id)
             raise Unavailable("The invitation email could not be sent; try again.") from error
         logger.info("invited a console user", extra={"user_id": user.user_id, "role": user.role.value})
         return user
+
+    def send_new_password(self, email: str, console_url: str) -> None:
+        """A forgotten password: a new temporary one by email, the user chooses their own with it. Nothing
+        is said about whether the address has an account (the caller answers the same either way)."""
+        user = self._directory.find(email)
+        if user is None:
+            return
+        password = temporary_password(self._rng)
+        self._directory.set_password(user.user_id, password, permanent=False)
+        intro = "You asked for a new password for the lead console. Sign in with this one and choose your own."
+        try:
+            self._send_password(user, password, console_url, "Your new password for the lead console", intro)
+        except SendFailed as error:
+            logger.warning("the new password was not sent", extra={"reason": error.reason, "user_id": user.user_id})
+            raise Unavailable("The email could not be sent; try again.") from error
+        logger.info("sent a console user a new password", extra={"user_id": user.user_id})
+
+    def _send_password(self, user: ConsoleUser, password: str, console_url: str, subject: str, intro: str) -> None:
+        config = self._config.load(user.company_id)
+        context = {"intro": intro, "console_url": console_url, "email": user.email, "password": password}
+        self._mailer.send(
+            Email(
+                to=user.email,
+                sender=config.settings.sender_email or self._sender,
+                subject=subject,
+                text=self._renderer.render("console_password.txt.j2", **context),
+                html=self._renderer.render("console_password.html.j2", **context),
+                tags={"kind": "console_password"},
+            )
+        )
 
     def users(self, principal: Principal) -> list[ConsoleUser]:
         principal.require(Role.ADMIN)
