@@ -25,6 +25,7 @@ from leadrouter.api import (
     pool,
     routing,
     settings,
+    users,
 )
 from leadrouter.api.offer_links import ActionBody
 from leadrouter.api.resolver import build_resolver
@@ -39,6 +40,7 @@ ALL_ROUTERS: tuple[Router, ...] = (
     offices.router,
     routing.router,
     keys.router,
+    users.router,
     leads_admin.router,
     offer_links.router,
     me.router,
