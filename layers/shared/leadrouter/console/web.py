@@ -34,8 +34,9 @@ SECURITY_HEADERS: Final = {
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
-    # Nothing of a console address travels to another site.
-    "Referrer-Policy": "no-referrer",
+    # Nothing of a console address travels to another site. (Not no-referrer: with it, browsers send
+    # `Origin: null` on the console's own form posts, which the origin check must refuse.)
+    "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
 
@@ -168,7 +169,11 @@ def redirect(
     location: str, cookies: list[Cookie] | None = None, headers: Mapping[str, str] | None = None
 ) -> Response[str]:
     return Response(
-        303, None, "", headers={**SECURITY_HEADERS, "Location": location, **(headers or {})}, cookies=cookies or []
+        303,
+        "text/plain; charset=utf-8",
+        "",
+        headers={**SECURITY_HEADERS, "Location": location, **(headers or {})},
+        cookies=cookies or [],
     )
 
 
