@@ -21,7 +21,7 @@ def temporary_password(template: Template, email: str) -> str:
     return found.group(1)
 
 
-def test_an_invited_agent_gets_an_email_chooses_a_password_and_signs_in_as_their_agent(
+def test_an_invited_agent_gets_an_email_chooses_a_password_signs_in_as_their_agent_and_removal_ends_it(
     company: Company, template: Template
 ) -> None:
     company.agent(7)
@@ -37,8 +37,14 @@ def test_an_invited_agent_gets_an_email_chooses_a_password_and_signs_in_as_their
     principal = session.principal()
     assert (principal.role.value, principal.company_id, principal.agent_id) == ("agent", company.company_id, 7)
 
+    # Removing them ends the session at once.
+    expect(company.api.delete(f"/v1/users/{user['user_id']}", key=company.admin_key), 204)
+    assert desk.session_user(tokens.access_token) is None  # type: ignore[union-attr]
 
-def test_scopes_follow_the_key_rules_and_change_nothing_when_refused(company: Company, template: Template) -> None:
+
+def test_scopes_follow_the_key_rules_an_address_is_taken_once_and_only_admins_manage_users(
+    company: Company, template: Template
+) -> None:
     company.office("north")
     refused = [
         {"email": "a@b.test", "role": "agent", "agent_id": 99},
@@ -54,12 +60,16 @@ def test_scopes_follow_the_key_rules_and_change_nothing_when_refused(company: Co
     assert expect(company.api.get("/v1/users", key=company.admin_key), 200) == {"users": []}
     assert emails_to(template, "a@b.test") == []
 
-
-def test_the_same_address_twice_is_a_conflict(company: Company) -> None:
     invite(company, email="lee@brokerage.test", role="admin")
     body = {"email": "lee@brokerage.test", "role": "admin"}
     again = company.api.post("/v1/users", json_body=body, key=company.admin_key)
     assert (again.status, again.error_code) == (409, "conflict")
+
+    company.agent(1)
+    agent_key = company.key("agent", agent_id=1)
+    answer = company.api.post("/v1/users", json_body={"email": "x@b.test", "role": "admin"}, key=agent_key)
+    assert answer.status == 403
+    assert company.api.get("/v1/users", key=agent_key).status == 403
 
 
 def test_each_company_lists_and_removes_only_its_own_users(company: Company, other_company: Company) -> None:
@@ -76,23 +86,3 @@ def test_each_company_lists_and_removes_only_its_own_users(company: Company, oth
 
     expect(company.api.delete(f"/v1/users/{mine['user_id']}", key=company.admin_key), 204)
     assert expect(company.api.get("/v1/users", key=company.admin_key), 200) == {"users": []}
-
-
-def test_removing_a_user_ends_their_session(company: Company, template: Template) -> None:
-    user = invite(company, email="ray@brokerage.test", role="admin")
-    desk = services().user_desk
-    challenge = desk.sign_in("ray@brokerage.test", temporary_password(template, "ray@brokerage.test"))
-    tokens = desk.choose_password("ray@brokerage.test", challenge.session, "Chosen-Password-1")  # type: ignore[union-attr]
-    assert desk.session_user(tokens.access_token) is not None  # type: ignore[union-attr]
-
-    expect(company.api.delete(f"/v1/users/{user['user_id']}", key=company.admin_key), 204)
-
-    assert desk.session_user(tokens.access_token) is None  # type: ignore[union-attr]
-
-
-def test_agents_and_office_managers_may_not_manage_users(company: Company) -> None:
-    company.agent(1)
-    agent_key = company.key("agent", agent_id=1)
-    answer = company.api.post("/v1/users", json_body={"email": "x@b.test", "role": "admin"}, key=agent_key)
-    assert answer.status == 403
-    assert company.api.get("/v1/users", key=agent_key).status == 403
