@@ -83,7 +83,7 @@ def test_an_invited_agent_chooses_a_password_and_lands_on_new_leads_and_nobody_e
 
     # Without a session every page goes to sign-in; a wrong password says no more than an unknown address.
     browser = browsers()
-    for path in ("/app/offers", "/app/pool", "/app/leads", "/app/my-leads"):
+    for path in ("/app", "/app/", "/app/offers", "/app/pool", "/app/leads", "/app/my-leads"):
         answer = browser.get(path)
         assert (answer.status, answer.headers["Location"]) == (303, "/app/sign-in"), path
 
@@ -159,7 +159,7 @@ def test_a_change_without_the_csrf_token_or_from_another_site_or_company_is_refu
     assert company.lead(lead_id)["status"] == "unassigned"
 
 
-def test_a_manager_sees_a_lead_with_its_history_and_assigns_it_and_sign_out_ends_the_session(
+def test_managers_see_leads_with_their_history_assign_and_send_back_and_sign_out_ends_the_session(
     company: Company, pool_id: str, browsers: Browsers
 ) -> None:
     company.agent(1)
@@ -174,6 +174,31 @@ def test_a_manager_sees_a_lead_with_its_history_and_assigns_it_and_sign_out_ends
     browser.post(f"/app/leads/{lead_id}/assign", {"agent_id": "1"})
     assert company.lead(lead_id)["agent_id"] == 1
     assert "lead.assigned" in browser.get(f"/app/leads/{lead_id}").text
+    browser.post(f"/app/leads/{lead_id}/release")
+    assert company.lead(lead_id)["status"] == "unassigned"
 
     assert browser.post("/app/sign-out").status == 303
     assert browser.get("/app/leads").status == 303
+
+    # An office manager starts with the leads waiting in their office, and assigns to its agents only.
+    company.office("north")
+    company.agent(2, office_id="north")
+    waiting = submit(company, 2)
+    expect(
+        company.api.post(f"/v1/leads/{waiting}/assign", json_body={"office_id": "north"}, key=company.admin_key), 200
+    )
+    login(company, pool_id, "om@b.test", role="office_manager", office_ids=["north"])
+    manager = browsers()
+    listed = manager.sign_in("om@b.test")
+    assert listed.headers["Location"] == "/app/leads"
+    waiting_page = manager.get("/app/leads").text
+    assert waiting in waiting_page
+    assert lead_id not in waiting_page
+    assert manager.get(f"/app/leads/{lead_id}").status == 404
+    offered = manager.get(f"/app/leads/{waiting}").text
+    assert re.findall(r'<option value="(\d+)">', offered) == ["2"]
+    refused = manager.post(f"/app/leads/{waiting}/assign", {"agent_id": "2"})
+    assert "agent 2 has no lead management" in manager.get(refused.headers["Location"]).text  # the API's own rule
+    company.api.patch("/v1/agents/2", json_body={"lead_management": True}, key=company.admin_key)
+    manager.post(f"/app/leads/{waiting}/assign", {"agent_id": "2"})
+    assert company.lead(waiting)["agent_id"] == 2

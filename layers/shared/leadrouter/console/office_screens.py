@@ -1,6 +1,7 @@
-"""The office managers' and admins' screens: leads (their offices' for an office manager, all for an admin),
-filtered by status; a lead's page with its history as a timeline, in the API's own sentences; Assign to an
-agent. The same lead desk as /v1/leads, with the user's Principal: a manager sees only their offices."""
+"""The office managers' and admins' screens: leads (their offices' for an office manager, starting with the
+waiting ones; all for an admin), filtered by status; a lead's page with its history as a timeline, in the
+API's own sentences; Assign to an agent, Send back to the pool. The same lead desk as /v1/leads, with the
+user's Principal: a manager sees only their offices."""
 
 import re
 from typing import Final
@@ -29,7 +30,9 @@ def _manager() -> Session:
 @router.get("/app/leads")
 def leads() -> Response[str]:
     session = _manager()
-    wanted = router.current_event.get_query_string_value("status") or ""
+    wanted = router.current_event.get_query_string_value("status")
+    if wanted is None and session.user.role is Role.OFFICE_MANAGER:
+        wanted = LeadStatus.UNASSIGNED.value  # a manager starts with the leads waiting in their offices
     status = next((item for item in LeadStatus if item.value == wanted), None)
     found = services().lead_desk.list(session.principal, LeadQuery(status=status, limit=100))
     return page(
@@ -87,3 +90,15 @@ def assign(lead_id: str) -> Response[str]:
     except DomainError as error:
         return back_with_notice(session, location, error.message)
     return back_with_notice(session, location, "The lead is assigned.")
+
+
+@router.post("/app/leads/<lead_id>/release")
+def send_back(lead_id: str) -> Response[str]:
+    session = _manager()
+    checked_form(router, session)
+    location = f"{session.place.root}/leads/{_lead_id(lead_id)}"
+    try:
+        services().pool_desk.release(session.principal, lead_id)
+    except DomainError as error:
+        return back_with_notice(session, location, error.message)
+    return back_with_notice(session, location, "The lead is back in the pool.")
