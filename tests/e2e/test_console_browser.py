@@ -1,7 +1,8 @@
 """The console in a real browser (headless Chromium through Playwright) against `make run`'s stack: the demo
 agent signs in with the keyboard, a new lead shows on New leads without a reload, two agents race for it
 (one wins and sees the contact, the other is told it was taken), a change without the page's CSRF token is
-refused, the page fits a 390-pixel phone, and the broker sees the lead held, with its history.
+refused, an offer another agent took says so and disappears, the page fits a 390-pixel phone, and the broker
+sees the lead held, with its history.
 
 CONSOLE_SCREENSHOTS=<folder> also saves the main pages there (docs/console/ holds the committed ones)."""
 
@@ -111,6 +112,18 @@ def test_two_agents_race_for_a_new_lead_and_the_broker_sees_it_held_with_its_his
     second.wait_for_load_state()
     assert "This offer is claimed" in second.get_by_role("status").inner_text()
     assert second.locator("[data-offer-id]").count() == 0
+
+    # The next lead: Casey wins it, and Avery's live page says the offer closed and drops it.
+    first.goto(f"{local_stack.api_url}/app/offers")
+    body = unique_lead(int(time.time()) + 1, first_name="Morgan")
+    expect(api.post(f"/v1/companies/{local_stack.demo_company_id}/leads", json_body=body), 202)
+    first.locator("[data-offer-id]").first.wait_for(state="visible", timeout=10_000)
+    reload_until(second, "[data-offer-id]")
+    second.get_by_role("button", name="Claim").first.click()
+    second.wait_for_load_state()
+    assert second.get_by_role("heading", level=1).inner_text() == "My leads"
+    first.locator("[data-offer-id]").first.wait_for(state="detached", timeout=10_000)
+    assert "An offer closed" in first.get_by_role("status").inner_text()
 
     # The session cookie alone changes nothing: a post without the page's CSRF token is refused.
     forged = plain.request.post(f"{local_stack.api_url}/app/my-leads/{lead_id}/release", form={"csrf_token": "x"})
