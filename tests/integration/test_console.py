@@ -93,6 +93,17 @@ def test_an_invited_agent_chooses_a_password_and_lands_on_new_leads_and_nobody_e
     for answer in (wrong, nobody):
         assert "The email or the password is not right." in answer.text
 
+    # A forgotten password: a new temporary one by email, and the same answer for an unknown address.
+    for address in ("new@b.test", "nobody@b.test"):
+        asked = browser.post("/app/reset", {"email": address}, csrf=False)
+        assert "If this address has an account, a new temporary password is on its way." in asked.text
+    assert emails_to(template, "nobody@b.test") == []
+    renewed = re.search(r"Temporary password:\s+(\S+)", emails_to(template, "new@b.test")[0].text)
+    assert renewed
+    assert renewed.group(1) != temporary.group(1)
+    again = browser.post("/app/sign-in", {"email": "new@b.test", "password": renewed.group(1)}, csrf=False)
+    assert "Choose your password" in again.text
+
 
 def test_an_agent_claims_an_offer_and_the_other_agent_is_told_it_was_taken(
     company: Company, pool_id: str, browsers: Browsers
