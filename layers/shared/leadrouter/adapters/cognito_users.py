@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from leadrouter.domain.console_users import ConsoleUser, NewPasswordRequired, Tokens
-from leadrouter.domain.errors import Conflict, InvalidInput, Unauthorized
+from leadrouter.domain.errors import Conflict, InvalidInput, Unauthorized, Unavailable
 from leadrouter.domain.principals import Role
 
 if TYPE_CHECKING:
@@ -24,6 +24,7 @@ _SIGN_IN_REFUSALS = frozenset(
     {"NotAuthorizedException", "UserNotFoundException", "UserNotConfirmedException", "PasswordResetRequiredException"}
 )
 _SESSION_ENDED = frozenset({"NotAuthorizedException", "UserNotFoundException"})
+_THROTTLED = frozenset({"TooManyRequestsException", "LimitExceededException"})
 
 
 def _group(company_id: str) -> str:
@@ -86,6 +87,8 @@ class CognitoUsers:
                 raise Conflict("email: somebody already signs in with this address") from error
             if _code(error) == "InvalidParameterException":
                 raise InvalidInput("email: Cognito does not take this address") from error
+            if _code(error) in _THROTTLED:
+                raise Unavailable("Too many invitations at once; try again in a moment.") from error
             raise
         user = user_of(str(created["Username"]), list(created.get("Attributes", [])))
         assert user is not None  # the attributes were just written
