@@ -105,7 +105,7 @@ def test_an_invited_agent_chooses_a_password_and_lands_on_new_leads_and_nobody_e
     assert "Choose your password" in again.text
 
 
-def test_an_agent_claims_an_offer_and_the_other_agent_is_told_it_was_taken(
+def test_an_agent_claims_an_offer_the_other_is_told_it_was_taken_and_an_acceptance_offer_is_accepted(
     company: Company, pool_id: str, browsers: Browsers
 ) -> None:
     claim_company(company)
@@ -132,6 +132,19 @@ def test_an_agent_claims_an_offer_and_the_other_agent_is_told_it_was_taken(
         "This offer is claimed: the lead is no longer open to it."
     ]
     assert company.lead(lead_id)["agent_id"] == 1
+
+    # With acceptance on, an assignment is an offer to accept or reject; accepted, the contact shows.
+    company.settings(acceptance_required=True)
+    offered = submit(company, 2)
+    expect(company.api.post(f"/v1/leads/{offered}/assign", json_body={"agent_id": 2}, key=company.admin_key), 200)
+    page = second.get("/app/offers").text
+    assert re.findall(r'/offers/of_[0-9a-z]+/(\w+)"', page) == ["accept", "reject"]
+    [acceptance] = re.findall(r'data-offer-id="(of_[0-9a-z]+)"', page)
+    assert "Lead 2" not in page  # not theirs yet
+    accepted = second.post(f"/app/offers/{acceptance}/accept")
+    assert accepted.headers["Location"] == "/app/my-leads"
+    assert "Lead 2" in second.get("/app/my-leads").text
+    assert company.lead(offered)["status"] == "assigned"
 
 
 def test_a_change_without_the_csrf_token_or_from_another_site_or_company_is_refused_and_changes_nothing(
