@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Final
 import boto3
 
 from devstack import moto_dynamodb
+from devstack.cognito import create_user_pools
 from devstack.queues import create_queues
 from devstack.template import Table, Template
 
@@ -43,6 +44,7 @@ class CreatedResources:
     event_queue_url: str | None
     # The template's own queues (offer timers and dead-letter queues), URL by name.
     queue_urls: Mapping[str, str] = field(default_factory=dict)
+    user_pool_ids: tuple[str, ...] = ()
 
 
 def create_resources(
@@ -70,10 +72,11 @@ def create_resources(
     create_secrets(template, session.client("secretsmanager", region_name=region))
     sqs = session.client("sqs", region_name=region)
     queues = create_queues(template, sqs)
+    pools = create_user_pools(template, session.client("cognito-idp", region_name=region))
     queue_url = None
     if capture_events:
         queue_url = capture_bus_events(template, events, sqs)
-    return CreatedResources(tables, buses, groups, identities, queue_url, queues)
+    return CreatedResources(tables, buses, groups, identities, queue_url, queues, pools)
 
 
 def create_tables(template: Template, dynamodb: "DynamoDBClient") -> tuple[str, ...]:

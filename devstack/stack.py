@@ -157,8 +157,11 @@ def start(
             _stoppers=stoppers,
         )
         if bootstrap:
-            dynamodb = session.client("dynamodb", region_name=region)
-            stack.demo = bootstrap_demo(gateway.url, template, dynamodb, warn, should_stop)
+            clients = (
+                session.client("dynamodb", region_name=region),
+                session.client("cognito-idp", region_name=region),
+            )
+            stack.demo = bootstrap_demo(gateway.url, template, clients[0], warn, should_stop, clients[1])
             demo_holder.append(stack.demo)
         return stack
     except BaseException:

@@ -1,11 +1,12 @@
-"""Companies, settings, agents, offices, routes, keys, the routing simulator and the admins' view of leads."""
+"""Companies, settings, agents, offices, routes, keys, console users, the routing simulator and the admins'
+view of leads."""
 
 from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from leadrouter.api import agents, companies, keys, leads_admin, offices, people, routing, settings
+from leadrouter.api import agents, companies, keys, leads_admin, offices, people, routing, settings, users
 from leadrouter.api.resolver import build_resolver
 from leadrouter.observability import logger, metrics, traced
 
@@ -18,6 +19,7 @@ app = build_resolver(
     keys.router,
     leads_admin.router,
     people.router,
+    users.router,
 )
 
 

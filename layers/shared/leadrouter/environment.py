@@ -29,6 +29,9 @@ class ServiceEnvironment:
     PUBLIC_BASE_URL: str = ""
     # The Secrets Manager secret holding the person index's HMAC key (adapters/secrets.py).
     PEOPLE_KEY_SECRET: str = ""
+    # The console's users (ConsoleUserPool and its app client).
+    USER_POOL_ID: str = ""
+    USER_POOL_CLIENT_ID: str = ""
     AWS_REGION: str | None = None
 
     @classmethod

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from leadrouter.service.callers import Callers
     from leadrouter.service.companies import CompanyService, KeyService
     from leadrouter.service.configuration import ConfigurationService
+    from leadrouter.service.console_users import UserDesk
     from leadrouter.service.delivery import OfferDelivery
     from leadrouter.service.email_bounces import EmailBounces
     from leadrouter.service.escalation import Escalations
@@ -264,6 +265,21 @@ class Services:
         from leadrouter.service.pool_desk import PoolDesk
 
         return PoolDesk(self.config_repository, self.lead_repository, self.lead_changes, self.clock)
+
+    @cached_property
+    def user_desk(self) -> "UserDesk":
+        from leadrouter.adapters.cognito_users import CognitoUsers
+        from leadrouter.adapters.ses import SesMailer
+        from leadrouter.service.console_users import UserDesk
+
+        return UserDesk(
+            CognitoUsers(lambda: self.clients.cognito, self.env.USER_POOL_ID, self.env.USER_POOL_CLIENT_ID),
+            self.config_repository,
+            SesMailer(lambda: self.clients.sesv2, self.env.EMAIL_CONFIGURATION_SET),
+            self.renderer,
+            self.rng,
+            self.env.SENDER_EMAIL,
+        )
 
     @cached_property
     def sweeper(self) -> "OfferSweeper":

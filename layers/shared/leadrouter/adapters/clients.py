@@ -40,6 +40,10 @@ class AwsClients:
             return self._session.client(service, region_name=self._region, config=config)
 
     @cached_property
+    def cognito(self) -> Any:  # no type stubs for cognito-idp are installed
+        return self._make("cognito-idp")
+
+    @cached_property
     def dynamodb(self) -> "DynamoDBClient":
         return cast("DynamoDBClient", self._make("dynamodb"))
 

@@ -26,6 +26,7 @@ from leadrouter.api import (
     pool,
     routing,
     settings,
+    users,
 )
 from leadrouter.api.offer_links import ActionBody
 from leadrouter.api.resolver import build_resolver
@@ -40,6 +41,7 @@ ALL_ROUTERS: tuple[Router, ...] = (
     offices.router,
     routing.router,
     keys.router,
+    users.router,
     leads_admin.router,
     people.router,
     offer_links.router,
