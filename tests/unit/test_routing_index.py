@@ -1,9 +1,10 @@
 """The routing index decides exactly as the straightforward cascade did: for random configurations (agents
-active or not, away or back, in the queue, click to claim, criteria of every kind in any case and spacing,
-MLS ids; routes with days, windows across midnight, holidays, date ranges, sources, priorities that tie)
-and random leads at random moments in several time zones, the indexed decision equals the reference one
-(tests/support/reference_cascade.py): the same step, outcome and reports, the same agents named in the
-reports, and the same options offered to chance. The index is built once per configuration and kept."""
+active or not, away or back, with a status, working hours or out-of-office periods, in the queue, click to
+claim, criteria of every kind in any case and spacing, MLS ids; routes with days, windows across midnight,
+holidays, date ranges, sources, priorities that tie) and random leads at random moments in several time
+zones, the indexed decision equals the reference one (tests/support/reference_cascade.py): the same step,
+outcome and reports, the same agents named in the reports, and the same options offered to chance. The
+index is built once per configuration and kept."""
 
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -17,6 +18,7 @@ from leadrouter.domain.company import Company, CompanySettings
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.criteria import criteria_match
 from leadrouter.domain.leads import Interest, Listing
+from leadrouter.domain.presence import HoursBlock, OutOfOffice, WorkingHours
 from leadrouter.domain.routes import DateRange, Route, RouteConditions, by_priority
 from tests.support.reference_cascade import reference_decide, round_robin_queue
 from tests.unit.fakes import ScriptedRandom
@@ -61,6 +63,26 @@ def criteria(draw: st.DrawFn) -> Criteria:
 
 
 @st.composite
+def working_hours(draw: st.DrawFn) -> WorkingHours:
+    blocks = st.tuples(st.sampled_from(CLOCKS), st.sampled_from(CLOCKS)).filter(lambda block: block[0] != block[1])
+    days = draw(st.dictionaries(st.sampled_from(DAYS), st.lists(blocks, max_size=2), max_size=4))
+    return WorkingHours(
+        time_zone=draw(_maybe(st.sampled_from(TIME_ZONES))),
+        days={day: [HoursBlock(start=start, end=end) for start, end in spans] for day, spans in days.items()},
+    )
+
+
+out_of_office = st.lists(
+    st.tuples(days_around, st.integers(0, 2), _maybe(st.integers(1, 80))).map(
+        lambda period: OutOfOffice(
+            start=period[0], end=period[0] + timedelta(days=period[1]), backup_agent_id=period[2]
+        )
+    ),
+    max_size=2,
+)
+
+
+@st.composite
 def agents(draw: st.DrawFn) -> dict[int, Agent]:
     # Hypothesis keeps lists short; a company of up to 50 agents needs the count drawn on its own.
     ids = draw(st.permutations(range(1, 81)))[: draw(st.integers(min_value=0, max_value=50))]
@@ -77,6 +99,9 @@ def agents(draw: st.DrawFn) -> dict[int, Agent]:
             in_auto_assign_queue=draw(st.booleans()),
             criteria=draw(st.one_of(st.just(Criteria()), criteria())),
             away_until=away,
+            status=draw(st.sampled_from(("available", "available", "available", "away", "offline"))),
+            working_hours=draw(_rarely(working_hours())),
+            out_of_office=draw(_rarely(out_of_office)) or [],
         )
     return found
 
@@ -218,7 +243,7 @@ def test_many_matching_agents_come_out_in_ascending_ids() -> None:
     index = config.routing_index
     everyone = index.matching("website", None)
     assert index.ids(everyone) == sorted(staff)
-    assert index.ids(everyone & ~index.away(BASE)) == sorted(staff)
+    assert index.ids(everyone & ~index.unavailable(BASE)) == sorted(staff)
     assert index.ids(0) == []
 
 

@@ -45,6 +45,8 @@ class CompanySettings(Model):
     claim_link_ttl_seconds: Seconds = 24 * 3600
     sender_email: SenderEmail | None = None
     allowed_origins: Origins = Field(default_factory=list)
+    # Presence: an agent who lets this many offers in a row run out is set away (null: never).
+    auto_away_after_misses: Annotated[WholeNumber, Field(ge=1, le=1000)] | None = None
 
 
 class Company(Model):
