@@ -1,4 +1,5 @@
-"""The lead table's stream consumer: publishes each stored lead change's new events on the bus.
+"""The lead table's stream consumer: publishes each stored lead change's new events on the bus, and each
+stored agent change that changed the agent's presence as `agent.status_changed`.
 
 Partial batch responses (ReportBatchItemFailures): a record that could not be published, and every record
 after it, are reported, and Lambda gives them again, in order, until EventBridge takes them."""
@@ -9,7 +10,7 @@ from aws_lambda_powertools.utilities.batch import process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from leadrouter.adapters.stream_records import OrderedStreamProcessor, lead_change
+from leadrouter.adapters.stream_records import OrderedStreamProcessor, agent_presence_change, lead_change
 from leadrouter.observability import correlated, logger, metrics, traced
 from leadrouter.wiring import services
 
@@ -19,6 +20,10 @@ def publish(record: DynamoDBRecord) -> None:
     if change is not None:
         with correlated(change.lead.lead_id):
             services().event_outbox.publish_change(change.lead, change.history_before)
+        return
+    presence = agent_presence_change(record.raw_event)
+    if presence is not None:
+        services().event_outbox.publish_presence(presence)
 
 
 @logger.inject_lambda_context

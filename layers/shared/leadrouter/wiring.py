@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from leadrouter.service.lead_desk import LeadDesk
     from leadrouter.service.offer_desk import OfferDesk
     from leadrouter.service.pool_desk import PoolDesk
+    from leadrouter.service.presence_desk import PresenceDesk
     from leadrouter.service.round_robin_turns import RoundRobinTurns
     from leadrouter.service.routes import RouteService
     from leadrouter.service.simulation import RoutingSimulator
@@ -101,6 +102,12 @@ class Services:
         from leadrouter.service.companies import CompanyService
 
         return CompanyService(self.config_repository, self.keys, self.clock, self.rng)
+
+    @cached_property
+    def presence_desk(self) -> "PresenceDesk":
+        from leadrouter.service.presence_desk import PresenceDesk
+
+        return PresenceDesk(self.configuration, self.clock)
 
     @cached_property
     def configuration(self) -> "ConfigurationService":

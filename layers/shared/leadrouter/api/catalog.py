@@ -23,6 +23,7 @@ from leadrouter.api import (
     offer_links,
     offices,
     pool,
+    presence,
     routing,
     settings,
 )
@@ -42,6 +43,7 @@ ALL_ROUTERS: tuple[Router, ...] = (
     leads_admin.router,
     offer_links.router,
     me.router,
+    presence.router,
     pool.router,
     document.router,
 )

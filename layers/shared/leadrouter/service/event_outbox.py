@@ -1,11 +1,13 @@
 """Lead events from stored changes (a transactional outbox): what a change adds to a lead's history is
 published after it is stored, by the table stream's consumer, never on the request path. A change that is
-stored is published at least once: a failure raises, and the stream gives the change again."""
+stored is published at least once: a failure raises, and the stream gives the change again. An agent's
+presence changes take the same path (domain/presence_changes.py)."""
 
 from aws_lambda_powertools import Logger
 
 from leadrouter.domain.leads import Lead
 from leadrouter.domain.lifecycle import published
+from leadrouter.domain.presence_changes import PresenceChange
 from leadrouter.service.ports import EventPublisher
 
 logger = Logger(child=True)
@@ -25,3 +27,10 @@ class EventOutbox:
             self._publisher.publish(lead, entries)
             logger.info("lead events published", extra={"lead_id": lead.lead_id, "events": len(entries)})
         return len(entries)
+
+    def publish_presence(self, change: PresenceChange) -> None:
+        self._publisher.publish_presence(change)
+        logger.info(
+            "presence event published",
+            extra={"company_id": change.company_id, "agent_id": change.agent.agent_id, "changed": change.changed},
+        )

@@ -13,6 +13,7 @@ from leadrouter.domain.credentials import Credential
 from leadrouter.domain.lead_measures import Measure
 from leadrouter.domain.leads import HistoryEntry, Lead
 from leadrouter.domain.offers import OfferTicket
+from leadrouter.domain.presence_changes import PresenceChange
 from leadrouter.domain.queries import LeadQuery, Page
 from leadrouter.domain.round_robin import QueuePosition
 from leadrouter.domain.routes import Route
@@ -105,6 +106,8 @@ class CredentialRepository(Protocol):
 
 class EventPublisher(Protocol):
     def publish(self, lead: Lead, entries: Sequence[HistoryEntry]) -> None: ...
+
+    def publish_presence(self, change: PresenceChange) -> None: ...
 
 
 class TicketRepository(Protocol):
