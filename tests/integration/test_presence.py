@@ -6,9 +6,14 @@ backup and a lead naming the agent goes to the backup; every presence change is 
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from devstack.lambdas import LambdaRuntime
 from devstack.resources import CreatedResources
+from devstack.template import Template
+from tests.integration.conftest import MovableClock
 from tests.support.aws_state import bus_events
+from tests.support.offers import link_for, post_action
 from tests.support.scenario import Company, expect, unique_lead
+from tests.support.timers import fire, live_timers
 
 
 def presence_events(aws: CreatedResources) -> list[dict[str, Any]]:
@@ -100,3 +105,41 @@ def test_a_lead_naming_an_agent_out_of_office_goes_to_their_backup(aws: CreatedR
 
     published = presence_events(aws)
     assert [(event["agent_id"], event["changed"]) for event in published] == [(4, ["out_of_office"]), (9, ["status"])]
+
+
+def _offer_runs_out(
+    company: Company, aws: CreatedResources, runtime: LambdaRuntime, clock: MovableClock, n: int
+) -> str:
+    """A lead offered to agent 1 alone (the route's only member), whose claim window runs out."""
+    lead_id = expect(company.submit(unique_lead(n)), 202)["lead_id"]
+    (timer,) = live_timers(aws, runtime)
+    clock.advance(seconds=61)
+    assert fire(runtime, timer) == "expired"
+    return str(lead_id)
+
+
+def test_an_agent_who_lets_offers_run_out_in_a_row_is_set_away_and_an_answer_ends_the_run(
+    aws: CreatedResources, runtime: LambdaRuntime, template: Template, company: Company, clock: MovableClock
+) -> None:
+    company.agents([1, 2])
+    company.settings(auto_away_after_misses=2)
+    body = {"name": "Agent 1 only", "priority": 1, "members": [1], "claim_window_seconds": 60}
+    expect(company.api.post("/v1/routes", json_body=body, key=company.admin_key), 201)
+    bus_events(aws.event_queue_url)
+
+    _offer_runs_out(company, aws, runtime, clock, 1)
+    expect(company.submit(unique_lead(2)), 202)  # answered: the run of one miss ends
+    assert post_action(company.api, link_for(template, 1), "pass").status == 200
+    _offer_runs_out(company, aws, runtime, clock, 3)
+    assert expect(company.api.get("/v1/agents/1", key=company.admin_key), 200)["status"] == "available"
+
+    second = _offer_runs_out(company, aws, runtime, clock, 4)  # two in a row
+    agent = expect(company.api.get("/v1/agents/1", key=company.admin_key), 200)
+    assert (agent["status"], agent["status_reason"]) == ("away", "missed 2 offers in a row")
+    assert "Agent 1 (Agent 1) set away: missed 2 offers in a row." in history_details(company, second)
+    assert [(e["agent_id"], e["status"], e["status_reason"]) for e in presence_events(aws)] == [
+        (1, "away", "missed 2 offers in a row")
+    ]
+
+    skipped = expect(company.submit(unique_lead(5)), 202)["lead_id"]
+    assert any("skipped: away (missed 2 offers in a row)" in detail for detail in history_details(company, skipped))

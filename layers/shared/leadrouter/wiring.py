@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from leadrouter.adapters.sqs_timers import DeadlineTimers
     from leadrouter.adapters.templates import JinjaRenderer
     from leadrouter.service.agent_deactivation import AgentDeactivation
+    from leadrouter.service.auto_away import AutoAway
     from leadrouter.service.callers import Callers
     from leadrouter.service.companies import CompanyService, KeyService
     from leadrouter.service.configuration import ConfigurationService
@@ -219,8 +220,22 @@ class Services:
         from leadrouter.service.offer_desk import OfferDesk
 
         return OfferDesk(
-            self.config_repository, self.lead_repository, self.tickets, self.lead_changes, self.clock, self.rng
+            self.config_repository,
+            self.lead_repository,
+            self.tickets,
+            self.lead_changes,
+            self.clock,
+            self.rng,
+            self.auto_away,
         )
+
+    @cached_property
+    def auto_away(self) -> "AutoAway":
+        from leadrouter.adapters.dynamo_missed_offers import DynamoMissedOffers
+        from leadrouter.service.auto_away import AutoAway
+
+        misses = DynamoMissedOffers(self.clients.dynamodb, self.env.TABLE_NAME)
+        return AutoAway(self.configuration, misses, self.lead_changes, self.clock)
 
     @cached_property
     def pool_desk(self) -> "PoolDesk":

@@ -70,3 +70,8 @@ def config_log_pk(company_id: str) -> str:
 
 def config_log_sk(version: int) -> str:
     return f"V#{version:012d}"
+
+
+def missed_offers_key(company_id: str, agent_id: int) -> dict[str, str]:
+    # Not under `AGENT#`: the stream's consumer reads every `AGENT#` item as an agent.
+    return {"PK": f"C#{company_id}#MISSES", "SK": f"MISSES#{agent_id:010d}"}

@@ -8,7 +8,7 @@ from pydantic import ConfigDict
 from leadrouter.api.caller import caller
 from leadrouter.api.resolver import new_router
 from leadrouter.api.views import KEY_REQUIRED, documented
-from leadrouter.domain.company import CompanySettings, Origins, Seconds, SenderEmail, TimeZoneName
+from leadrouter.domain.company import CompanySettings, MissesInARow, Origins, Seconds, SenderEmail, TimeZoneName
 from leadrouter.domain.model import AgentNumber, Model
 from leadrouter.domain.principals import Role
 from leadrouter.wiring import services
@@ -18,7 +18,7 @@ router = new_router()
 
 # What null means in a change: no default agent or broker, no sender of one's own. Null is no value of any
 # other setting (CompanySettings refuses it), so the document does not offer it there.
-CLEARED_BY_NULL = frozenset({"default_agent_id", "default_broker_id", "sender_email"})
+CLEARED_BY_NULL = frozenset({"default_agent_id", "default_broker_id", "sender_email", "auto_away_after_misses"})
 
 
 def _null_only_where_it_clears(schema: dict[str, Any]) -> None:
@@ -48,6 +48,7 @@ class SettingsChange(Model):
     claim_link_ttl_seconds: Seconds | None = None
     sender_email: SenderEmail | None = None
     allowed_origins: Origins | None = None
+    auto_away_after_misses: MissesInARow | None = None
 
 
 @router.get(

@@ -24,6 +24,7 @@ def _check_time_zone(value: str) -> str:
 TimeZoneName = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_check_time_zone)]
 Seconds = Annotated[WholeNumber, Field(ge=1, le=30 * 24 * 3600)]
 SenderEmail = Annotated[str, Field(pattern=EMAIL_PATTERN, max_length=254)]
+MissesInARow = Annotated[WholeNumber, Field(ge=1, le=1000)]
 Origins = Annotated[list[Annotated[str, Field(pattern=ORIGIN_PATTERN, max_length=255)]], Field(max_length=50)]
 
 
@@ -46,7 +47,7 @@ class CompanySettings(Model):
     sender_email: SenderEmail | None = None
     allowed_origins: Origins = Field(default_factory=list)
     # Presence: an agent who lets this many offers in a row run out is set away (null: never).
-    auto_away_after_misses: Annotated[WholeNumber, Field(ge=1, le=1000)] | None = None
+    auto_away_after_misses: MissesInARow | None = None
 
 
 class Company(Model):

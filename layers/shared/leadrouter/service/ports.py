@@ -110,6 +110,14 @@ class EventPublisher(Protocol):
     def publish_presence(self, change: PresenceChange) -> None: ...
 
 
+class MissedOffers(Protocol):
+    """Each agent's run of offers let run out (auto-away)."""
+
+    def missed(self, company_id: str, agent_id: int, offer_id: str) -> int | None: ...
+
+    def reset(self, company_id: str, agent_id: int) -> None: ...
+
+
 class TicketRepository(Protocol):
     """Offer tickets: each recipient's one-time link (by token hash) and inbox entry (by agent)."""
 
