@@ -5,13 +5,14 @@ backup and a lead naming the agent goes to the backup; every presence change is 
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from devstack.lambdas import LambdaRuntime
 from devstack.resources import CreatedResources
 from devstack.template import Template
 from tests.integration.conftest import MovableClock
 from tests.support.aws_state import bus_events
-from tests.support.offers import link_for, post_action
+from tests.support.offers import emails_to, link_for, post_action
 from tests.support.scenario import Company, expect, unique_lead
 from tests.support.timers import fire, live_timers
 
@@ -136,10 +137,27 @@ def test_an_agent_who_lets_offers_run_out_in_a_row_is_set_away_and_an_answer_end
     second = _offer_runs_out(company, aws, runtime, clock, 4)  # two in a row
     agent = expect(company.api.get("/v1/agents/1", key=company.admin_key), 200)
     assert (agent["status"], agent["status_reason"]) == ("away", "missed 2 offers in a row")
-    assert "Agent 1 (Agent 1) set away: missed 2 offers in a row." in history_details(company, second)
+    assert 'Agent 1 (Agent 1) set away: missed 2 offers in a row; emailed an "I\'m back" link.' in history_details(
+        company, second
+    )
     assert [(e["agent_id"], e["status"], e["status_reason"]) for e in presence_events(aws)] == [
         (1, "away", "missed 2 offers in a row")
     ]
 
     skipped = expect(company.submit(unique_lead(5)), 202)["lead_id"]
     assert any("skipped: away (missed 2 offers in a row)" in detail for detail in history_details(company, skipped))
+
+    # The email's one-time link: its page changes nothing, its button sets the agent available, once.
+    email = emails_to(template, "agent1@brokerage.test")[0]
+    assert email.subject == "You are set away: missed 2 offers in a row"
+    (link,) = [url for url in email.links if "/v1/presence/back/" in url]
+    path = urlsplit(link).path
+    page = company.api.get(path)
+    assert page.status == 200
+    assert "I&#39;m back" in page.text or "I'm back" in page.text
+    assert expect(company.api.get("/v1/agents/1", key=company.admin_key), 200)["status"] == "away"
+    back = expect(company.api.post(path, form={"action": "back"}, headers={"Accept": "application/json"}), 200)
+    assert back == {"agent_id": 1, "status": "available", "usable": False}
+    assert company.api.post(path, form={"action": "back"}).status == 409
+    assert company.api.get("/v1/presence/back/" + "A" * 43).status == 404
+    assert [(e["agent_id"], e["status"]) for e in presence_events(aws)] == [(1, "available")]

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from leadrouter.adapters.templates import JinjaRenderer
     from leadrouter.service.agent_deactivation import AgentDeactivation
     from leadrouter.service.auto_away import AutoAway
+    from leadrouter.service.back_links import BackLinks
     from leadrouter.service.callers import Callers
     from leadrouter.service.companies import CompanyService, KeyService
     from leadrouter.service.configuration import ConfigurationService
@@ -235,7 +236,25 @@ class Services:
         from leadrouter.service.auto_away import AutoAway
 
         misses = DynamoMissedOffers(self.clients.dynamodb, self.env.TABLE_NAME)
-        return AutoAway(self.configuration, misses, self.lead_changes, self.clock)
+        # Late: the link's mailer is built only when an agent is set away.
+        return AutoAway(self.configuration, misses, self.lead_changes, self.clock, lambda: self.back_links)
+
+    @cached_property
+    def back_links(self) -> "BackLinks":
+        from leadrouter.adapters.dynamo_back_links import DynamoBackLinks
+        from leadrouter.adapters.ses import SesMailer
+        from leadrouter.service.back_links import BackLinks
+
+        return BackLinks(
+            DynamoBackLinks(self.clients.dynamodb, self.env.TABLE_NAME),
+            self.configuration,
+            SesMailer(lambda: self.clients.sesv2, self.env.EMAIL_CONFIGURATION_SET),
+            self.renderer,
+            self.clock,
+            self.rng,
+            default_sender=self.env.SENDER_EMAIL,
+            base_url=self.env.PUBLIC_BASE_URL,
+        )
 
     @cached_property
     def pool_desk(self) -> "PoolDesk":

@@ -75,3 +75,7 @@ def config_log_sk(version: int) -> str:
 def missed_offers_key(company_id: str, agent_id: int) -> dict[str, str]:
     # Not under `AGENT#`: the stream's consumer reads every `AGENT#` item as an agent.
     return {"PK": f"C#{company_id}#MISSES", "SK": f"MISSES#{agent_id:010d}"}
+
+
+def back_link_key(token_hash: str) -> dict[str, str]:
+    return {"PK": f"BACKTOKEN#{token_hash}", "SK": "TOKEN"}

@@ -14,6 +14,7 @@ from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Serve
 
 from leadrouter.api import (
     agents,
+    back_links,
     companies,
     document,
     intake,
@@ -42,6 +43,7 @@ ALL_ROUTERS: tuple[Router, ...] = (
     keys.router,
     leads_admin.router,
     offer_links.router,
+    back_links.router,
     me.router,
     presence.router,
     pool.router,

@@ -13,11 +13,14 @@ Guarantees: the run reaches N exactly once (it is counted once per offer and res
 sets the agent away once; an agent already not available is not counted (they are not being offered leads
 by the automatic steps anyway, and their status is not overwritten)."""
 
+from collections.abc import Callable
+
 from aws_lambda_powertools import Logger
 
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.leads import HistoryEntry
 from leadrouter.domain.ports import Clock
+from leadrouter.service.back_links import BackLinks
 from leadrouter.service.configuration import ConfigurationService
 from leadrouter.service.lead_changes import LeadChanges
 from leadrouter.service.ports import MissedOffers
@@ -34,12 +37,18 @@ def auto_away_reason(misses: int) -> str:
 
 class AutoAway:
     def __init__(
-        self, configuration: ConfigurationService, misses: MissedOffers, changes: LeadChanges, clock: Clock
+        self,
+        configuration: ConfigurationService,
+        misses: MissedOffers,
+        changes: LeadChanges,
+        clock: Clock,
+        back_links: Callable[[], BackLinks],
     ) -> None:
         self._configuration = configuration
         self._misses = misses
         self._changes = changes
         self._clock = clock
+        self._back_links = back_links
 
     def ran_out(self, config: CompanyConfig, lead_id: str, agent_id: int, offer_id: str) -> bool:
         """An offer to `agent_id` alone ran out (its expiry is stored, read with `config`); answers whether
@@ -54,7 +63,9 @@ class AutoAway:
         reason = auto_away_reason(limit)
         self._configuration.patch_agent(company_id, agent_id, {"status": "away", "status_reason": reason})
         self._misses.reset(company_id, agent_id)
-        detail = f"Agent {agent_id} ({agent.display_name()}) set away: {reason}."
+        unsent = self._back_links().send(config, agent, lead_id, offer_id, reason)
+        link = 'emailed an "I\'m back" link' if unsent is None else f'the "I\'m back" email was not sent ({unsent})'
+        detail = f"Agent {agent_id} ({agent.display_name()}) set away: {reason}; {link}."
         entry = HistoryEntry(at=self._clock.now(), event=EVENT, agent_id=agent_id, detail=detail, step=STEP)
         self._changes.record(company_id, lead_id, [entry])
         logger.info("agent set away", extra={"agent_id": agent_id, "misses": limit, "lead_id": lead_id})
