@@ -81,6 +81,11 @@ def test_bad_presence_is_refused_and_changes_nothing(company: Company) -> None:
         answer = company.api.patch("/v1/agents/1", json_body=fields, key=company.admin_key)
         assert answer.status == 422, fields
     assert expect(company.api.get("/v1/me/status", key=key), 200)["status"] == "available"
+    for misses in (0, True, 1.5, 1001):
+        answer = company.api.put("/v1/settings", json_body={"auto_away_after_misses": misses}, key=company.admin_key)
+        assert answer.status == 422, misses
+    assert company.settings(auto_away_after_misses=3)["auto_away_after_misses"] == 3
+    assert company.settings(auto_away_after_misses=None)["auto_away_after_misses"] is None
 
 
 def test_a_lead_naming_an_agent_out_of_office_goes_to_their_backup(aws: CreatedResources, company: Company) -> None:

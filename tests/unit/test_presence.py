@@ -12,6 +12,7 @@ from leadrouter.domain.acceptance import after_decline
 from leadrouter.domain.agents import Agent
 from leadrouter.domain.cascade import AssignTo, LeadFacts, decide
 from leadrouter.domain.presence import HoursBlock, OutOfOffice, WorkingHours
+from leadrouter.domain.presence_changes import presence_change
 from tests.unit.fakes import NoRandom, company
 
 CHICAGO = "America/Chicago"
@@ -189,3 +190,19 @@ def test_an_answer_holds_until_the_moment_the_schedule_says_it_may_change(
     while moment < min(until, at + timedelta(hours=30)):
         assert (agent.unavailable_reason(moment) is None) == expected, moment
         moment += timedelta(minutes=1)
+
+
+def test_only_a_change_of_presence_is_an_agent_status_change() -> None:
+    at = datetime(2026, 12, 1, tzinfo=UTC)
+    before = person(3)
+    assert presence_change("co", None, before, at) is None  # a new agent, available by default
+    assert presence_change("co", before, person(3, name="Renamed"), at) is None
+    away = presence_change("co", before, person(3, status="away", status_reason="sick"), at)
+    assert away is not None
+    detail = away.detail()
+    assert (detail["status"], detail["status_reason"], detail["previous_status"]) == ("away", "sick", "available")
+    assert detail["changed"] == ["status", "status_reason"]
+    assert "email" not in detail
+    created_away = presence_change("co", None, person(4, status="offline"), at)
+    assert created_away is not None
+    assert created_away.changed == ("status",)
