@@ -62,24 +62,34 @@ def criteria(draw: st.DrawFn) -> Criteria:
     )
 
 
-@st.composite
-def working_hours(draw: st.DrawFn) -> WorkingHours:
-    blocks = st.tuples(st.sampled_from(CLOCKS), st.sampled_from(CLOCKS)).filter(lambda block: block[0] != block[1])
-    days = draw(st.dictionaries(st.sampled_from(DAYS), st.lists(blocks, max_size=2), max_size=4))
-    return WorkingHours(
-        time_zone=draw(_maybe(st.sampled_from(TIME_ZONES))),
-        days={day: [HoursBlock(start=start, end=end) for start, end in spans] for day, spans in days.items()},
-    )
+def _hours(zone: str | None, days: dict[str, list[tuple[str, str]]]) -> WorkingHours:
+    blocks = {day: [HoursBlock(start=start, end=end) for start, end in spans] for day, spans in days.items()}
+    return WorkingHours.model_validate({"time_zone": zone, "days": blocks})
 
 
-out_of_office = st.lists(
-    st.tuples(days_around, st.integers(0, 2), _maybe(st.integers(1, 80))).map(
-        lambda period: OutOfOffice(
-            start=period[0], end=period[0] + timedelta(days=period[1]), backup_agent_id=period[2]
-        )
-    ),
-    max_size=2,
+# Built once and drawn from: schedules across midnight and DST in several zones, cheap to draw per agent.
+SCHEDULES = (
+    _hours("America/Chicago", {"saturday": [("09:00", "17:00")], "sunday": [("22:00", "06:30")]}),
+    _hours(None, {"monday": [("06:30", "12:00"), ("17:00", "23:59")], "tuesday": [("00:00", "09:00")]}),
+    _hours("Pacific/Chatham", {"sunday": [("12:00", "00:00")], "saturday": [("23:59", "22:00")]}),
+    _hours("Europe/London", {}),
 )
+PERIODS = tuple(
+    [
+        OutOfOffice(
+            start=(BASE + timedelta(days=first)).date(),
+            end=(BASE + timedelta(days=last)).date(),
+            backup_agent_id=backup,
+        )
+    ]
+    for first, last, backup in ((0, 0, None), (-1, 2, 3), (4, 9, 99), (1, 1, 7))
+)
+
+
+# Made once: a strategy built inside the per-agent loop costs hypothesis its validation every time.
+STATUSES = st.sampled_from(("available", "available", "available", "away", "offline"))
+SOME_HOURS = _rarely(st.sampled_from(SCHEDULES))
+SOME_PERIODS = _rarely(st.sampled_from(PERIODS))
 
 
 @st.composite
@@ -99,9 +109,9 @@ def agents(draw: st.DrawFn) -> dict[int, Agent]:
             in_auto_assign_queue=draw(st.booleans()),
             criteria=draw(st.one_of(st.just(Criteria()), criteria())),
             away_until=away,
-            status=draw(st.sampled_from(("available", "available", "available", "away", "offline"))),
-            working_hours=draw(_rarely(working_hours())),
-            out_of_office=draw(_rarely(out_of_office)) or [],
+            status=draw(STATUSES),
+            working_hours=draw(SOME_HOURS),
+            out_of_office=draw(SOME_PERIODS) or [],
         )
     return found
 
