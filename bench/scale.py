@@ -1,7 +1,8 @@
 """A company with 5,000 agents, 200 routes and criteria on every agent: the routing decision's median and
 p99 in the pure domain (seeded random, a moment a minute later each run, so nothing that depends on the
 moment can be reused), for leads decided by the last route tried, by advanced distribution and by round
-robin, against the targets (200 µs median, 1 ms p99); the one-time build of the configuration's routing
+robin, and by round robin again when every agent keeps working hours (24 schedules in four zones) and some
+are out of office, against the targets (200 µs median, 1 ms p99); the one-time build of the configuration's routing
 index; and the cold load of that configuration from the table (time and AWS requests). Wall-clock figures
 include the time the process waits for a core on a shared machine; CPU-time figures (this thread's) do not.
 The warm intake's request count at that size is `requests_per_operation`'s."""
@@ -25,6 +26,7 @@ from leadrouter.domain.cascade import LeadFacts, decide
 from leadrouter.domain.company import Company, CompanySettings
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.leads import Interest
+from leadrouter.domain.presence import HoursBlock, OutOfOffice, WorkingHours
 from leadrouter.domain.routes import Route, RouteConditions
 from tests.support.seeding import seed_configuration
 
@@ -37,12 +39,13 @@ AT = datetime(2026, 3, 17, 15, 0, tzinfo=UTC)
 MEDIAN_TARGET_US = 200
 P99_TARGET_US = 1_000
 
+ROUND_ROBIN = "round robin (no criteria match)"
 LEADS: dict[str, LeadFacts] = {
     f"routes (route {ROUTES} of {ROUTES} matches)": LeadFacts(source=f"portal{ROUTES - 1}"),
     "advanced distribution (5 of 5,000 match)": LeadFacts(
         source="website", interest=Interest(zip="60042", price=400_000)
     ),
-    "round robin (no criteria match)": LeadFacts(source="website", interest=Interest(zip="99999")),
+    ROUND_ROBIN: LeadFacts(source="website", interest=Interest(zip="99999")),
 }
 
 
@@ -57,7 +60,19 @@ class SeededRandom:
         return self._rng.randbytes(n)
 
 
-def agents() -> list[Agent]:
+HOURS_ZONES = ("America/Chicago", "America/New_York", "America/Los_Angeles", "America/Denver")
+
+
+def _hours(n: int) -> WorkingHours:
+    """One of 24 schedules: a zone, a start between 06:00 and 08:30, ten hours on weekdays (what shifts look
+    like: many agents, few distinct schedules)."""
+    start = 6 * 60 + 30 * (n % 6)
+    block = HoursBlock(start=f"{start // 60:02d}:{start % 60:02d}", end=f"{start // 60 + 10:02d}:{start % 60:02d}")
+    weekdays = ("monday", "tuesday", "wednesday", "thursday", "friday")
+    return WorkingHours(time_zone=HOURS_ZONES[n % 4], days={day: [block] for day in weekdays})
+
+
+def agents(*, presence: bool = False) -> list[Agent]:
     return [
         Agent(
             agent_id=n,
@@ -65,6 +80,10 @@ def agents() -> list[Agent]:
             email=f"agent{n}@bench.test",
             in_auto_assign_queue=True,
             criteria=Criteria(zips=[f"{60000 + n % 1000:05d}"], price_max=500_000 + 1_000 * (n % 500)),
+            working_hours=_hours(n) if presence else None,
+            out_of_office=[OutOfOffice(start=AT.date(), end=AT.date(), backup_agent_id=1)]
+            if presence and n % 500 == 0
+            else [],
         )
         for n in range(1, AGENTS + 1)
     ]
@@ -86,12 +105,12 @@ def routes() -> list[Route]:
     ]
 
 
-def big_config(company_id: str = "co_bench") -> CompanyConfig:
+def big_config(company_id: str = "co_bench", *, presence: bool = False) -> CompanyConfig:
     settings = CompanySettings(advanced_distribution_enabled=True, auto_assign_enabled=True)
     company = Company(company_id=company_id, name="Big Realty", created_at=AT, settings=settings)
     return CompanyConfig(
         company,
-        {agent.agent_id: agent for agent in agents()},
+        {agent.agent_id: agent for agent in agents(presence=presence)},
         {},
         {route.route_id: route for route in routes()},
     )
@@ -125,11 +144,14 @@ def _verdict(figures: dict[str, Any], clock: str) -> str:
     return "  ".join(parts)
 
 
-def _decisions(config: CompanyConfig, iterations: int) -> dict[str, Any]:
+PRESENCE_LEAD = "round robin, every agent with working hours"
+
+
+def _decisions(config: CompanyConfig, iterations: int, leads: dict[str, LeadFacts] = LEADS) -> dict[str, Any]:
     results: dict[str, Any] = {}
     rng = SeededRandom(7)
     print(f"  decision, targets: median {MEDIAN_TARGET_US} µs, p99 {P99_TARGET_US:,} µs")
-    for name, facts in LEADS.items():
+    for name, facts in leads.items():
         decide(facts, config, AT, rng)  # warm
         wall: list[float] = []
         cpu: list[float] = []
@@ -182,7 +204,9 @@ def _cold_load(stack: LocalStack, repeats: int) -> dict[str, Any]:
 
 def _pure_domain(iterations: int, repeats: int) -> dict[str, Any]:
     # A decision takes a fraction of a millisecond: ten times the runs give its p99 more than two samples.
-    return {"index_build": _index_build(repeats), "decision": _decisions(big_config(), 10 * iterations)}
+    decision = _decisions(big_config(), 10 * iterations)
+    presence = _decisions(big_config(presence=True), 10 * iterations, {PRESENCE_LEAD: LEADS[ROUND_ROBIN]})
+    return {"index_build": _index_build(repeats), "decision": decision | presence}
 
 
 def run(stack: LocalStack, iterations: int, repeats: int) -> dict[str, Any]:

@@ -99,14 +99,28 @@ def _mapping(template: Template, function_id: str, event_name: str, properties: 
 
 
 def _check_pattern(where: str, pattern: Any) -> None:
-    """Only exact-value patterns are emulated; anything else fails loudly rather than matching wrongly."""
+    """Only exact values and prefixes are emulated; anything else fails loudly rather than matching wrongly."""
     if not isinstance(pattern, dict):
         raise TemplateError(f"{where}: a filter pattern must be a JSON object")
     for value in pattern.values():
         if isinstance(value, dict):
             _check_pattern(where, value)
-        elif not isinstance(value, list) or any(isinstance(option, dict | list) for option in value):
-            raise TemplateError(f"{where}: the local stack matches only lists of exact values in FilterCriteria")
+        elif not isinstance(value, list) or not all(_known_option(option) for option in value):
+            raise TemplateError(
+                f"{where}: the local stack matches only lists of exact values and prefixes in FilterCriteria"
+            )
+
+
+def _known_option(option: Any) -> bool:
+    if isinstance(option, dict):
+        return list(option) == ["prefix"] and isinstance(option["prefix"], str)
+    return not isinstance(option, list)
+
+
+def _admits(option: Any, actual: Any) -> bool:
+    if isinstance(option, dict):  # {"prefix": "..."}, as _check_pattern allows
+        return isinstance(actual, str) and actual.startswith(option["prefix"])
+    return bool(option == actual)
 
 
 def matches(pattern: Mapping[str, Any], record: Any) -> bool:
@@ -115,7 +129,7 @@ def matches(pattern: Mapping[str, Any], record: Any) -> bool:
         if isinstance(expected, dict):
             if not matches(expected, actual):
                 return False
-        elif actual not in expected:
+        elif not any(_admits(option, actual) for option in expected):
             return False
     return True
 

@@ -1,4 +1,5 @@
-"""The lead table's stream consumer: publishes each stored lead change's new events on the bus.
+"""The lead table's stream consumer: publishes each stored lead change's new events on the bus, and each
+stored agent change that changed the agent's presence as `agent.status_changed`.
 
 Partial batch responses (ReportBatchItemFailures): a record that could not be published, and every record
 after it, are reported, and Lambda gives them again, in order, until EventBridge takes them."""
@@ -8,7 +9,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from leadrouter.adapters.partial_batches import ordered_stream_batch
-from leadrouter.adapters.stream_records import lead_change
+from leadrouter.adapters.stream_records import agent_presence_change, lead_change
 from leadrouter.observability import correlated, logger, metrics, traced
 from leadrouter.wiring import services
 
@@ -18,6 +19,10 @@ def publish(record: dict[str, Any]) -> None:
     if change is not None:
         with correlated(change.lead.lead_id):
             services().event_outbox.publish_change(change)
+        return
+    presence = agent_presence_change(record)
+    if presence is not None:
+        services().event_outbox.publish_presence(presence)
 
 
 @logger.inject_lambda_context

@@ -236,6 +236,11 @@ MATRIX: dict[tuple[str, str], Row] = {
         lambda w: f"/v1/me/offers/{w.offer_id()}/claim", agents(200, without_lm=404, other_company=404)
     ),
     ("GET", "/v1/me/leads"): Row(lambda w: "/v1/me/leads", agents(200)),
+    # An unknown token: 404 for every caller, the same as a known one's answer does not depend on a key.
+    ("GET", "/v1/presence/back/{token}"): Row(lambda w: "/v1/presence/back/" + "A" * 43, everyone(404)),
+    ("POST", "/v1/presence/back/{token}"): Row(lambda w: "/v1/presence/back/" + "A" * 43, everyone(404)),
+    ("GET", "/v1/me/status"): Row(lambda w: "/v1/me/status", agents(200)),
+    ("PUT", "/v1/me/status"): Row(lambda w: "/v1/me/status", agents(200), body=lambda w: {"status": "available"}),
 }
 
 

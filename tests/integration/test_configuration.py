@@ -61,6 +61,7 @@ def test_a_new_company_has_the_default_settings(company: Company) -> None:
         "owner_window_seconds": 3600,
         "ownership_days": 180,
         "phone_region": "US",
+        "auto_away_after_misses": None,
     }
 
 

@@ -109,8 +109,9 @@ def round_robin_queue(config: CompanyConfig, at: datetime) -> tuple[list[int], l
     for agent in _agents_by_id(config):
         if not (agent.active and agent.in_auto_assign_queue):
             continue
-        if agent.is_away(at):
-            skipped.append((agent.agent_id, f"agent {agent.agent_id} skipped: {agent.unavailable_reason(at)}"))
+        reason = agent.unavailable_reason(at)
+        if reason is not None:
+            skipped.append((agent.agent_id, f"agent {agent.agent_id} skipped: {reason}"))
             continue
         queue.append(agent.agent_id)
     return queue, skipped

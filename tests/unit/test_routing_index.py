@@ -1,9 +1,10 @@
 """The routing index decides exactly as the straightforward cascade did: for random configurations (agents
-active or not, away or back, in the queue, click to claim, criteria of every kind in any case and spacing,
-MLS ids; routes with days, windows across midnight, holidays, date ranges, sources, priorities that tie)
-and random leads at random moments in several time zones, the indexed decision equals the reference one
-(tests/support/reference_cascade.py): the same step, outcome and reports, the same agents named in the
-reports, and the same options offered to chance. The index is built once per configuration and kept."""
+active or not, away or back, with a status, working hours or out-of-office periods, in the queue, click to
+claim, criteria of every kind in any case and spacing, MLS ids; routes with days, windows across midnight,
+holidays, date ranges, sources, priorities that tie) and random leads at random moments in several time
+zones, the indexed decision equals the reference one (tests/support/reference_cascade.py): the same step,
+outcome and reports, the same agents named in the reports, and the same options offered to chance. The
+index is built once per configuration and kept."""
 
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -17,6 +18,7 @@ from leadrouter.domain.company import Company, CompanySettings
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.criteria import criteria_match
 from leadrouter.domain.leads import Interest, Listing
+from leadrouter.domain.presence import HoursBlock, OutOfOffice, WorkingHours
 from leadrouter.domain.routes import DateRange, Route, RouteConditions, by_priority
 from tests.support.reference_cascade import reference_decide, round_robin_queue
 from tests.unit.fakes import ScriptedRandom
@@ -60,6 +62,36 @@ def criteria(draw: st.DrawFn) -> Criteria:
     )
 
 
+def _hours(zone: str | None, days: dict[str, list[tuple[str, str]]]) -> WorkingHours:
+    blocks = {day: [HoursBlock(start=start, end=end) for start, end in spans] for day, spans in days.items()}
+    return WorkingHours.model_validate({"time_zone": zone, "days": blocks})
+
+
+# Built once and drawn from: schedules across midnight and DST in several zones, cheap to draw per agent.
+SCHEDULES = (
+    _hours("America/Chicago", {"saturday": [("09:00", "17:00")], "sunday": [("22:00", "06:30")]}),
+    _hours(None, {"monday": [("06:30", "12:00"), ("17:00", "23:59")], "tuesday": [("00:00", "09:00")]}),
+    _hours("Pacific/Chatham", {"sunday": [("12:00", "00:00")], "saturday": [("23:59", "22:00")]}),
+    _hours("Europe/London", {}),
+)
+PERIODS = tuple(
+    [
+        OutOfOffice(
+            start=(BASE + timedelta(days=first)).date(),
+            end=(BASE + timedelta(days=last)).date(),
+            backup_agent_id=backup,
+        )
+    ]
+    for first, last, backup in ((0, 0, None), (-1, 2, 3), (4, 9, 99), (1, 1, 7))
+)
+
+
+# Made once: a strategy built inside the per-agent loop costs hypothesis its validation every time.
+STATUSES = st.sampled_from(("available", "available", "available", "away", "offline"))
+SOME_HOURS = _rarely(st.sampled_from(SCHEDULES))
+SOME_PERIODS = _rarely(st.sampled_from(PERIODS))
+
+
 @st.composite
 def agents(draw: st.DrawFn) -> dict[int, Agent]:
     # Hypothesis keeps lists short; a company of up to 50 agents needs the count drawn on its own.
@@ -77,6 +109,9 @@ def agents(draw: st.DrawFn) -> dict[int, Agent]:
             in_auto_assign_queue=draw(st.booleans()),
             criteria=draw(st.one_of(st.just(Criteria()), criteria())),
             away_until=away,
+            status=draw(STATUSES),
+            working_hours=draw(SOME_HOURS),
+            out_of_office=draw(SOME_PERIODS) or [],
         )
     return found
 
@@ -218,7 +253,7 @@ def test_many_matching_agents_come_out_in_ascending_ids() -> None:
     index = config.routing_index
     everyone = index.matching("website", None)
     assert index.ids(everyone) == sorted(staff)
-    assert index.ids(everyone & ~index.away(BASE)) == sorted(staff)
+    assert index.ids(everyone & ~index.unavailable(BASE)) == sorted(staff)
     assert index.ids(0) == []
 
 

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from leadrouter.adapters.sqs_timers import DeadlineTimers
     from leadrouter.adapters.templates import JinjaRenderer
     from leadrouter.service.agent_deactivation import AgentDeactivation
+    from leadrouter.service.auto_away import AutoAway
+    from leadrouter.service.back_links import BackLinks
     from leadrouter.service.callers import Callers
     from leadrouter.service.companies import CompanyService, KeyService
     from leadrouter.service.configuration import ConfigurationService
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
     from leadrouter.service.offer_desk import OfferDesk
     from leadrouter.service.people_desk import PeopleDesk
     from leadrouter.service.pool_desk import PoolDesk
+    from leadrouter.service.presence_desk import PresenceDesk
     from leadrouter.service.round_robin_turns import RoundRobinTurns
     from leadrouter.service.routes import RouteService
     from leadrouter.service.simulation import RoutingSimulator
@@ -107,6 +110,12 @@ class Services:
         from leadrouter.service.companies import CompanyService
 
         return CompanyService(self.config_repository, self.keys, self.clock, self.rng)
+
+    @cached_property
+    def presence_desk(self) -> "PresenceDesk":
+        from leadrouter.service.presence_desk import PresenceDesk
+
+        return PresenceDesk(self.configuration, self.clock)
 
     @cached_property
     def configuration(self) -> "ConfigurationService":
@@ -257,7 +266,39 @@ class Services:
         from leadrouter.service.offer_desk import OfferDesk
 
         return OfferDesk(
-            self.config_repository, self.lead_repository, self.tickets, self.lead_changes, self.clock, self.rng
+            self.config_repository,
+            self.lead_repository,
+            self.tickets,
+            self.lead_changes,
+            self.clock,
+            self.rng,
+            self.auto_away,
+        )
+
+    @cached_property
+    def auto_away(self) -> "AutoAway":
+        from leadrouter.adapters.dynamo_missed_offers import DynamoMissedOffers
+        from leadrouter.service.auto_away import AutoAway
+
+        misses = DynamoMissedOffers(self.clients.dynamodb, self.env.TABLE_NAME)
+        # Late: the link's mailer is built only when an agent is set away.
+        return AutoAway(self.configuration, misses, self.lead_changes, self.clock, lambda: self.back_links)
+
+    @cached_property
+    def back_links(self) -> "BackLinks":
+        from leadrouter.adapters.dynamo_back_links import DynamoBackLinks
+        from leadrouter.adapters.ses import SesMailer
+        from leadrouter.service.back_links import BackLinks
+
+        return BackLinks(
+            DynamoBackLinks(self.clients.dynamodb, self.env.TABLE_NAME),
+            self.configuration,
+            SesMailer(lambda: self.clients.sesv2, self.env.EMAIL_CONFIGURATION_SET),
+            self.renderer,
+            self.clock,
+            self.rng,
+            default_sender=self.env.SENDER_EMAIL,
+            base_url=self.env.PUBLIC_BASE_URL,
         )
 
     @cached_property

@@ -79,3 +79,12 @@ def person_index_key(company_id: str, digest: str) -> dict[str, str]:
 
 def leads_by_person(company_id: str, person_id: str) -> str:
     return f"C#{company_id}#PERSONLEADS#{person_id}"
+
+
+def missed_offers_key(company_id: str, agent_id: int) -> dict[str, str]:
+    # Not under `AGENT#`: the stream's consumer reads every `AGENT#` item as an agent.
+    return {"PK": f"C#{company_id}#MISSES", "SK": f"MISSES#{agent_id:010d}"}
+
+
+def back_link_key(token_hash: str) -> dict[str, str]:
+    return {"PK": f"BACKTOKEN#{token_hash}", "SK": "TOKEN"}

@@ -1,5 +1,5 @@
-"""Lead events on the EventBridge bus. Events carry ids and routing state, never contact details: a
-subscriber that needs them reads the lead through the API."""
+"""Lead and agent presence events on the EventBridge bus. Events carry ids and routing state, never contact
+details: a subscriber that needs them reads the lead (or the agent) through the API."""
 
 import json
 import time
@@ -11,6 +11,8 @@ from leadrouter.domain.lead_events import EventEntry, EventSubject
 if TYPE_CHECKING:
     from mypy_boto3_events import EventBridgeClient
     from mypy_boto3_events.type_defs import PutEventsRequestEntryTypeDef
+
+    from leadrouter.domain.presence_changes import PresenceChange
 
 SOURCE = "leadrouter"
 _BATCH = 10  # PutEvents takes at most ten entries
@@ -56,6 +58,19 @@ class EventBridgePublisher:
         for start in range(0, len(batch), _BATCH):
             self._put(batch[start : start + _BATCH])
 
+    def publish_presence(self, change: "PresenceChange") -> None:
+        from leadrouter.domain.presence_changes import EVENT as PRESENCE_EVENT
+
+        entry: PutEventsRequestEntryTypeDef = {
+            "Source": SOURCE,
+            "DetailType": PRESENCE_EVENT,
+            "EventBusName": self._bus,
+            "Time": change.at,
+            "Resources": [],
+            "Detail": json.dumps(change.detail()),
+        }
+        self._put([entry])
+
     def _put(self, entries: "list[PutEventsRequestEntryTypeDef]") -> None:
         """PutEvents can accept some entries of a request and refuse others (throttled, an internal failure):
         the SDK's retries do not cover that, so the refused ones are sent again, a few times."""
@@ -69,4 +84,4 @@ class EventBridgePublisher:
             results = answer.get("Entries", [])
             pending = [entry for entry, result in zip(pending, results, strict=True) if result.get("ErrorCode")]
         codes = sorted({str(result.get("ErrorCode")) for result in results if result.get("ErrorCode")})
-        raise FailedToPublish(f"{len(pending)} lead event(s) were not accepted after {_ATTEMPTS} attempts: {codes}")
+        raise FailedToPublish(f"{len(pending)} event(s) were not accepted after {_ATTEMPTS} attempts: {codes}")

@@ -1,21 +1,27 @@
-"""The lead table's stream records, read back as the lead changes whose events the bus carries
-(adapters/partial_batches.py keeps them in order).
+"""The lead table's stream records, read back as the lead changes whose events the bus carries, and as the
+presence changes of agents (adapters/partial_batches.py keeps them in order).
 
 A record carries the item as stored, contact details included: nothing here logs or raises with its
-content, only the keys of the lead. The image is read into plain data (domain/lead_events.py), not the
-Lead model: the fields the events need, written by the lead repository from a validated Lead."""
+content, only the keys of the item. A lead's image is read into plain data (domain/lead_events.py), not the
+Lead model: the fields the events need, written by the lead repository from a validated Lead. An agent's
+image is read into the Agent model, imported at the first agent record: a consumer that only ever sees
+leads loads no model library."""
 
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from leadrouter.adapters.dynamo_codec import from_item
 from leadrouter.domain.lead_events import StoredEntry, StoredLead, StoredLeadChange
+
+if TYPE_CHECKING:
+    from leadrouter.domain.agents import Agent
+    from leadrouter.domain.presence_changes import PresenceChange
 
 _LEAD_SORT_KEY = "LEAD"
 
 
 class UnreadableLead(Exception):
-    """A lead image that does not decode: a bug to fix; the record waits in the stream until then."""
+    """A lead (or agent) image that does not decode: a bug to fix; the record waits in the stream until then."""
 
 
 def lead_change(record: dict[str, Any]) -> StoredLeadChange | None:
@@ -53,6 +59,37 @@ def _entry(entry: dict[str, Any]) -> StoredEntry:
         agent_id=entry.get("agent_id"),
         step=entry.get("step"),
     )
+
+
+def agent_presence_change(record: dict[str, Any]) -> "PresenceChange | None":
+    """The presence change an agent item's record holds; None for other items, deletions, and agent writes
+    that leave presence as it was."""
+    from leadrouter.adapters.dynamo_config_items import AGENT_PREFIX
+    from leadrouter.domain.presence_changes import presence_change
+
+    change = record.get("dynamodb") or {}
+    if not str(change.get("Keys", {}).get("SK", {}).get("S", "")).startswith(AGENT_PREFIX) or "NewImage" not in change:
+        return None
+    pk = str(change["Keys"].get("PK", {}).get("S", ""))
+    after, before = _agent(change["NewImage"], pk), _agent(change.get("OldImage"), pk)
+    assert after is not None
+    created = change.get("ApproximateCreationDateTime")
+    at = datetime.fromtimestamp(float(created), UTC) if created is not None else datetime.now(UTC)
+    return presence_change(pk.removeprefix("C#"), before, after, at)
+
+
+def _agent(image: dict[str, Any] | None, pk: str) -> "Agent | None":
+    from pydantic import ValidationError
+
+    from leadrouter.adapters.dynamo_config_items import strip_keys
+    from leadrouter.domain.agents import Agent
+
+    if image is None:
+        return None
+    try:
+        return Agent.model_validate(strip_keys(from_item(image)))
+    except ValidationError:
+        raise UnreadableLead(f"the stored agent of {pk} does not decode") from None
 
 
 def _text(value: object) -> str:

@@ -14,6 +14,7 @@ from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Serve
 
 from leadrouter.api import (
     agents,
+    back_links,
     companies,
     document,
     intake,
@@ -24,6 +25,7 @@ from leadrouter.api import (
     offices,
     people,
     pool,
+    presence,
     routing,
     settings,
     users,
@@ -45,7 +47,9 @@ ALL_ROUTERS: tuple[Router, ...] = (
     leads_admin.router,
     people.router,
     offer_links.router,
+    back_links.router,
     me.router,
+    presence.router,
     pool.router,
     document.router,
 )

@@ -11,6 +11,7 @@ from leadrouter.api.views import KEY_REQUIRED, documented
 from leadrouter.domain.company import (
     CompanySettings,
     EscalationEmails,
+    MissesInARow,
     Origins,
     OwnershipDays,
     PhoneRegion,
@@ -27,10 +28,17 @@ router = new_router()
 
 
 # What null means in a change: no default agent or broker, no sender of one's own, no escalation, no limit to
-# ownership. Null is no value of any other setting (CompanySettings refuses it), so the document does not offer
-# it there.
+# ownership, no auto-away. Null is no value of any other setting (CompanySettings refuses it), so the document
+# does not offer it there.
 CLEARED_BY_NULL = frozenset(
-    {"default_agent_id", "default_broker_id", "sender_email", "escalate_unclaimed_after_seconds", "ownership_days"}
+    {
+        "default_agent_id",
+        "default_broker_id",
+        "sender_email",
+        "escalate_unclaimed_after_seconds",
+        "ownership_days",
+        "auto_away_after_misses",
+    }
 )
 
 
@@ -67,6 +75,7 @@ class SettingsChange(Model):
     owner_window_seconds: Seconds | None = None
     ownership_days: OwnershipDays | None = None
     phone_region: PhoneRegion | None = None
+    auto_away_after_misses: MissesInARow | None = None
 
 
 @router.get(

@@ -44,6 +44,14 @@ def _named(config: CompanyConfig, target: int, who: str, declined: list[int], at
             f"{_upper(who)}'s rejected-lead agent {target} ({chosen.display_name()}) already declined "
             "this lead: the lead goes to the pool."
         )
+    backup, _ = config.backup_for(chosen, at)
+    period = chosen.out_of_office_at(at)
+    if backup is not None and period is not None and backup.agent_id not in declined:
+        return AssignTo(
+            backup.agent_id,
+            f"Assigned to agent {backup.agent_id} ({backup.display_name()}), backup of agent {target} "
+            f"({chosen.display_name()}, {period.words()}): the rejected-lead agent of {who}.",
+        )
     reason = chosen.unavailable_reason(at)
     if reason is not None:
         return ToPool(

@@ -5,11 +5,13 @@ import re
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field, field_validator, model_validator
+from pydantic import AwareDatetime, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from leadrouter.domain.company import EMAIL_PATTERN
 from leadrouter.domain.model import AgentNumber, Model, WholeNumber
 from leadrouter.domain.phones import e164
+from leadrouter.domain.presence import OutOfOffice, Schedule, WorkingHours
+from leadrouter.domain.time_zones import zone
 
 OfficeId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
 
@@ -86,6 +88,18 @@ class Agent(Model):
     # Offers also by text message, to `phone` (service/offer_texts.py).
     sms_enabled: bool = False
 
+    # Presence (ROUTING.md "Presence", domain/presence.py): set by the agent (PUT /v1/me/status), an admin,
+    # or the service (auto-away after missed offers, with its reason).
+    status: Literal["available", "away", "offline"] = "available"
+    status_reason: str | None = None
+    working_hours: WorkingHours | None = None
+    out_of_office: list[OutOfOffice] = Field(default_factory=list, max_length=50)
+    # The company's time zone, for hours and dates given without one: stamped by the configuration the agent
+    # belongs to (domain/config.py), so that `unavailable_reason(at)` stays the one question.
+    _company_zone: str = PrivateAttr(default="UTC")
+    # Built at the first question (a decision can ask about thousands of agents); dropped with the zone.
+    _schedule: Schedule | None = PrivateAttr(default=None)
+
     @model_validator(mode="after")
     def _texts_reach_the_phone(self) -> "Agent":
         # With texts on, the phone must be a number a text can reach, and is kept as +<country><number>, the
@@ -103,17 +117,54 @@ class Agent(Model):
     def _in_utc(cls, value: datetime | None) -> datetime | None:
         return value.astimezone(UTC) if value is not None else None
 
+    @field_validator("status_reason")
+    @classmethod
+    def _short_reason(cls, value: str | None) -> str | None:
+        if value is not None and not 1 <= len(value) <= 200:
+            raise ValueError("a status reason has 1 to 200 characters (null for none)")
+        return value
+
     def is_away(self, at: datetime) -> bool:
         return self.away_until is not None and at < self.away_until
 
+    def in_company_zone(self, time_zone: str) -> None:
+        if time_zone != self._company_zone:
+            self._company_zone, self._schedule = time_zone, None
+
+    def schedule(self) -> Schedule | None:
+        """The agent's hours and out-of-office periods in their zone; None when they have neither."""
+        if self.working_hours is None and not self.out_of_office:
+            return None
+        schedule = self._schedule  # a private attribute costs a pydantic lookup: read once
+        if schedule is None:
+            own = self.working_hours.time_zone if self.working_hours is not None else None
+            schedule = Schedule(zone(own or self._company_zone), self.working_hours, tuple(self.out_of_office))
+            self._schedule = schedule
+        return schedule
+
+    def status_words(self) -> str | None:
+        """`away (at a showing)`: the status the agent (or an admin) set, when it is not `available`."""
+        if self.status == "available":
+            return None
+        return f"{self.status} ({self.status_reason})" if self.status_reason else self.status
+
     def unavailable_reason(self, at: datetime) -> str | None:
-        """Why automatic routing must skip this agent now, in words; None when available."""
+        """Why automatic routing must skip this agent now, in words; None when available. The one question
+        every step asks (routes, click to claim, advanced distribution, round robin, acceptance)."""
         if not self.active:
             return "inactive"
+        status = self.status_words()
+        if status is not None:
+            return status
         if self.is_away(at):
             assert self.away_until is not None
             return f"away until {self.away_until.isoformat()}"
-        return None
+        schedule = self.schedule()
+        return schedule.reason(at) if schedule is not None else None
+
+    def out_of_office_at(self, at: datetime) -> OutOfOffice | None:
+        schedule = self.schedule()
+        return schedule.period(at) if schedule is not None else None
 
     def display_name(self) -> str:
         return self.name

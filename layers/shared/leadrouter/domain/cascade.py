@@ -158,6 +158,25 @@ def _named_agent(ctx: CascadeContext, step: str, agent_id: int | None, what: str
     return agent
 
 
+def _named_assignment(ctx: CascadeContext, step: str, agent: Agent, why: str) -> AssignTo:
+    """A lead that names an agent goes to them as before, or, while they are out of office, to the backup of
+    that period when one is set and available (ROUTING.md "Presence")."""
+    backup, passed_over = ctx.config.backup_for(agent, ctx.at)
+    period = agent.out_of_office_at(ctx.at)
+    if backup is not None and period is not None:
+        return AssignTo(
+            backup.agent_id, f"Assigned to {_describe(backup)}, backup of {_describe(agent)} ({period.words()}): {why}"
+        )
+    if passed_over is not None:
+        ctx.skip(
+            step,
+            f"{_describe(agent)} is out of office and their {passed_over}: the lead goes to them",
+            True,
+            agent.agent_id,
+        )
+    return AssignTo(agent.agent_id, f"Assigned to {_describe(agent)}: {why}")
+
+
 class AgentCodeStep:
     name = "agent_code"
 
@@ -172,7 +191,7 @@ class AgentCodeStep:
         agent = _named_agent(ctx, self.name, int(code), "agent code")
         if agent is None:
             return None
-        return AssignTo(agent.agent_id, f"Assigned to {_describe(agent)}: the lead came with agent code {code}.")
+        return _named_assignment(ctx, self.name, agent, f"the lead came with agent code {code}.")
 
 
 class ChosenAgentStep:
@@ -185,10 +204,8 @@ class ChosenAgentStep:
         agent = _named_agent(ctx, self.name, ctx.facts.chosen_agent_id, "chosen agent")
         if agent is None:
             return None
-        return AssignTo(
-            agent.agent_id,
-            f"Assigned to {_describe(agent)}: the lead chose this agent in the "
-            "'are you working with an agent' dropdown.",
+        return _named_assignment(
+            ctx, self.name, agent, "the lead chose this agent in the 'are you working with an agent' dropdown."
         )
 
 
@@ -254,10 +271,10 @@ class DefaultAgentStep:
             return None
         agent = _named_agent(ctx, self.name, settings.default_agent_id, "default agent")
         if agent is not None:
-            return AssignTo(agent.agent_id, f"Assigned to {_describe(agent)}: the company's default agent.")
+            return _named_assignment(ctx, self.name, agent, "the company's default agent.")
         broker = _named_agent(ctx, self.name, settings.default_broker_id, "default broker")
         if broker is not None:
-            return AssignTo(broker.agent_id, f"Assigned to {_describe(broker)}: the company's default broker.")
+            return _named_assignment(ctx, self.name, broker, "the company's default broker.")
         return None
 
 
@@ -314,7 +331,7 @@ class ClickToClaimStep:
             ctx.skip(self.name, "click to claim is off")
             return None
         index = ctx.config.routing_index
-        away = index.click_to_claim & index.away(ctx.at)
+        away = index.click_to_claim & index.unavailable(ctx.at)
         for agent in index.agents(away):
             ctx.skip(self.name, f"{_describe(agent)} skipped: {agent.unavailable_reason(ctx.at)}", True, agent.agent_id)
         available = index.click_to_claim & ~away
@@ -352,7 +369,7 @@ class AdvancedDistributionStep:
             return None
         index = ctx.config.routing_index
         matches = _matching(ctx)
-        away = matches & index.away(ctx.at)
+        away = matches & index.unavailable(ctx.at)
         for agent in index.agents(away):
             reason = agent.unavailable_reason(ctx.at)
             ctx.skip(self.name, f"{_describe(agent)} matches but is skipped: {reason}", True, agent.agent_id)

@@ -38,6 +38,7 @@ def _check_phone_region(value: str) -> str:
 
 PhoneRegion = Annotated[str, Field(pattern=r"^[A-Z]{2}$"), AfterValidator(_check_phone_region)]
 OwnershipDays = Annotated[WholeNumber, Field(ge=1, le=3650)]
+MissesInARow = Annotated[WholeNumber, Field(ge=1, le=1000)]
 Origins = Annotated[list[Annotated[str, Field(pattern=ORIGIN_PATTERN, max_length=255)]], Field(max_length=50)]
 EscalationEmails = Annotated[list[SenderEmail], Field(max_length=20)]
 
@@ -67,6 +68,8 @@ class CompanySettings(Model):
     owner_window_seconds: Seconds = 3600
     ownership_days: OwnershipDays | None = 180
     phone_region: PhoneRegion = "US"
+    # Presence: an agent who lets this many offers in a row run out is set away (null: never).
+    auto_away_after_misses: MissesInARow | None = None
 
 
 class Company(Model):

@@ -22,6 +22,14 @@ class CompanyConfig:
     offices: dict[str, Office] = field(default_factory=dict)
     routes: dict[str, Route] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # Hours and out-of-office dates without a zone of their own are in the company's: the agents learn
+        # it here, where they meet their company (an agent with neither never looks at it).
+        time_zone = self.company.settings.time_zone
+        for agent in self.agents.values():
+            if agent.working_hours is not None or agent.out_of_office:
+                agent.in_company_zone(time_zone)
+
     @property
     def version(self) -> int:
         return self.company.config_version
@@ -48,6 +56,20 @@ class CompanyConfig:
         """Eligible ids in ascending order, and the skips worth telling (away agents), by agent id."""
         queue, away = self.routing_index.round_robin_queue(at)
         return list(queue), [(agent.agent_id, away_skip(agent, at)) for agent in away]
+
+    def backup_for(self, agent: Agent, at: datetime) -> tuple[Agent | None, str | None]:
+        """For a lead that names `agent`: the backup of their current out-of-office period when one is set and
+        available, else None, with why that backup is passed over (None when there is nothing to tell)."""
+        period = agent.out_of_office_at(at)
+        if period is None or period.backup_agent_id is None:
+            return None, None
+        backup = self.agents.get(period.backup_agent_id)
+        if backup is None:
+            return None, f"backup agent {period.backup_agent_id} is no longer an agent of the company"
+        reason = backup.unavailable_reason(at)
+        if reason is not None:
+            return None, f"backup agent {backup.agent_id} ({backup.display_name()}) is {reason}"
+        return backup, None
 
 
 def away_skip(agent: Agent, at: datetime) -> str:

@@ -5,8 +5,12 @@ It holds: the agents by id; the routes by priority with their conditions compile
 active agents by MLS id; and sets of active agents as bitmasks over their ascending ids — the
 click-to-claim agents, the round-robin queue, and for each criterion of advanced distribution the agents
 each lead value admits (by zip, city, type and source; by price through the sorted minimums and maximums).
-A lead's matching agents are then the AND of six masks; who is away at a moment is a suffix of the away
-agents sorted by return time. Inactive agents are in no set: no automatic step reaches or mentions them.
+A lead's matching agents are then the AND of six masks; who is unavailable at a moment is the OR of the
+agents whose status is not `available`, a suffix of the away agents sorted by return time, and the agents
+whose working hours or out-of-office periods (domain/presence.py) exclude the moment. The last is computed
+once per distinct schedule, and reused until the first moment any schedule can change its answer, so a
+company without hours pays nothing for them and one with hours pays once per edge, not once per decision.
+Inactive agents are in no set: no automatic step reaches or mentions them.
 
 Guarantees: every answer equals the straightforward pass over the configuration it was built from
 (`tests/support/reference_cascade.py` is that pass; property tests compare the two), in the same order
@@ -26,6 +30,7 @@ from itertools import compress
 from leadrouter.domain.agents import Agent, Criteria
 from leadrouter.domain.criteria import fold
 from leadrouter.domain.leads import Interest
+from leadrouter.domain.presence import Schedule
 from leadrouter.domain.route_checks import RouteCheck
 from leadrouter.domain.routes import Route, by_priority
 
@@ -156,6 +161,10 @@ class RoutingIndex:
     def __init__(self, agents: Mapping[int, Agent], routes: Mapping[str, Route]) -> None:
         self._agents = agents
         self._routes = routes
+        # (from, until, mask): the agents off by their schedules at every moment of [from, until).
+        self._off_schedule_cache: tuple[datetime, datetime, int] | None = None
+        # (unavailable mask, available queue, unavailable agents): the last queue with agents off.
+        self._partial_queue: tuple[int, tuple[int, ...], tuple[Agent, ...]] | None = None
 
     # Agents and routes in order ---------------------------------------------------------------------------
 
@@ -226,11 +235,48 @@ class RoutingIndex:
             later[index] = running
         return times, later
 
-    def away(self, at: datetime) -> int:
+    def _away(self, at: datetime) -> int:
         """The active agents away at `at` (their away time is after it)."""
         times, later = self._returns
         first = bisect_right(times, at)
         return later[first] if first < len(later) else 0
+
+    @cached_property
+    def _status_off(self) -> int:
+        return self._where(lambda agent: agent.status != "available")
+
+    @cached_property
+    def _schedules(self) -> tuple[tuple[Schedule, int], ...]:
+        """Each distinct schedule of the active agents with one, and the mask of the agents keeping it."""
+        groups: dict[tuple[str, str, str], tuple[Schedule, list[int]]] = {}
+        for position, agent in enumerate(self._active):
+            schedule = agent.schedule()
+            if schedule is None:
+                continue
+            hours = schedule.hours.model_dump_json() if schedule.hours is not None else ""
+            periods = ";".join(f"{period.start}/{period.end}" for period in schedule.periods)
+            groups.setdefault((schedule.zone.key, hours, periods), (schedule, []))[1].append(position)
+        return tuple((schedule, _mask(positions)) for schedule, positions in groups.values())
+
+    def _off_schedule(self, at: datetime) -> int:
+        if not self._schedules:
+            return 0
+        cached = self._off_schedule_cache
+        if cached is not None and cached[0] <= at < cached[1]:
+            return cached[2]
+        off, until = 0, None
+        for schedule, members in self._schedules:
+            if schedule.reason(at) is not None:
+                off |= members
+            changes = schedule.valid_until(at)
+            until = changes if until is None or changes < until else until
+        assert until is not None
+        self._off_schedule_cache = (at, until, off)
+        return off
+
+    def unavailable(self, at: datetime) -> int:
+        """The active agents not available at `at`: those `Agent.unavailable_reason(at)` names a reason for."""
+        return self._away(at) | self._status_off | self._off_schedule(at)
 
     @cached_property
     def click_to_claim(self) -> int:
@@ -238,7 +284,7 @@ class RoutingIndex:
 
     @cached_property
     def queue(self) -> int:
-        """The round-robin queue, away agents included."""
+        """The round-robin queue, unavailable agents included."""
         return self._where(lambda agent: agent.in_auto_assign_queue)
 
     @cached_property
@@ -246,11 +292,15 @@ class RoutingIndex:
         return tuple(self.ids(self.queue))
 
     def round_robin_queue(self, at: datetime) -> tuple[tuple[int, ...], list[Agent]]:
-        """The queue's available agents in ascending ids, and the away ones, by id."""
-        away = self.queue & self.away(at)
+        """The queue's available agents in ascending ids, and the unavailable ones, by id."""
+        away = self.queue & self.unavailable(at)
         if not away:
             return self._whole_queue, []
-        return tuple(self.ids(self.queue & ~away)), self.agents(away)
+        cached = self._partial_queue
+        if cached is None or cached[0] != away:
+            # The same agents stay off for hours (a shift, a day out): their queue is listed once.
+            cached = self._partial_queue = (away, tuple(self.ids(self.queue & ~away)), tuple(self.agents(away)))
+        return cached[1], list(cached[2])
 
     def listed(self, agent_ids: tuple[int, ...]) -> str:
         """`1, 2, 3`: a queue in words (the history names every agent of the queue a turn was taken in), kept
@@ -276,6 +326,15 @@ class RoutingIndex:
 
     def build(self) -> "RoutingIndex":
         """Every part at once (what a decision can need), for a caller that wants the cost paid up front."""
-        for part in ("active_routes", "_by_mls_id", "_returns", "click_to_claim", "_whole_queue", "_criteria"):
+        for part in (
+            "active_routes",
+            "_by_mls_id",
+            "_returns",
+            "_status_off",
+            "_schedules",
+            "click_to_claim",
+            "_whole_queue",
+            "_criteria",
+        ):
             getattr(self, part)
         return self

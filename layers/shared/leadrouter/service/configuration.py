@@ -98,6 +98,9 @@ class ConfigurationService:
         return self._after_write(company_id, at_current_version(self._config, company_id, write))
 
     def patch_agent(self, company_id: str, agent_id: int, changes: dict[str, Any]) -> Agent:
+        if "status" in changes:  # a new status does not keep the old one's reason ("missed 3 offers in a row")
+            changes = {"status_reason": None, **changes}
+
         def write(config: ConfigReads) -> Agent:
             current = config.agent(agent_id)
             if current is None:
@@ -142,6 +145,12 @@ class ConfigurationService:
                 raise InvalidInput("rejected_lead_agent: an agent cannot pass rejected leads to themselves")
             if config.missing_agents([target]):
                 raise InvalidInput(f"rejected_lead_agent: no agent {target} in this company")
+        backups = {period.backup_agent_id for period in agent.out_of_office if period.backup_agent_id is not None}
+        if agent.agent_id in backups:
+            raise InvalidInput("out_of_office: an agent cannot be their own backup")
+        missing = config.missing_agents(sorted(backups)) if backups else []
+        if missing:
+            raise InvalidInput(f"out_of_office: backup agent {missing[0]} is not an agent of this company")
         return agent
 
     # Offices ---------------------------------------------------------------------------------------------

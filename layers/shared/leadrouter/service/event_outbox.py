@@ -1,6 +1,7 @@
 """Lead events from stored changes (a transactional outbox): what a change adds to a lead's history is
 published after it is stored, by the table stream's consumer, never on the request path. A change that is
-stored is published at least once: a failure raises, and the stream gives the change again."""
+stored is published at least once: a failure raises, and the stream gives the change again. An agent's
+presence changes take the same path (domain/presence_changes.py)."""
 
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,7 @@ from leadrouter.domain.lead_events import StoredLeadChange, published
 
 if TYPE_CHECKING:
     # The ports name every model of the service; the stream consumer loads none of them.
+    from leadrouter.domain.presence_changes import PresenceChange
     from leadrouter.service.ports import EventPublisher
 
 logger = Logger(child=True)
@@ -29,3 +31,10 @@ class EventOutbox:
             self._publisher.publish(change.lead, entries)
             logger.info("lead events published", extra={"lead_id": change.lead.lead_id, "events": len(entries)})
         return len(entries)
+
+    def publish_presence(self, change: "PresenceChange") -> None:
+        self._publisher.publish_presence(change)
+        logger.info(
+            "presence event published",
+            extra={"company_id": change.company_id, "agent_id": change.agent.agent_id, "changed": change.changed},
+        )

@@ -6,6 +6,7 @@ changes nothing."""
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from aws_lambda_powertools import Logger
 
@@ -84,6 +85,14 @@ class MyLeads:
     contact_allowed: bool
 
 
+class OfferPresence(Protocol):
+    """What presence learns from offers (service/auto_away.py)."""
+
+    def ran_out(self, config: CompanyConfig, lead_id: str, agent_id: int, offer_id: str) -> bool: ...
+
+    def answered(self, config: CompanyConfig, agent_id: int) -> None: ...
+
+
 class NothingToDo(Exception):  # not an error: a timer that has nothing left to do
     def __init__(self, outcome: str) -> None:
         super().__init__(outcome)
@@ -116,6 +125,7 @@ class OfferDesk:
         changes: LeadChanges,
         clock: Clock,
         rng: RandomSource,
+        presence: OfferPresence | None = None,
     ) -> None:
         self._config = config
         self._leads = leads
@@ -123,6 +133,7 @@ class OfferDesk:
         self._changes = changes
         self._clock = clock
         self._rng = rng
+        self._presence = presence
 
     # One-time links ----------------------------------------------------------------------------------
 
@@ -190,8 +201,10 @@ class OfferDesk:
 
     def expire(self, company_id: str, lead_id: str, offer_id: str) -> str:
         """A timer fired. Late, duplicate or stale firings change nothing; answers what happened, in a word."""
+        ran_out: list[tuple[CompanyConfig, list[int]]] = []  # the configuration read, the offer's recipients
 
         def change(lead: Lead, config: CompanyConfig, turns: Turns) -> None:
+            ran_out.clear()
             now = self._clock.now()
             offer = lead.offer(offer_id)
             if offer is None:
@@ -203,6 +216,7 @@ class OfferDesk:
             names = {agent_id: agent.display_name() for agent_id, agent in config.agents.items()}
             if not expire_offer(lead, offer, now, names):
                 return
+            ran_out.append((config, offer.recipients))
             if offer.route is not None:
                 continue_route(lead, offer, config.agents, new_offer_id(now, self._rng), now)
             elif offer.origin == OfferOrigin.RETURNING_LEAD:
@@ -218,7 +232,14 @@ class OfferDesk:
         except NotFound:
             logger.info("offer timer for a lead that is gone", extra={"lead_id": lead_id, "offer_id": offer_id})
             return "unknown_lead"
+        self._ran_out(lead_id, offer_id, *ran_out)
         return EXPIRED
+
+    def _ran_out(self, lead_id: str, offer_id: str, *stored: tuple[CompanyConfig, list[int]]) -> None:
+        """An offer to one agent alone ran out: their miss (a claim offer to many is nobody's)."""
+        for config, recipients in stored:
+            if self._presence is not None and len(recipients) == 1:
+                self._presence.ran_out(config, lead_id, recipients[0], offer_id)
 
     # Shared ------------------------------------------------------------------------------------------
 
@@ -236,7 +257,10 @@ class OfferDesk:
     def _answer(self, ticket: OfferTicket, action: OfferAction, by: str) -> Answer:
         agent_id = ticket.agent_id
 
+        read: list[CompanyConfig] = []  # the configuration the stored answer was checked against
+
         def change(lead: Lead, config: CompanyConfig, turns: Turns) -> None:
+            read[:] = [config]
             now = self._clock.now()
             agent = config.agents.get(agent_id)
             if agent is None or not agent.active:
@@ -257,6 +281,8 @@ class OfferDesk:
         lead = self._changes.apply(ticket.company_id, ticket.lead_id, change)
         offer = lead.offer(ticket.offer_id)
         assert offer is not None
+        if self._presence is not None and read:
+            self._presence.answered(read[0], agent_id)
         logger.info(
             "offer answered",
             extra={"lead_id": lead.lead_id, "offer_id": offer.offer_id, "agent_id": agent_id, "action": action.value},

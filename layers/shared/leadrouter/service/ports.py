@@ -15,6 +15,7 @@ from leadrouter.domain.lead_events import EventEntry, EventSubject
 from leadrouter.domain.lead_measures import Measure
 from leadrouter.domain.leads import Lead
 from leadrouter.domain.offers import OfferTicket
+from leadrouter.domain.presence_changes import PresenceChange
 from leadrouter.domain.queries import LeadQuery, Page
 from leadrouter.domain.round_robin import QueuePosition
 from leadrouter.domain.routes import Route
@@ -109,6 +110,16 @@ class CredentialRepository(Protocol):
 
 class EventPublisher(Protocol):
     def publish(self, lead: EventSubject, entries: Sequence[EventEntry]) -> None: ...
+
+    def publish_presence(self, change: PresenceChange) -> None: ...
+
+
+class MissedOffers(Protocol):
+    """Each agent's run of offers let run out (auto-away)."""
+
+    def missed(self, company_id: str, agent_id: int, offer_id: str) -> int | None: ...
+
+    def reset(self, company_id: str, agent_id: int) -> None: ...
 
 
 class TicketRepository(Protocol):
