@@ -17,7 +17,8 @@ from leadrouter.domain.leads import Contact, HistoryEntry, Lead, LeadStatus
 from leadrouter.domain.lifecycle import OfferTerms, apply_decision, expire_offer
 from leadrouter.domain.offers import OfferKind, OfferOrigin
 from leadrouter.domain.owner_first import decide_without_owner
-from leadrouter.domain.people import EarlierLead, MatchedBy, e164, earlier_lead, erase, identity_of
+from leadrouter.domain.people import EarlierLead, MatchedBy, earlier_lead, erase, identity_of
+from leadrouter.domain.phones import e164
 from tests.unit.fakes import NOW, NoRandom, agent, company, lead, route
 
 SECRET = b"k" * 32

@@ -18,6 +18,7 @@ from leadrouter.domain.company import CompanySettings
 from leadrouter.domain.errors import Conflict
 from leadrouter.domain.ids import new_ulid
 from leadrouter.domain.leads import Contact, HistoryEntry, Lead, LeadStatus
+from leadrouter.domain.phones import e164
 from leadrouter.domain.ports import RandomSource
 
 PERSON_ID_PATTERN: Final = r"^per_[0-9a-z]{26}$"
@@ -71,20 +72,6 @@ def _digest(secret: bytes, *parts: str) -> str:
 
 def normalised_email(email: str) -> str:
     return email.strip().lower()
-
-
-def e164(phone: str, region: str) -> str | None:
-    """The number in E.164 ("+14155550134"), or None when it is not a valid number (numbers without a
-    country code are read as numbers of `region`)."""
-    import phonenumbers  # 60 ms to import: only the functions that read phones pay for it
-
-    try:
-        number = phonenumbers.parse(phone, region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def identity_of(contact: Contact, region: str) -> Identity:
