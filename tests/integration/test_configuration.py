@@ -55,6 +55,7 @@ def test_a_new_company_has_the_default_settings(company: Company) -> None:
         "claim_link_ttl_seconds": 86400,
         "sender_email": None,
         "allowed_origins": [],
+        "fair_share_on_return": "start_even",
     }
 
 

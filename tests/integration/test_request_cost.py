@@ -13,8 +13,10 @@ from tests.support.seeding import seed_agents
 # request (its id is the request's, domain/intake_requests.py). Events come from the table's stream.
 WARM_POOL_INTAKE = ["dynamodb.GetItem", "dynamodb.PutItem"]
 # The configuration version, the lead looked up before the round-robin turn (a repeat must not take one),
-# the turn (one atomic increment of the queue's counter), the lead.
-WARM_ROUND_ROBIN_INTAKE = ["dynamodb.GetItem", "dynamodb.GetItem", "dynamodb.UpdateItem", "dynamodb.PutItem"]
+# the turn (one atomic increment of the queue's counter), the agent's day, week and month counts (one
+# transaction, conditional on the caps: adapters/dynamo_counters.py), the lead.
+COUNT = "dynamodb.TransactWriteItems"
+WARM_ROUND_ROBIN_INTAKE = ["dynamodb.GetItem", "dynamodb.GetItem", "dynamodb.UpdateItem", COUNT, "dynamodb.PutItem"]
 # The queue changed: the counter's increment fails its condition; the new queue is stored, the old one read
 # (to know who had the last turn) and the counter re-anchored with this intake's turn in one update.
 REANCHOR = ["dynamodb.UpdateItem", "dynamodb.PutItem", "dynamodb.GetItem", "dynamodb.UpdateItem"]
@@ -98,6 +100,7 @@ def test_an_intake_just_inside_a_window_also_looks_up_the_previous_one(
         "dynamodb.GetItem",
         "dynamodb.BatchGetItem",
         "dynamodb.UpdateItem",
+        COUNT,
         "dynamodb.PutItem",
     ]
 
@@ -114,8 +117,8 @@ def test_a_configuration_change_makes_the_next_intake_reload_once(
     lead_id = expect(company.submit(unique_lead(1)), 202)["lead_id"]
     calls = aws_calls.names()
     assert calls.count("dynamodb.Query") == 1
-    version, look_up, _turn, lead = WARM_ROUND_ROBIN_INTAKE
-    assert calls == [version, "dynamodb.Query", look_up, *REANCHOR, lead]
+    version, look_up, _turn, count, lead = WARM_ROUND_ROBIN_INTAKE
+    assert calls == [version, "dynamodb.Query", look_up, *REANCHOR, count, lead]
     assert company.lead(lead_id)["agent_id"] == 3  # the change is seen: agent 2 left the queue
     # And the one after is warm again.
     assert measured_intake(company, aws_calls, 2) == WARM_ROUND_ROBIN_INTAKE

@@ -133,10 +133,17 @@ class Services:
 
     @cached_property
     def intake(self) -> "IntakeService":
+        from leadrouter.adapters.dynamo_counters import DynamoLeadCounters
         from leadrouter.service.intake import IntakeService
 
         return IntakeService(
-            self.config_repository, self.lead_repository, self.lead_changes, self.round_robin, self.clock, self.rng
+            self.config_repository,
+            self.lead_repository,
+            self.lead_changes,
+            self.round_robin,
+            self.clock,
+            self.rng,
+            DynamoLeadCounters(self.clients.dynamodb, self.env.TABLE_NAME),
         )
 
     @cached_property

@@ -8,7 +8,8 @@ from botocore.exceptions import ClientError
 
 from leadrouter.adapters.aws_errors import CONDITION_FAILED, domain_errors, error_code, translate
 from leadrouter.adapters.dynamo_codec import from_item, to_item
-from leadrouter.adapters.dynamo_keys import cursor_key, ring_key
+from leadrouter.adapters.dynamo_keys import cursor_key, ring_key, standing_key
+from leadrouter.domain.fair_share import Standing
 from leadrouter.domain.round_robin import QueuePosition, TurnTaken
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ def _position(item: dict[str, Any]) -> QueuePosition:
         anchor_turn=int(values.get("anchor_turn", 0)),
         anchor_after=int(after) if after is not None else None,
         ring=values.get("ring"),
+        standing=values.get("standing"),
     )
 
 
@@ -67,8 +69,14 @@ class DynamoRoundRobinCounter:
         if anchored.anchor_after is not None:
             assignments.append("anchor_after = :after")
             values[":after"] = anchored.anchor_after
+        removals = ""
+        if anchored.standing is not None:
+            assignments.append("standing = :standing")
+            values[":standing"] = anchored.standing
+        else:
+            removals = " REMOVE standing"
         request = {
-            "UpdateExpression": f"SET {', '.join(assignments)} ADD turns :one",
+            "UpdateExpression": f"SET {', '.join(assignments)} ADD turns :one{removals}",
             "ConditionExpression": " AND ".join(conditions),
         }
         return self._update(company_id, {**request, **_values(values)})
@@ -107,3 +115,17 @@ class DynamoRoundRobinCounter:
         if text is None:
             return None
         return tuple(int(agent) for agent in text.split(",") if agent)
+
+    def save_standing(self, company_id: str, standing: Standing) -> None:
+        """Named by its content, like a ring: writing it again changes nothing."""
+        item = {**standing_key(company_id, standing.name), "text": standing.text()}
+        with domain_errors():
+            self._db.put_item(TableName=self._table, Item=to_item(item))
+
+    def standing(self, company_id: str, name: str) -> Standing | None:
+        with domain_errors():
+            answer = self._db.get_item(
+                TableName=self._table, Key=to_item(standing_key(company_id, name)), ConsistentRead=True
+            )
+        text = from_item(answer.get("Item", {})).get("text")
+        return Standing.from_text(text) if text is not None else None

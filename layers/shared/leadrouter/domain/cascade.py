@@ -5,7 +5,7 @@ strategies; nothing here special-cases them. The cascade never does I/O: a round
 as a request for the queue's next turn, which the service takes with a conditional write.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple, Protocol
@@ -41,12 +41,24 @@ class RoundRobinTurn:
 
     queue: tuple[int, ...]
     declined: frozenset[int] = frozenset()
+    # The agents whose weight is not 1 (fair share), and where returners start (domain/fair_share.py).
+    weights: Mapping[int, float] = field(default_factory=dict, compare=False)
+    keep_place: bool = field(default=False, compare=False)
 
     @property
     def eligible(self) -> tuple[int, ...]:
         if not self.declined:  # an intake's turn: the queue itself, whose words the index keeps
             return self.queue
         return tuple(agent_id for agent_id in self.queue if agent_id not in self.declined)
+
+
+def round_robin_turn(
+    config: CompanyConfig, queue: tuple[int, ...], declined: frozenset[int] = frozenset()
+) -> RoundRobinTurn:
+    """A turn of `queue` with the company's weights and return rule (every turn of one queue must carry the
+    same weights, or the counter would move between two rings)."""
+    keep_place = config.settings.fair_share_on_return == "keep_place"
+    return RoundRobinTurn(queue, declined, config.routing_index.weights, keep_place)
 
 
 @dataclass(frozen=True)
@@ -348,7 +360,7 @@ class RoundRobinStep:
         if not queue:
             ctx.skip(self.name, "round robin skipped: no active agent is in the auto-assignment queue", True)
             return None
-        return RoundRobinTurn(queue)
+        return round_robin_turn(ctx.config, queue)
 
 
 DEFAULT_STEPS: tuple[Step, ...] = (
@@ -384,8 +396,17 @@ def decide(
     return Decision(POOL_STEP, ToPool(detail), tuple(ctx.reports))
 
 
-def round_robin_assignment(config: CompanyConfig, turn: RoundRobinTurn, agent_id: int) -> AssignTo:
+def round_robin_assignment(
+    config: CompanyConfig, turn: RoundRobinTurn, agent_id: int, share: str | None = None
+) -> AssignTo:
+    """`share`: the fair-share words of the pick (None: the plain ascending-id rotation)."""
     agent = config.agents[agent_id]
+    if share is not None:
+        return AssignTo(
+            agent_id,
+            f"Assigned to {_describe(agent)}: round robin by fair share, {share} "
+            f"(queue: agents {config.routing_index.listed(turn.eligible)}).",
+        )
     return AssignTo(
         agent_id,
         f"Assigned to {_describe(agent)}: next in the round-robin queue "

@@ -1,7 +1,7 @@
 """A company (one brokerage, the tenant) and its routing settings."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, ConfigDict, Field
@@ -45,6 +45,8 @@ class CompanySettings(Model):
     claim_link_ttl_seconds: Seconds = 24 * 3600
     sender_email: SenderEmail | None = None
     allowed_origins: Origins = Field(default_factory=list)
+    # Where an agent who becomes eligible again starts in the round-robin queue (domain/fair_share.py).
+    fair_share_on_return: Literal["start_even", "keep_place"] = "start_even"
 
 
 class Company(Model):

@@ -252,6 +252,11 @@ class RoutingIndex:
             return self._whole_queue, []
         return tuple(self.ids(self.queue & ~away)), self.agents(away)
 
+    @cached_property
+    def weights(self) -> dict[int, float]:
+        """The active agents whose weight is not 1 (round robin reads any other weight as 1)."""
+        return {agent.agent_id: agent.weight for agent in self._active if agent.weight != 1.0}
+
     def listed(self, agent_ids: tuple[int, ...]) -> str:
         """`1, 2, 3`: a queue in words (the history names every agent of the queue a turn was taken in), kept
         for the queues this configuration hands out again and again."""

@@ -18,7 +18,17 @@ from typing import Final
 
 from aws_lambda_powertools import Logger
 
-from leadrouter.domain.cascade import Decision, LeadFacts, RoundRobinTurn, decide, round_robin_assignment
+from leadrouter.domain import caps
+from leadrouter.domain.cascade import (
+    AssignTo,
+    Decision,
+    LeadFacts,
+    RoundRobinTurn,
+    StepReport,
+    ToPool,
+    decide,
+    round_robin_assignment,
+)
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.errors import InProgress, KeyReused
 from leadrouter.domain.ids import new_lead_id, new_offer_id
@@ -28,7 +38,7 @@ from leadrouter.domain.lifecycle import OfferTerms, apply_decision, new_lead
 from leadrouter.domain.ports import Clock, RandomSource
 from leadrouter.observability import correlate
 from leadrouter.service.lead_changes import LeadChanges, Snapshot
-from leadrouter.service.ports import ConfigRepository, LeadRepository
+from leadrouter.service.ports import ConfigRepository, LeadCounters, LeadRepository
 from leadrouter.service.round_robin_turns import RoundRobinTurns
 
 logger = Logger(child=True)
@@ -65,7 +75,10 @@ class IntakeService:
         turns: RoundRobinTurns,
         clock: Clock,
         rng: RandomSource,
+        counters: LeadCounters | None = None,
     ) -> None:
+        """`counters`: leads per agent per period (None: no caps are kept, as in tests of other rules)."""
+        self._counters = counters
         self._config = config
         self._leads = leads
         self._turns = turns
@@ -166,13 +179,40 @@ class IntakeService:
         fails after it costs that agent one turn, never a lead (docs/DECISIONS.md)."""
         lead = new_lead(lead_id, config.company.company_id, submission, now, left_out)
         lead.link_base_url = base_url
-        outcome = decision.outcome
-        if isinstance(outcome, RoundRobinTurn):
-            chosen = self._turns.take(config.company.company_id, outcome.queue)
-            decision = Decision(decision.step, round_robin_assignment(config, outcome, chosen), decision.reports)
+        decision = self._counted(config, lead_id, decision, now)
         office_of = {agent_id: agent.office_id for agent_id, agent in config.agents.items()}
         apply_decision(lead, decision, office_of, lead.created_at, self._terms(config, lead), config.agents)
         return lead
+
+    def _counted(self, config: CompanyConfig, lead_id: str, decision: Decision, now: datetime) -> Decision:
+        """The decision with its round-robin turn taken, and the lead counted against the agent's caps:
+        a turn's agent must be under every cap (else the turn passes on, the refusal in the history); an
+        assignment that names its agent is counted whatever the caps. Counted before the lead's write,
+        like the turn: a write that fails after it costs the agent one lead of a cap, never a lead."""
+        company_id = config.company.company_id
+        periods = caps.periods(now, config.settings.time_zone)
+        outcome = decision.outcome
+        if isinstance(outcome, RoundRobinTurn):
+
+            def admit(agent_id: int) -> str | None:
+                if self._counters is None:
+                    return None
+                limits = caps.caps_of(config.agents[agent_id])
+                reached = self._counters.count(company_id, agent_id, lead_id, periods, limits)
+                return reached.words() if reached is not None else None
+
+            turn = self._turns.take_turn(company_id, outcome, admit)
+            refusals = tuple(StepReport(decision.step, False, words, True, agent) for agent, words in turn.refused)
+            *before, applied = decision.reports
+            if turn.agent_id is None:
+                detail = "Every agent of the round-robin queue is at a cap: to the pool."
+                reports = (*before, *refusals, StepReport(decision.step, True, detail))
+                return Decision(decision.step, ToPool(detail), reports)
+            assigned = round_robin_assignment(config, outcome, turn.agent_id, turn.words)
+            return Decision(decision.step, assigned, (*before, *refusals, applied))
+        if isinstance(outcome, AssignTo) and self._counters is not None:
+            self._counters.count(company_id, outcome.agent_id, lead_id, periods, {})
+        return decision
 
     def _terms(self, config: CompanyConfig, lead: Lead) -> OfferTerms:
         return OfferTerms(new_offer_id(lead.created_at, self._rng), config.settings)

@@ -84,7 +84,7 @@ def move_on(lead: Lead, config: CompanyConfig, agent_id: int, turns: Turns, at: 
     """After a reject or an acceptance that ran out: the agent's rejected-lead agent, round robin, or the pool."""
     outcome = after_decline(config, agent_id, lead.declined_agent_ids, at)
     if isinstance(outcome, RoundRobinTurn):
-        chosen = turns.take(outcome.queue, outcome.declined)
+        chosen = turns.take(outcome)
         assigned = round_robin_assignment(config, outcome, chosen)
         outcome = AssignTo(
             chosen, f"{assigned.detail.rstrip('.')}: agent {agent_id} passes rejected leads to round robin."

@@ -7,9 +7,11 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from leadrouter.domain.agents import Agent, Office
+from leadrouter.domain.caps import CapReached, Period, PeriodKind
 from leadrouter.domain.company import Company, CompanySettings
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.credentials import Credential
+from leadrouter.domain.fair_share import Standing
 from leadrouter.domain.lead_measures import Measure
 from leadrouter.domain.leads import HistoryEntry, Lead
 from leadrouter.domain.offers import OfferTicket
@@ -91,6 +93,25 @@ class RoundRobinCounter(Protocol):
     def save_ring(self, company_id: str, fingerprint: str, queue: Sequence[int]) -> None: ...
 
     def ring(self, company_id: str, fingerprint: str) -> tuple[int, ...] | None: ...
+
+    def save_standing(self, company_id: str, standing: Standing) -> None: ...
+
+    def standing(self, company_id: str, name: str) -> Standing | None: ...
+
+
+class LeadCounters(Protocol):
+    """Leads per agent per calendar period (adapters/dynamo_counters.py)."""
+
+    def count(
+        self,
+        company_id: str,
+        agent_id: int,
+        lead_id: str,
+        periods: tuple[Period, ...],
+        caps: Mapping[PeriodKind, int],
+    ) -> CapReached | None: ...
+
+    def counts(self, company_id: str, period: Period) -> dict[int, int]: ...
 
 
 class CredentialRepository(Protocol):

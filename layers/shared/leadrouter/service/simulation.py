@@ -22,5 +22,7 @@ class RoutingSimulator:
         chance = PreviewRandom()
         decision = decide(facts, config, moment, chance)
         outcome = decision.outcome
-        upcoming = self._turns.upcoming(company_id, outcome.queue) if isinstance(outcome, RoundRobinTurn) else None
-        return explain(decision, facts, config, moment, upcoming, chance.options)
+        if not isinstance(outcome, RoundRobinTurn):
+            return explain(decision, facts, config, moment, None, chance.options)
+        upcoming, share = self._turns.next_pick(company_id, outcome)
+        return explain(decision, facts, config, moment, upcoming, chance.options, share)
