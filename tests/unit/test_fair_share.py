@@ -132,9 +132,9 @@ def test_an_adjustment_moves_the_agent_in_the_queue_and_counts_no_turn() -> None
     turns = turns_over(counter)
     assert [turns.take(COMPANY_ID, (1, 2, 3)) for _ in range(3)] == [1, 2, 3]
 
-    now = turns.adjust(COMPANY_ID, 1, 2.0)
+    following = turns.adjust(COMPANY_ID, RoundRobinTurn((1, 2, 3)), 1, 2.0)
 
-    assert now.credits == {1: 3.0, 2: 1.0, 3: 1.0}
+    assert following.credits_after(0) == {1: 3.0, 2: 1.0, 3: 1.0}
     assert turns.upcoming(COMPANY_ID, (1, 2, 3)) == 2
     assert [turns.take(COMPANY_ID, (1, 2, 3)) for _ in range(6)] == [2, 3, 2, 3, 1, 2]
 

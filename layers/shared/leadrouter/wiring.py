@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from leadrouter.service.lead_desk import LeadDesk
     from leadrouter.service.offer_desk import OfferDesk
     from leadrouter.service.pool_desk import PoolDesk
+    from leadrouter.service.queue_desk import QueueDesk
     from leadrouter.service.round_robin_turns import RoundRobinTurns
     from leadrouter.service.routes import RouteService
     from leadrouter.service.simulation import RoutingSimulator
@@ -130,6 +131,17 @@ class Services:
         from leadrouter.service.simulation import RoutingSimulator
 
         return RoutingSimulator(self.config_repository, self.round_robin, self.clock)
+
+    @cached_property
+    def queue_desk(self) -> "QueueDesk":
+        from leadrouter.adapters.dynamo_counters import DynamoLeadCounters
+        from leadrouter.adapters.dynamo_queue_log import DynamoQueueLog
+        from leadrouter.service.queue_desk import QueueDesk
+
+        table = self.env.TABLE_NAME
+        counters = DynamoLeadCounters(self.clients.dynamodb, table)
+        log = DynamoQueueLog(self.clients.dynamodb, table)
+        return QueueDesk(self.config_repository, self.round_robin, counters, log, self.clock, self.rng)
 
     @cached_property
     def intake(self) -> "IntakeService":

@@ -36,6 +36,11 @@ def lead_count_pk(company_id: str, kind: str, period: str) -> str:
     return f"C#{company_id}#COUNT#{kind}#{period}"
 
 
+def queue_log_pk(company_id: str) -> str:
+    """The round-robin queue's adjustments, by time."""
+    return f"C#{company_id}#QUEUELOG"
+
+
 def lead_key(company_id: str, lead_id: str) -> dict[str, str]:
     return {"PK": f"C#{company_id}#L#{lead_id}", "SK": "LEAD"}
 

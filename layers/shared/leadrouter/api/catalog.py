@@ -23,6 +23,7 @@ from leadrouter.api import (
     offer_links,
     offices,
     pool,
+    queue,
     routing,
     settings,
 )
@@ -38,6 +39,7 @@ ALL_ROUTERS: tuple[Router, ...] = (
     agents.router,
     offices.router,
     routing.router,
+    queue.router,
     keys.router,
     leads_admin.router,
     offer_links.router,

@@ -54,9 +54,22 @@ def caps_of(agent: Agent) -> dict[PeriodKind, int]:
     return {kind: cap for kind, cap in caps.items() if cap is not None}
 
 
+def cap_reason(kind: PeriodKind, count: int, cap: int) -> str:
+    """Why an agent is not eligible now (the queue's `reason`): "daily cap 10 of 10 reached"."""
+    return f"{_ADJECTIVE[kind]} cap {count} of {cap} reached"
+
+
 def cap_words(agent_id: int, kind: PeriodKind, count: int, cap: int) -> str:
-    """ "agent 7 skipped: daily cap 10 of 10 reached"."""
-    return f"agent {agent_id} skipped: {_ADJECTIVE[kind]} cap {count} of {cap} reached"
+    """The history's words: "agent 7 skipped: daily cap 10 of 10 reached"."""
+    return f"agent {agent_id} skipped: {cap_reason(kind, count, cap)}"
+
+
+def reached(agent: Agent, counts: dict[PeriodKind, int]) -> str | None:
+    """The first cap the agent's counts have reached, in words; None: under every cap."""
+    for kind, cap in caps_of(agent).items():
+        if counts.get(kind, 0) >= cap:
+            return cap_reason(kind, counts.get(kind, 0), cap)
+    return None
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from leadrouter.domain.round_robin import fingerprint
 
@@ -254,3 +255,14 @@ def weighted_fingerprint(queue: Sequence[int], weights: Sequence[float]) -> str:
         return fingerprint(queue)
     text = ",".join(f"{agent_id}*{weight!r}" for agent_id, weight in zip(sorted(queue), weights, strict=True))
     return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """An admin's change to an agent's credits, kept as the queue's history: who (their key), when, why."""
+
+    agent_id: int
+    credits_delta: float
+    reason: str
+    by: str
+    at: datetime

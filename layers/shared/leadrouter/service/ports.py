@@ -11,7 +11,7 @@ from leadrouter.domain.caps import CapReached, Period, PeriodKind
 from leadrouter.domain.company import Company, CompanySettings
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.credentials import Credential
-from leadrouter.domain.fair_share import Standing
+from leadrouter.domain.fair_share import Adjustment, Standing
 from leadrouter.domain.lead_measures import Measure
 from leadrouter.domain.leads import HistoryEntry, Lead
 from leadrouter.domain.offers import OfferTicket
@@ -112,6 +112,14 @@ class LeadCounters(Protocol):
     ) -> CapReached | None: ...
 
     def counts(self, company_id: str, period: Period) -> dict[int, int]: ...
+
+
+class QueueLog(Protocol):
+    """The round-robin queue's adjustments (adapters/dynamo_queue_log.py)."""
+
+    def record(self, company_id: str, adjustment: Adjustment, unique: str) -> None: ...
+
+    def latest(self, company_id: str, limit: int) -> list[Adjustment]: ...
 
 
 class CredentialRepository(Protocol):

@@ -23,7 +23,6 @@ from leadrouter.domain.round_robin import (
     last_assigned,
     reanchored,
     skip_declined,
-    upcoming,
 )
 from leadrouter.service.ports import RoundRobinCounter
 
@@ -57,6 +56,15 @@ class QueueNow:
     queue: tuple[int, ...]
     credits: dict[int, float]
     last: int | None
+
+
+@dataclass(frozen=True)
+class Preview:
+    """The turns to come (`rotates`: over the plain rotation) and every known agent's credits now."""
+
+    rotates: bool
+    following: PickSequence
+    credits: dict[int, float]
 
 
 def _aligned(ordered: Sequence[int], weights: Mapping[int, float] | None) -> tuple[float, ...]:
@@ -131,44 +139,42 @@ class RoundRobinTurns:
 
     def next_pick(self, company_id: str, turn: RoundRobinTurn) -> tuple[int, str | None]:
         """Who the next turn would go to, and the fair-share words (None: the rotation); takes nothing."""
+        preview = self.preview(company_id, turn)
+        pick = preview.following.pick(1)
+        return pick.agent_id, None if preview.rotates else pick.words()
+
+    def preview(self, company_id: str, turn: RoundRobinTurn) -> "Preview":
+        """The turns to come over `turn`'s queue, from the credits as of now (the returners' included). A
+        sequence started from the credits and the last agent continues exactly as the stored one does."""
         ordered = tuple(sorted(turn.queue))
         aligned = _aligned(ordered, turn.weights)
         position = self._counter.position(company_id)
-        ring = weighted_fingerprint(ordered, aligned)
-        if position.ring == ring:
-            sequence = self._sequence(company_id, position)
-            if sequence is None:
-                return upcoming(ordered, position, None), None
-            pick = sequence.pick(position.turns - position.anchor_turn + 1)
-            return pick.agent_id, pick.words()
-        planned, standing = self._planned(company_id, position, ordered, aligned, ring, turn.keep_place)
-        if standing is None:
-            return agent_of_turn(ordered, planned, planned.turns + 1), None
-        pick = standing.sequence(planned.anchor_after).pick(1)
-        return pick.agent_id, pick.words()
+        credits, last = self._credits_onto(company_id, position, ordered, aligned, turn.keep_place)
+        rotates = _rotates(position, aligned)
+        # The rotation goes on after the last agent whatever the counts: level credits give exactly that.
+        start = {} if rotates else credits
+        return Preview(rotates, PickSequence(ordered, dict(zip(ordered, aligned, strict=True)), start, last), credits)
 
-    def now(self, company_id: str) -> QueueNow:
-        """Every known agent's credits as of the last turn (the queue's read, an adjustment)."""
-        position = self._counter.position(company_id)
-        return self._now(company_id, position)
-
-    def adjust(self, company_id: str, agent_id: int, delta: float) -> QueueNow:
-        """Adds `delta` to an agent's credits: a re-anchor over the same queue onto a standing with the new
-        credits, so the next turns follow them (and a turn taken meanwhile is counted first)."""
+    def adjust(self, company_id: str, turn: RoundRobinTurn, agent_id: int, delta: float) -> PickSequence:
+        """Adds `delta` to an agent's credits: a re-anchor over `turn`'s queue onto a standing with the new
+        credits, so the next turns follow them (a turn taken meanwhile is counted first). Answers the turns
+        to come, from the new credits."""
+        ordered = tuple(sorted(turn.queue))
+        aligned = _aligned(ordered, turn.weights)
+        weight_of = dict(zip(ordered, aligned, strict=True))
         seen = self._counter.position(company_id)
         for attempt in range(_REANCHOR_ATTEMPTS):
-            now = self._now(company_id, seen)
-            credits = dict(now.credits)
+            credits, last = self._credits_onto(company_id, seen, ordered, aligned, turn.keep_place)
             credits[agent_id] = credits.get(agent_id, 0.0) + delta
-            weights = self._standing(company_id, seen.standing).weight_of() if seen.standing else {}
-            standing = Standing.of(now.queue, weights, credits)
+            standing = Standing.of(ordered, weight_of, credits)
             self._store(company_id, standing)
             # The re-anchor's write adds a turn: it is the anchor itself, handed to nobody and counted for no
             # agent, so the next intake's turn is the standing's first.
-            anchored = QueuePosition(seen.turns, seen.turns + 1, now.last, seen.ring, standing.name)
+            ring = weighted_fingerprint(ordered, aligned)
+            anchored = QueuePosition(seen.turns, seen.turns + 1, last, ring, standing.name)
             try:
-                position = self._counter.reanchor(company_id, seen, anchored)
-                return self._now(company_id, position)
+                self._counter.reanchor(company_id, seen, anchored)
+                return standing.sequence(last)
             except TurnTaken as moved:
                 seen = moved.position
                 self._sleep(0.005 * 2**attempt * self._rng.token_bytes(1)[0] / 255)
@@ -217,6 +223,25 @@ class RoundRobinTurns:
         rotation = PickSequence(ring_queue, {}, {}, position.anchor_after)
         return QueueNow(position, tuple(ring_queue), rotation.credits_after(taken), last_assigned(position, ring_queue))
 
+    def _credits_onto(
+        self,
+        company_id: str,
+        seen: QueuePosition,
+        ordered: tuple[int, ...],
+        weights: tuple[float, ...],
+        keep_place: bool,
+    ) -> tuple[dict[int, float], int | None]:
+        """Every known agent's credits if the counter moved onto `ordered` now (returners placed), and the
+        agent of the last turn."""
+        now = self._now(company_id, seen)
+        if seen.ring == weighted_fingerprint(ordered, weights):
+            return now.credits, now.last
+        known = set(now.queue)
+        continuing = [agent_id for agent_id in ordered if agent_id in known]
+        joining = [agent_id for agent_id in ordered if agent_id not in known]
+        weight_of = dict(zip(ordered, weights, strict=True))
+        return credits_on_return(now.credits, continuing, joining, weight_of, keep_place), now.last
+
     def _planned(
         self,
         company_id: str,
@@ -231,14 +256,9 @@ class RoundRobinTurns:
         if _rotates(seen, weights):
             previous = self._counter.ring(company_id, seen.ring) if seen.ring is not None else None
             return reanchored(seen, previous, ordered), None
-        now = self._now(company_id, seen)
-        known = set(now.queue)
-        continuing = [agent_id for agent_id in ordered if agent_id in known]
-        joining = [agent_id for agent_id in ordered if agent_id not in known]
-        weight_of = dict(zip(ordered, weights, strict=True))
-        credits = credits_on_return(now.credits, continuing, joining, weight_of, keep_place)
-        standing = Standing.of(ordered, weight_of, credits)
-        return QueuePosition(seen.turns, seen.turns, now.last, ring, standing.name), standing
+        credits, last = self._credits_onto(company_id, seen, ordered, weights, keep_place)
+        standing = Standing.of(ordered, dict(zip(ordered, weights, strict=True)), credits)
+        return QueuePosition(seen.turns, seen.turns, last, ring, standing.name), standing
 
     def _move_onto(
         self,
@@ -275,4 +295,4 @@ class RoundRobinTurns:
         return self._counter.take(company_id, None)
 
 
-__all__ = ["Admit", "QueueNow", "RoundRobinTurns", "TakenTurn", "share_words"]
+__all__ = ["Admit", "Preview", "QueueNow", "RoundRobinTurns", "TakenTurn", "share_words"]
