@@ -49,6 +49,22 @@ def test_a_warm_round_robin_intake_makes_the_same_few_requests_whatever_the_comp
 
 
 @pytest.mark.parametrize("agents", [5, 200])
+def test_weights_and_caps_add_nothing_to_a_warm_round_robin_intake(
+    company: Company, table_name: str, aws_calls: AwsCalls, agents: int
+) -> None:
+    """One request more than before caps existed (the counts' transaction), whatever the weights, the caps
+    and the number of agents: the fair-share standing is read once per container, then cached."""
+    caps = {"max_leads_per_day": 1000, "max_leads_per_week": 5000, "max_leads_per_month": 10000}
+    seed_agents(table_name, company.company_id, range(1, agents + 1), in_auto_assign_queue=True, **caps)
+    expect(company.api.patch("/v1/agents/1", json_body={"weight": 3}, key=company.admin_key), 200)
+    company.settings(auto_assign_enabled=True)
+    expect(company.submit(unique_lead(0)), 202)
+
+    assert measured_intake(company, aws_calls, 1) == WARM_ROUND_ROBIN_INTAKE
+    assert measured_intake(company, aws_calls, 2) == WARM_ROUND_ROBIN_INTAKE
+
+
+@pytest.mark.parametrize("agents", [5, 200])
 def test_a_warm_intake_with_an_idempotency_key_costs_the_same(
     company: Company, table_name: str, aws_calls: AwsCalls, agents: int
 ) -> None:

@@ -171,3 +171,16 @@ def test_the_upcoming_turn_over_a_changed_weighted_queue_is_the_one_taken_next(k
 
     assert (taken.agent_id, taken.words) == (expected, words)
     assert str(words).startswith(f"agent {expected}: lowest share, ")
+
+
+def test_a_long_run_re_anchors_so_a_cold_replay_stays_short_and_shares_hold() -> None:
+    counter = MemoryCounter()
+    turns = turns_over(counter)
+    queue = weighted((1, 2, 3))
+
+    chosen = [turns.take_turn(COMPANY_ID, queue).agent_id for _ in range(2_100)]
+
+    assert counter.state.anchor_turn >= 2_000  # re-anchored past the replay limit
+    cold = turns_over(counter).take_turn(COMPANY_ID, queue)  # a new container's first turn
+    held = Counter([*chosen, cold.agent_id])
+    assert all(abs(held[agent] - 2_101 * weight / 4) <= 1 for agent, weight in ((1, 2), (2, 1), (3, 1)))

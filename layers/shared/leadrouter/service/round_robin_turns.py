@@ -7,6 +7,7 @@ anchor and cached by name. Either way a turn number maps to one agent in every c
 never gives a turn twice nor loses one. A cap (or any other refusal `admit` returns) spends the turn and
 takes the next one: the agents who are not refused keep exactly their share among themselves."""
 
+import contextlib
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +34,12 @@ logger = Logger(child=True)
 _REANCHOR_ATTEMPTS = 8
 # Standings and their sequences a warm container keeps (a company's queue changes rarely).
 _KEPT = 16
+
+# A cold container replays the turns since the anchor (about 15 us each at 5,000 agents): past this many, an
+# intake whose turn number is a multiple of _REBASE_EVERY re-anchors onto the credits as of its turn, so the
+# replay stays bounded; the others do not try (one in _REBASE_EVERY, and only while nobody succeeded).
+_REPLAY_LIMIT = 2_000
+_REBASE_EVERY = 64
 
 # Why an agent whose turn it is must not get this lead (a cap reached), or None to take it.
 Admit = Callable[[int], str | None]
@@ -127,8 +134,11 @@ class RoundRobinTurns:
                 agent_id = skip_declined(ordered, agent_of_turn(ordered, position, position.turns), declined)
                 words = None
             else:
-                pick = sequence.skip(position.turns - position.anchor_turn, declined)
+                taken = position.turns - position.anchor_turn
+                pick = sequence.skip(taken, declined)
                 agent_id, words = pick.agent_id, pick.words()
+                if taken >= _REPLAY_LIMIT and taken % _REBASE_EVERY == 0:
+                    self._rebase(company_id, position, sequence)
             # A refused agent's later turns are spent at once (no second refusal to ask for).
             if agent_id not in refused:
                 return agent_id, words
@@ -222,6 +232,20 @@ class RoundRobinTurns:
         # The plain rotation counts no credits: those of its turns since the anchor are the same sequence.
         rotation = PickSequence(ring_queue, {}, {}, position.anchor_after)
         return QueueNow(position, tuple(ring_queue), rotation.credits_after(taken), last_assigned(position, ring_queue))
+
+    def _rebase(self, company_id: str, seen: QueuePosition, sequence: PickSequence) -> None:
+        """The same queue anchored again at `seen`'s turn (if no turn was taken since): a standing with the
+        credits as of that turn; the re-anchor's own turn is the anchor, handed to nobody."""
+        assert seen.standing is not None
+        taken = seen.turns - seen.anchor_turn
+        credits = self._standing(company_id, seen.standing).credit_of()
+        credits.update(sequence.credits_after(taken))
+        previous = self._standing(company_id, seen.standing)
+        standing = Standing.of(previous.queue, previous.weight_of(), credits)
+        self._store(company_id, standing)
+        anchored = QueuePosition(seen.turns, seen.turns + 1, sequence.last_agent(taken), seen.ring, standing.name)
+        with contextlib.suppress(TurnTaken):  # a turn was taken meanwhile: a later intake re-anchors
+            self._counter.reanchor(company_id, seen, anchored)
 
     def _credits_onto(
         self,
