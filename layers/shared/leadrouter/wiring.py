@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from leadrouter.adapters.dynamo_config import DynamoConfigRepository
     from leadrouter.adapters.dynamo_leads import DynamoLeadRepository
     from leadrouter.adapters.dynamo_offers import DynamoTicketRepository
+    from leadrouter.adapters.dynamo_round_robin import DynamoRouteRotation
     from leadrouter.adapters.emf_meter import EmfMeter
     from leadrouter.adapters.eventbridge import EventBridgePublisher
     from leadrouter.adapters.sqs_timers import DeadlineTimers
@@ -130,7 +131,13 @@ class Services:
     def simulator(self) -> "RoutingSimulator":
         from leadrouter.service.simulation import RoutingSimulator
 
-        return RoutingSimulator(self.config_repository, self.round_robin, self.clock)
+        return RoutingSimulator(self.config_repository, self.round_robin, self.clock, self.route_rotation)
+
+    @cached_property
+    def route_rotation(self) -> "DynamoRouteRotation":
+        from leadrouter.adapters.dynamo_round_robin import DynamoRouteRotation
+
+        return DynamoRouteRotation(self.clients.dynamodb, self.env.TABLE_NAME)
 
     @cached_property
     def queue_desk(self) -> "QueueDesk":
@@ -156,6 +163,7 @@ class Services:
             self.clock,
             self.rng,
             DynamoLeadCounters(self.clients.dynamodb, self.env.TABLE_NAME),
+            self.route_rotation,
         )
 
     @cached_property

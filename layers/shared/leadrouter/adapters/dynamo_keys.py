@@ -41,6 +41,10 @@ def queue_log_pk(company_id: str) -> str:
     return f"C#{company_id}#QUEUELOG"
 
 
+def route_rotation_key(company_id: str, route_id: str) -> dict[str, str]:
+    return {"PK": f"C#{company_id}#RR", "SK": f"ROUTE#{route_id}"}
+
+
 def lead_key(company_id: str, lead_id: str) -> dict[str, str]:
     return {"PK": f"C#{company_id}#L#{lead_id}", "SK": "LEAD"}
 

@@ -8,7 +8,7 @@ from botocore.exceptions import ClientError
 
 from leadrouter.adapters.aws_errors import CONDITION_FAILED, domain_errors, error_code, translate
 from leadrouter.adapters.dynamo_codec import from_item, to_item
-from leadrouter.adapters.dynamo_keys import cursor_key, ring_key, standing_key
+from leadrouter.adapters.dynamo_keys import cursor_key, ring_key, route_rotation_key, standing_key
 from leadrouter.domain.fair_share import Standing
 from leadrouter.domain.round_robin import QueuePosition, TurnTaken
 
@@ -129,3 +129,31 @@ class DynamoRoundRobinCounter:
             )
         text = from_item(answer.get("Item", {})).get("text")
         return Standing.from_text(text) if text is not None else None
+
+
+class DynamoRouteRotation:
+    """How many leads each `round_robin` route started: one counter item per route, moved by one atomic
+    ADD per lead, so concurrent leads of a route start with successive members."""
+
+    def __init__(self, client: "DynamoDBClient", table: str) -> None:
+        self._db = client
+        self._table = table
+
+    def take(self, company_id: str, route_id: str) -> int:
+        """Counts this lead; answers the leads the route started before it."""
+        with domain_errors():
+            answer = self._db.update_item(
+                TableName=self._table,
+                Key=to_item(route_rotation_key(company_id, route_id)),
+                UpdateExpression="ADD leads :one",
+                ExpressionAttributeValues=to_item({":one": 1}),
+                ReturnValues="UPDATED_NEW",
+            )
+        return int(from_item(dict(answer["Attributes"]))["leads"]) - 1
+
+    def started(self, company_id: str, route_id: str) -> int:
+        with domain_errors():
+            answer = self._db.get_item(
+                TableName=self._table, Key=to_item(route_rotation_key(company_id, route_id)), ConsistentRead=True
+            )
+        return int(from_item(answer.get("Item", {})).get("leads", 0))

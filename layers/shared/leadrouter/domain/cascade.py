@@ -129,6 +129,8 @@ class CascadeContext:
     at: datetime
     rng: RandomSource
     reports: list[StepReport] = field(default_factory=list)
+    # How many leads each `round_robin` route started before this one (its counter, taken by the service).
+    route_starts: Mapping[str, int] = field(default_factory=dict)
 
     def skip(self, step: str, detail: str, noteworthy: bool = False, agent_id: int | None = None) -> None:
         self.reports.append(StepReport(step, False, detail, noteworthy, agent_id))
@@ -253,7 +255,8 @@ class RoutesStep:
                 ctx.reports.append(StepReport(self.name, False, failure, True))
                 continue
             route, verdict = check.route, check.verdict(trial)
-            following = next_member(RouteTurn.start(route), ctx.config.agents, (), ctx.at, after=-1)
+            start = RouteTurn.start(route, ctx.route_starts.get(route.route_id, 0))
+            following = next_member(start, ctx.config.agents, (), ctx.at, after=-1)
             for skipped in following.skipped:
                 ctx.skip(self.name, skipped.sentence, agent_id=skipped.agent_id)
             if following.turn is None:
@@ -383,8 +386,10 @@ def decide(
     at: datetime,
     rng: RandomSource,
     steps: Sequence[Step] = DEFAULT_STEPS,
+    route_starts: Mapping[str, int] | None = None,
 ) -> Decision:
-    ctx = CascadeContext(facts=facts, config=config, at=at, rng=rng)
+    """`route_starts`: leads each `round_robin` route started before (see `rotating_route`)."""
+    ctx = CascadeContext(facts=facts, config=config, at=at, rng=rng, route_starts=route_starts or {})
     for step in steps:
         outcome = step.apply(ctx)
         if outcome is not None:
@@ -394,6 +399,15 @@ def decide(
     detail = "No routing step applied: the lead waits in the pool for an admin or an agent to take it."
     ctx.reports.append(StepReport(POOL_STEP, True, detail))
     return Decision(POOL_STEP, ToPool(detail), tuple(ctx.reports))
+
+
+def rotating_route(decision: Decision, config: CompanyConfig) -> str | None:
+    """The route whose `round_robin` order the decision needs a count of (decide again with it), if any."""
+    outcome = decision.outcome
+    if not isinstance(outcome, RouteOffer):
+        return None
+    route = config.routes.get(outcome.next.route_id)
+    return route.route_id if route is not None and route.order == "round_robin" else None
 
 
 def round_robin_assignment(

@@ -27,6 +27,7 @@ from leadrouter.domain.cascade import (
     StepReport,
     ToPool,
     decide,
+    rotating_route,
     round_robin_assignment,
 )
 from leadrouter.domain.config import CompanyConfig
@@ -38,7 +39,7 @@ from leadrouter.domain.lifecycle import OfferTerms, apply_decision, new_lead
 from leadrouter.domain.ports import Clock, RandomSource
 from leadrouter.observability import correlate
 from leadrouter.service.lead_changes import LeadChanges, Snapshot
-from leadrouter.service.ports import ConfigRepository, LeadCounters, LeadRepository
+from leadrouter.service.ports import ConfigRepository, LeadCounters, LeadRepository, RouteRotation
 from leadrouter.service.round_robin_turns import RoundRobinTurns
 
 logger = Logger(child=True)
@@ -76,9 +77,12 @@ class IntakeService:
         clock: Clock,
         rng: RandomSource,
         counters: LeadCounters | None = None,
+        rotation: RouteRotation | None = None,
     ) -> None:
-        """`counters`: leads per agent per period (None: no caps are kept, as in tests of other rules)."""
+        """`counters`: leads per agent per period (None: no caps are kept, as in tests of other rules).
+        `rotation`: the `round_robin` routes' counts (None: every route starts with its first member)."""
         self._counters = counters
+        self._rotation = rotation
         self._config = config
         self._leads = leads
         self._turns = turns
@@ -108,7 +112,9 @@ class IntakeService:
         decision = decide(facts_of(submission), config, now, self._rng)
         # Looked up first only where the write alone cannot tell: before a round-robin turn (a repeat must
         # not take one), and near a window's start (a repeat of a request made in the previous window).
-        earlier_ids = [lead_id] if isinstance(decision.outcome, RoundRobinTurn) else []
+        rotating = rotating_route(decision, config) if self._rotation is not None else None
+        taking = isinstance(decision.outcome, RoundRobinTurn) or rotating is not None
+        earlier_ids = [lead_id] if taking else []
         previous = request.previous_lead_id(now)
         if previous is not None:
             earlier_ids.append(previous)
@@ -116,6 +122,10 @@ class IntakeService:
             earlier = self._leads.first_stored(company_id, earlier_ids)
             if earlier is not None and request.repeated_by(earlier.created_at, now):
                 return self._answer_repeat(earlier, request, config, now)
+        if rotating is not None and self._rotation is not None:
+            # The route's count is taken once the lead is known to be new, like a round-robin turn.
+            started = {rotating: self._rotation.take(company_id, rotating)}
+            decision = decide(facts_of(submission), config, now, self._rng, route_starts=started)
         lead = self._commit(config, lead_id, submission, decision, link_base_url, left_out, now)
         lead.intake = IntakeMark(
             body=request.body,

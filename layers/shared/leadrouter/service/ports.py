@@ -114,6 +114,14 @@ class LeadCounters(Protocol):
     def counts(self, company_id: str, period: Period) -> dict[int, int]: ...
 
 
+class RouteRotation(Protocol):
+    """Leads each `round_robin` route started (adapters/dynamo_round_robin.py)."""
+
+    def take(self, company_id: str, route_id: str) -> int: ...
+
+    def started(self, company_id: str, route_id: str) -> int: ...
+
+
 class QueueLog(Protocol):
     """The round-robin queue's adjustments (adapters/dynamo_queue_log.py)."""
 

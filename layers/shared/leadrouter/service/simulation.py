@@ -3,15 +3,18 @@ position, and changes nothing (no lead, no email, no timer, no round-robin turn 
 
 from datetime import UTC, datetime
 
-from leadrouter.domain.cascade import LeadFacts, RoundRobinTurn, decide
+from leadrouter.domain.cascade import LeadFacts, RoundRobinTurn, decide, rotating_route
 from leadrouter.domain.ports import Clock
 from leadrouter.domain.simulation import PreviewRandom, Simulation, explain
-from leadrouter.service.ports import ConfigRepository
+from leadrouter.service.ports import ConfigRepository, RouteRotation
 from leadrouter.service.round_robin_turns import RoundRobinTurns
 
 
 class RoutingSimulator:
-    def __init__(self, config: ConfigRepository, turns: RoundRobinTurns, clock: Clock) -> None:
+    def __init__(
+        self, config: ConfigRepository, turns: RoundRobinTurns, clock: Clock, rotation: RouteRotation | None = None
+    ) -> None:
+        self._rotation = rotation
         self._config = config
         self._turns = turns
         self._clock = clock
@@ -21,6 +24,11 @@ class RoutingSimulator:
         moment = (at or self._clock.now()).astimezone(UTC)  # answered in UTC, like every time
         chance = PreviewRandom()
         decision = decide(facts, config, moment, chance)
+        rotating = rotating_route(decision, config)
+        if rotating is not None and self._rotation is not None:
+            started = {rotating: self._rotation.started(company_id, rotating)}
+            chance = PreviewRandom()
+            decision = decide(facts, config, moment, chance, route_starts=started)
         outcome = decision.outcome
         if not isinstance(outcome, RoundRobinTurn):
             return explain(decision, facts, config, moment, None, chance.options)
