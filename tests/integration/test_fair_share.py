@@ -76,3 +76,19 @@ def test_a_simulation_names_the_numbers_the_next_lead_s_history_gets(company: Co
     assert simulated["agent_id"] == lead["agent_id"] == 4
     assert "agent 4: lowest share, 2 credits at weight 2" in simulated["detail"]
     assert simulated["detail"] in details(lead)
+
+
+def test_an_agent_back_from_away_is_neither_flooded_nor_starved(company: Company) -> None:
+    company.settings(auto_assign_enabled=True)
+    company.agent(1, in_auto_assign_queue=True, weight=2)
+    company.agents([2, 3], in_auto_assign_queue=True)
+    away = {"away_until": "2999-01-01T00:00:00Z"}
+    expect(company.api.patch("/v1/agents/3", json_body=away, key=company.admin_key), 200)
+
+    while_away = [routed(company, n) for n in range(6)]
+    expect(company.api.patch("/v1/agents/3", json_body={"away_until": None}, key=company.admin_key), 200)
+    back = [routed(company, n) for n in range(6, 14)]
+
+    assert Counter(lead["agent_id"] for lead in while_away) == {1: 4, 2: 2}
+    assert any(detail.startswith("Agent 3 skipped: away until 2999-01-01") for detail in details(while_away[0]))
+    assert Counter(lead["agent_id"] for lead in back) == {1: 4, 2: 2, 3: 2}  # 8 x weight / 4, as if never away
