@@ -3,6 +3,7 @@
 import argparse
 import json
 import platform
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,7 @@ NAMES = (
     "cold_start",
     "package_size",
     "timer_lateness",
+    "fair_share",
 )
 
 
@@ -39,7 +41,15 @@ def main(argv: list[str] | None = None) -> int:
         from bench import package_size
 
         results["package_size"] = package_size.run()
-    needs_stack = set(args.only) - {"package_size", "contention", "timer_lateness"}
+    if "fair_share" in args.only:
+        # Pure domain, no stack: the layer goes on the path as the stack would put it (Lambda's /opt).
+        layer = str(Path(__file__).resolve().parent.parent / "layers" / "shared")
+        if layer not in sys.path:
+            sys.path.insert(0, layer)
+        from bench import fair_share
+
+        results["fair_share"] = fair_share.run(1_000 if args.quick else 10_000)
+    needs_stack = set(args.only) - {"package_size", "contention", "timer_lateness", "fair_share"}
     if needs_stack:
         from bench.local import LocalStack
 

@@ -3,8 +3,9 @@ count as the company grows (it must not grow with the number of agents), and a r
 person has more leads (it must not grow with them: at most 2 more than before people were matched, the
 person index read and the read of the person's few latest leads). Targets: at most 4 for an intake the
 cascade decides without a round-robin turn and without emails, at most 5 for round robin (each one more than
-before the person index: its read). In the first ten minutes of an hour an intake also looks up the previous
-hour's lead id (domain/intake_requests.py): the run says whether it was in them."""
+before the person index: its read); the counts the caps read are written with the lead, in its transaction,
+and weights and caps add nothing more (issue 11 allows 2). In the first ten minutes of an hour an intake also
+looks up the previous hour's lead id (domain/intake_requests.py): the run says whether it was in them."""
 
 from datetime import UTC, datetime
 from typing import Any
@@ -25,6 +26,9 @@ STEPS: list[tuple[str, dict[str, Any], dict[str, Any], int | None]] = [
 # Before the person index, an intake to the default agent made 2 requests; a returning one may add 2.
 BEFORE_PEOPLE = 2
 RETURNING_TARGET = BEFORE_PEOPLE + 2
+# Round robin with weights and a cap of every kind on every agent: the same count as round robin.
+WEIGHTS_AND_CAPS_TARGET = 5
+CAPS = {"max_leads_per_day": 1000, "max_leads_per_week": 5000, "max_leads_per_month": 10000}
 
 
 def _count(stack: LocalStack, company_id: str, n: int, **fields: Any) -> list[str]:
@@ -48,6 +52,14 @@ def run(stack: LocalStack, scale: tuple[int, ...]) -> dict[str, Any]:
             met[name] = len(names) <= target
             verdict = f"(target <= {target}: {'met' if met[name] else 'NOT met'})"
         print(f"  {name:28s} {len(names):3d} {verdict:22s} {', '.join(names)}")
+    company = stack.company(agents=5, auto_assign_enabled=True)
+    for agent_id in range(1, 6):
+        stack.call("PATCH", f"/v1/agents/{agent_id}", company.admin_key, {"weight": agent_id / 2, **CAPS})
+    names = _count(stack, company.company_id, 900)
+    per_step["round robin, weights and caps"] = names
+    met["round robin, weights and caps"] = len(names) <= WEIGHTS_AND_CAPS_TARGET
+    verdict = f"(target <= {WEIGHTS_AND_CAPS_TARGET}: {'met' if met['round robin, weights and caps'] else 'NOT met'})"
+    print(f"  {'round robin, weights and caps':28s} {len(names):3d} {verdict:22s} {', '.join(names)}")
     print("AWS requests of one warm round-robin intake, by company size")
     by_size: dict[int, int] = {}
     for agents in scale:

@@ -6,7 +6,7 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from leadrouter.api import agents, companies, keys, leads_admin, offices, people, routing, settings, users
+from leadrouter.api import agents, companies, keys, leads_admin, offices, people, queue, routing, settings, users
 from leadrouter.api.resolver import build_resolver
 from leadrouter.observability import logger, metrics, traced
 
@@ -16,6 +16,7 @@ app = build_resolver(
     agents.router,
     offices.router,
     routing.router,
+    queue.router,
     keys.router,
     leads_admin.router,
     people.router,

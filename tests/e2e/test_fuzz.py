@@ -38,6 +38,11 @@ EXCEPTIONS: tuple[tuple[str, str, str], ...] = (
     ("POST /v1/routes", "positive_data_acceptance", "members must be agents of the company; a window has length"),
     ("PUT /v1/routes/{route_id}", "positive_data_acceptance", "as POST; a date range starts before it ends"),
     ("POST /v1/routing/simulate", "positive_data_acceptance", "members, offices and agents of the company"),
+    (
+        "POST /v1/routing/queue/adjust",
+        "positive_data_acceptance",
+        "the agent must be in the company's round-robin queue; a delta of 0 or a blank reason changes nothing",
+    ),
     ("PUT /v1/settings", "positive_data_acceptance", "an IANA time zone name; the default agent must exist"),
     (
         "POST /v1/companies/{company_id}/leads",

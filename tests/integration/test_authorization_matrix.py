@@ -64,6 +64,10 @@ class World:
         self.api.post(f"/v1/leads/{lead_id}/assign", json_body={"office_id": "north"}, key=self.here.admin_key)
         return lead_id
 
+    def queued_agent(self) -> int:
+        """A new agent in the round-robin queue."""
+        return int(self.here.agent(100 + self.next(), in_auto_assign_queue=True)["agent_id"])
+
     def new_agent(self) -> str:
         return str(self.here.agent(100 + self.next(), office_id="north")["agent_id"])
 
@@ -190,6 +194,12 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/v1/routes/{route_id}"): Row(lambda w: f"/v1/routes/{w.new_route()}", only({ADMIN: 200})),
     ("PUT", "/v1/routes/{route_id}"): Row(lambda w: f"/v1/routes/{w.new_route()}", only({ADMIN: 200}), body=route_body),
     ("DELETE", "/v1/routes/{route_id}"): Row(lambda w: f"/v1/routes/{w.new_route()}", only({ADMIN: 204})),
+    ("GET", "/v1/routing/queue"): Row(lambda w: "/v1/routing/queue", only({ADMIN: 200})),
+    ("POST", "/v1/routing/queue/adjust"): Row(
+        lambda w: "/v1/routing/queue/adjust",
+        only({ADMIN: 200}),
+        body=lambda w: {"agent_id": w.queued_agent(), "credits_delta": 1, "reason": "matrix"},
+    ),
     ("POST", "/v1/routing/simulate"): Row(
         lambda w: "/v1/routing/simulate", only({ADMIN: 200}), body=lambda w: {"lead": {"source": "zillow"}}
     ),

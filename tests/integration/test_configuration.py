@@ -62,6 +62,7 @@ def test_a_new_company_has_the_default_settings(company: Company) -> None:
         "ownership_days": 180,
         "phone_region": "US",
         "auto_away_after_misses": None,
+        "fair_share_on_return": "start_even",
     }
 
 

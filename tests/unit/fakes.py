@@ -9,6 +9,7 @@ from leadrouter.domain.agents import Agent, Criteria, LeadType, Office, Rejected
 from leadrouter.domain.cascade import Decision, LeadFacts, decide
 from leadrouter.domain.company import Company, CompanySettings
 from leadrouter.domain.config import CompanyConfig
+from leadrouter.domain.fair_share import Standing
 from leadrouter.domain.lead_measures import Measure
 from leadrouter.domain.leads import Interest, Listing
 from leadrouter.domain.round_robin import QueuePosition, TurnTaken
@@ -185,6 +186,7 @@ class MemoryCounter:
     def __init__(self) -> None:
         self.state = QueuePosition()
         self.rings: dict[str, tuple[int, ...]] = {}
+        self.standings: dict[str, Standing] = {}
         self.interleave: Callable[[], None] | None = None
 
     def position(self, company_id: str) -> QueuePosition:
@@ -214,6 +216,12 @@ class MemoryCounter:
 
     def ring(self, company_id: str, fingerprint: str) -> tuple[int, ...] | None:
         return self.rings.get(fingerprint)
+
+    def save_standing(self, company_id: str, standing: Standing) -> None:
+        self.standings[standing.name] = standing
+
+    def standing(self, company_id: str, name: str) -> Standing | None:
+        return self.standings.get(name)
 
 
 class MemoryMeter:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from leadrouter.adapters.dynamo_config import DynamoConfigRepository
     from leadrouter.adapters.dynamo_leads import DynamoLeadRepository
     from leadrouter.adapters.dynamo_offers import DynamoTicketRepository
+    from leadrouter.adapters.dynamo_round_robin import DynamoRouteRotation
     from leadrouter.adapters.emf_meter import EmfMeter
     from leadrouter.adapters.eventbridge import EventBridgePublisher
     from leadrouter.adapters.ses import SesMailer
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from leadrouter.service.people_desk import PeopleDesk
     from leadrouter.service.pool_desk import PoolDesk
     from leadrouter.service.presence_desk import PresenceDesk
+    from leadrouter.service.queue_desk import QueueDesk
     from leadrouter.service.round_robin_turns import RoundRobinTurns
     from leadrouter.service.routes import RouteService
     from leadrouter.service.simulation import RoutingSimulator
@@ -144,10 +146,28 @@ class Services:
     def simulator(self) -> "RoutingSimulator":
         from leadrouter.service.simulation import RoutingSimulator
 
-        return RoutingSimulator(self.config_repository, self.round_robin, self.clock, self.people)
+        return RoutingSimulator(self.config_repository, self.round_robin, self.clock, self.people, self.route_rotation)
+
+    @cached_property
+    def route_rotation(self) -> "DynamoRouteRotation":
+        from leadrouter.adapters.dynamo_round_robin import DynamoRouteRotation
+
+        return DynamoRouteRotation(self.clients.dynamodb, self.env.TABLE_NAME)
+
+    @cached_property
+    def queue_desk(self) -> "QueueDesk":
+        from leadrouter.adapters.dynamo_counters import DynamoLeadCounters
+        from leadrouter.adapters.dynamo_queue_log import DynamoQueueLog
+        from leadrouter.service.queue_desk import QueueDesk
+
+        table = self.env.TABLE_NAME
+        counters = DynamoLeadCounters(self.clients.dynamodb, table)
+        log = DynamoQueueLog(self.clients.dynamodb, table)
+        return QueueDesk(self.config_repository, self.round_robin, counters, log, self.clock, self.rng)
 
     @cached_property
     def intake(self) -> "IntakeService":
+        from leadrouter.adapters.dynamo_counters import DynamoLeadCounters
         from leadrouter.service.intake import IntakeService
 
         return IntakeService(
@@ -159,6 +179,8 @@ class Services:
             self.rng,
             self.people,
             escalations=lambda: self.escalations,
+            counters=DynamoLeadCounters(self.clients.dynamodb, self.env.TABLE_NAME),
+            rotation=self.route_rotation,
         )
 
     @cached_property

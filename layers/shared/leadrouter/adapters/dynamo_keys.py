@@ -27,6 +27,24 @@ def ring_key(company_id: str, fingerprint: str) -> dict[str, str]:
     return {"PK": f"C#{company_id}#RR", "SK": f"RING#{fingerprint}"}
 
 
+def standing_key(company_id: str, name: str) -> dict[str, str]:
+    return {"PK": f"C#{company_id}#RR", "SK": f"STANDING#{name}"}
+
+
+def lead_count_pk(company_id: str, kind: str, period: str) -> str:
+    """One partition per company and period: the queue's read is one query per period, whatever the agents."""
+    return f"C#{company_id}#COUNT#{kind}#{period}"
+
+
+def queue_log_pk(company_id: str) -> str:
+    """The round-robin queue's adjustments, by time."""
+    return f"C#{company_id}#QUEUELOG"
+
+
+def route_rotation_key(company_id: str, route_id: str) -> dict[str, str]:
+    return {"PK": f"C#{company_id}#RR", "SK": f"ROUTE#{route_id}"}
+
+
 def lead_key(company_id: str, lead_id: str) -> dict[str, str]:
     return {"PK": f"C#{company_id}#L#{lead_id}", "SK": "LEAD"}
 

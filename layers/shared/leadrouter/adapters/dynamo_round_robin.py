@@ -8,7 +8,8 @@ from botocore.exceptions import ClientError
 
 from leadrouter.adapters.aws_errors import CONDITION_FAILED, domain_errors, error_code, translate
 from leadrouter.adapters.dynamo_codec import from_item, to_item
-from leadrouter.adapters.dynamo_keys import cursor_key, ring_key
+from leadrouter.adapters.dynamo_keys import cursor_key, ring_key, route_rotation_key, standing_key
+from leadrouter.domain.fair_share import Standing
 from leadrouter.domain.round_robin import QueuePosition, TurnTaken
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ def _position(item: dict[str, Any]) -> QueuePosition:
         anchor_turn=int(values.get("anchor_turn", 0)),
         anchor_after=int(after) if after is not None else None,
         ring=values.get("ring"),
+        standing=values.get("standing"),
     )
 
 
@@ -67,8 +69,14 @@ class DynamoRoundRobinCounter:
         if anchored.anchor_after is not None:
             assignments.append("anchor_after = :after")
             values[":after"] = anchored.anchor_after
+        removals = ""
+        if anchored.standing is not None:
+            assignments.append("standing = :standing")
+            values[":standing"] = anchored.standing
+        else:
+            removals = " REMOVE standing"
         request = {
-            "UpdateExpression": f"SET {', '.join(assignments)} ADD turns :one",
+            "UpdateExpression": f"SET {', '.join(assignments)} ADD turns :one{removals}",
             "ConditionExpression": " AND ".join(conditions),
         }
         return self._update(company_id, {**request, **_values(values)})
@@ -107,3 +115,45 @@ class DynamoRoundRobinCounter:
         if text is None:
             return None
         return tuple(int(agent) for agent in text.split(",") if agent)
+
+    def save_standing(self, company_id: str, standing: Standing) -> None:
+        """Named by its content, like a ring: writing it again changes nothing."""
+        item = {**standing_key(company_id, standing.name), "text": standing.text()}
+        with domain_errors():
+            self._db.put_item(TableName=self._table, Item=to_item(item))
+
+    def standing(self, company_id: str, name: str) -> Standing | None:
+        with domain_errors():
+            answer = self._db.get_item(
+                TableName=self._table, Key=to_item(standing_key(company_id, name)), ConsistentRead=True
+            )
+        text = from_item(answer.get("Item", {})).get("text")
+        return Standing.from_text(text) if text is not None else None
+
+
+class DynamoRouteRotation:
+    """How many leads each `round_robin` route started: one counter item per route, moved by one atomic
+    ADD per lead, so concurrent leads of a route start with successive members."""
+
+    def __init__(self, client: "DynamoDBClient", table: str) -> None:
+        self._db = client
+        self._table = table
+
+    def take(self, company_id: str, route_id: str) -> int:
+        """Counts this lead; answers the leads the route started before it."""
+        with domain_errors():
+            answer = self._db.update_item(
+                TableName=self._table,
+                Key=to_item(route_rotation_key(company_id, route_id)),
+                UpdateExpression="ADD leads :one",
+                ExpressionAttributeValues=to_item({":one": 1}),
+                ReturnValues="UPDATED_NEW",
+            )
+        return int(from_item(dict(answer["Attributes"]))["leads"]) - 1
+
+    def started(self, company_id: str, route_id: str) -> int:
+        with domain_errors():
+            answer = self._db.get_item(
+                TableName=self._table, Key=to_item(route_rotation_key(company_id, route_id)), ConsistentRead=True
+            )
+        return int(from_item(answer.get("Item", {})).get("leads", 0))

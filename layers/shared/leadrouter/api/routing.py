@@ -13,7 +13,7 @@ from leadrouter.api.views import KEY_REQUIRED, documented
 from leadrouter.domain.leads import LeadSubmission
 from leadrouter.domain.model import AgentNumber, Model
 from leadrouter.domain.principals import Role
-from leadrouter.domain.routes import MAX_MEMBERS, Route, RouteConditions, WindowSeconds
+from leadrouter.domain.routes import MAX_MEMBERS, Route, RouteConditions, RouteOrder, WindowSeconds
 from leadrouter.domain.simulation import Simulation
 from leadrouter.service.intake import facts_of
 from leadrouter.wiring import services
@@ -43,6 +43,11 @@ class RouteBody(Model):
     ]
     claim_window_seconds: WindowSeconds = Field(
         default=300, description="How long each member has to claim or pass before the next one gets the offer"
+    )
+    order: RouteOrder = Field(
+        default="sequential",
+        description="`sequential`: every lead starts with the first member; `round_robin`: with the member after "
+        "the one who started the previous lead of this route, then in the listed order, wrapping",
     )
 
 

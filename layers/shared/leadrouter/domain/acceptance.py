@@ -4,7 +4,7 @@ same conditional cursor write as intake."""
 
 from datetime import datetime
 
-from leadrouter.domain.cascade import AssignTo, Outcome, RoundRobinTurn, ToPool
+from leadrouter.domain.cascade import AssignTo, Outcome, ToPool, round_robin_turn
 from leadrouter.domain.config import CompanyConfig
 
 STEP = "acceptance"
@@ -31,7 +31,7 @@ def after_decline(config: CompanyConfig, agent_id: int, declined: list[int], at:
                 f"{_upper(who)} passes rejected leads to round robin, but no agent in the queue is left "
                 "who has not declined this lead: the lead goes to the pool."
             )
-        return RoundRobinTurn(tuple(queue), frozenset(declined) & frozenset(queue))
+        return round_robin_turn(config, tuple(queue), frozenset(declined) & frozenset(queue))
     return _named(config, target, who, declined, at)
 
 

@@ -77,6 +77,12 @@ class Agent(Model):
     # An agent on vacation: skipped by routes, click to claim, advanced distribution and round robin until
     # this moment (steps that name one agent on purpose, like an agent code, still reach them).
     away_until: AwareDatetime | None = None
+    # Fair share (ROUTING.md "Fair share and caps"): round robin gives each turn to the lowest credits/weight;
+    # a cap counts every lead assigned in the period but only turns the automatic steps away.
+    weight: Annotated[float, Field(ge=0.1, le=10)] = 1.0
+    max_leads_per_day: Annotated[WholeNumber, Field(ge=0)] | None = None
+    max_leads_per_week: Annotated[WholeNumber, Field(ge=0)] | None = None
+    max_leads_per_month: Annotated[WholeNumber, Field(ge=0)] | None = None
     # Set by the service when an email to this address hard-bounced (service/email_bounces.py): no more
     # emails go to it until an admin changes the address. Admins read it; they clear it by fixing the email.
     email_bouncing: bool = Field(

@@ -5,7 +5,7 @@ strategies; nothing here special-cases them. The cascade never does I/O: a round
 as a request for the queue's next turn, which the service takes with a conditional write.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple, Protocol
@@ -44,12 +44,24 @@ class RoundRobinTurn:
 
     queue: tuple[int, ...]
     declined: frozenset[int] = frozenset()
+    # The agents whose weight is not 1 (fair share), and where returners start (domain/fair_share.py).
+    weights: Mapping[int, float] = field(default_factory=dict, compare=False)
+    keep_place: bool = field(default=False, compare=False)
 
     @property
     def eligible(self) -> tuple[int, ...]:
         if not self.declined:  # an intake's turn: the queue itself, whose words the index keeps
             return self.queue
         return tuple(agent_id for agent_id in self.queue if agent_id not in self.declined)
+
+
+def round_robin_turn(
+    config: CompanyConfig, queue: tuple[int, ...], declined: frozenset[int] = frozenset()
+) -> RoundRobinTurn:
+    """A turn of `queue` with the company's weights and return rule (every turn of one queue must carry the
+    same weights, or the counter would move between two rings)."""
+    keep_place = config.settings.fair_share_on_return == "keep_place"
+    return RoundRobinTurn(queue, declined, config.routing_index.weights, keep_place)
 
 
 @dataclass(frozen=True)
@@ -129,6 +141,8 @@ class CascadeContext:
     at: datetime
     rng: RandomSource
     reports: list[StepReport] = field(default_factory=list)
+    # How many leads each `round_robin` route started before this one (its counter, taken by the service).
+    route_starts: Mapping[str, int] = field(default_factory=dict)
 
     def skip(self, step: str, detail: str, noteworthy: bool = False, agent_id: int | None = None) -> None:
         self.reports.append(StepReport(step, False, detail, noteworthy, agent_id))
@@ -297,7 +311,8 @@ class RoutesStep:
                 ctx.reports.append(StepReport(self.name, False, failure, True))
                 continue
             route, verdict = check.route, check.verdict(trial)
-            following = next_member(RouteTurn.start(route), ctx.config.agents, (), ctx.at, after=-1)
+            start = RouteTurn.start(route, ctx.route_starts.get(route.route_id, 0))
+            following = next_member(start, ctx.config.agents, (), ctx.at, after=-1)
             for skipped in following.skipped:
                 ctx.skip(self.name, skipped.sentence, agent_id=skipped.agent_id)
             if following.turn is None:
@@ -404,7 +419,7 @@ class RoundRobinStep:
         if not queue:
             ctx.skip(self.name, "round robin skipped: no active agent is in the auto-assignment queue", True)
             return None
-        return RoundRobinTurn(queue)
+        return round_robin_turn(ctx.config, queue)
 
 
 DEFAULT_STEPS: tuple[Step, ...] = (
@@ -428,8 +443,10 @@ def decide(
     at: datetime,
     rng: RandomSource,
     steps: Sequence[Step] = DEFAULT_STEPS,
+    route_starts: Mapping[str, int] | None = None,
 ) -> Decision:
-    ctx = CascadeContext(facts=facts, config=config, at=at, rng=rng)
+    """`route_starts`: leads each `round_robin` route started before (see `rotating_route`)."""
+    ctx = CascadeContext(facts=facts, config=config, at=at, rng=rng, route_starts=route_starts or {})
     for step in steps:
         outcome = step.apply(ctx)
         if outcome is not None:
@@ -441,8 +458,26 @@ def decide(
     return Decision(POOL_STEP, ToPool(detail), tuple(ctx.reports))
 
 
-def round_robin_assignment(config: CompanyConfig, turn: RoundRobinTurn, agent_id: int) -> AssignTo:
+def rotating_route(decision: Decision, config: CompanyConfig) -> str | None:
+    """The route whose `round_robin` order the decision needs a count of (decide again with it), if any."""
+    outcome = decision.outcome
+    if not isinstance(outcome, RouteOffer):
+        return None
+    route = config.routes.get(outcome.next.route_id)
+    return route.route_id if route is not None and route.order == "round_robin" else None
+
+
+def round_robin_assignment(
+    config: CompanyConfig, turn: RoundRobinTurn, agent_id: int, share: str | None = None
+) -> AssignTo:
+    """`share`: the fair-share words of the pick (None: the plain ascending-id rotation)."""
     agent = config.agents[agent_id]
+    if share is not None:
+        return AssignTo(
+            agent_id,
+            f"Assigned to {_describe(agent)}: round robin by fair share, {share} "
+            f"(queue: agents {config.routing_index.listed(turn.eligible)}).",
+        )
     return AssignTo(
         agent_id,
         f"Assigned to {_describe(agent)}: next in the round-robin queue "

@@ -70,6 +70,8 @@ class CompanySettings(Model):
     phone_region: PhoneRegion = "US"
     # Presence: an agent who lets this many offers in a row run out is set away (null: never).
     auto_away_after_misses: MissesInARow | None = None
+    # Where an agent who becomes eligible again starts in the round-robin queue (domain/fair_share.py).
+    fair_share_on_return: Literal["start_even", "keep_place"] = "start_even"
 
 
 class Company(Model):

@@ -20,12 +20,14 @@ from leadrouter.domain.errors import Conflict
 class QueuePosition:
     """What the queue's counter holds. `turns`: turns handed out, ever. Turns after `anchor_turn` run over
     the queue whose fingerprint is `ring`, starting after `anchor_after` (the agent of turn `anchor_turn`,
-    None before the first turn)."""
+    None before the first turn). `standing`: the name of the fair-share standing the turns run over
+    (domain/fair_share.py); None: the plain ascending-id rotation."""
 
     turns: int = 0
     anchor_turn: int = 0
     anchor_after: int | None = None
     ring: str | None = None
+    standing: str | None = None
 
 
 class TurnTaken(Conflict):

@@ -104,6 +104,9 @@ class RouteConditions(Model):
         return f"{self.start_time}-{self.end_time}" if self.start_time and self.end_time else None
 
 
+RouteOrder = Literal["sequential", "round_robin"]
+
+
 class Route(Model):
     model_config = ConfigDict(extra="forbid")
 
@@ -114,6 +117,9 @@ class Route(Model):
     conditions: RouteConditions = Field(default_factory=RouteConditions)
     members: Annotated[list[AgentNumber], Field(min_length=1, max_length=MAX_MEMBERS)]
     claim_window_seconds: WindowSeconds = 300
+    # `round_robin`: each lead starts with the member after the one who started the previous lead of the
+    # route (a counter per route), then goes on in the listed order, wrapping.
+    order: RouteOrder = "sequential"
 
     @field_validator("name", mode="before")
     @classmethod
@@ -168,11 +174,18 @@ class RouteTurn(Model):
     claim_window_seconds: int
 
     @classmethod
-    def start(cls, route: Route) -> "RouteTurn":
+    def start(cls, route: Route, leads_before: int = 0) -> "RouteTurn":
+        """The chain of a new lead; a `round_robin` route's members start at the `leads_before`-th one (the
+        route's earlier leads, counted), wrapping, so each lead starts with the member after the previous
+        lead's first."""
+        members = list(route.members)
+        if route.order == "round_robin":
+            first = leads_before % len(members)
+            members = members[first:] + members[:first]
         return cls(
             route_id=route.route_id,
             name=route.name,
-            members=list(route.members),
+            members=members,
             position=-1,
             claim_window_seconds=route.claim_window_seconds,
         )

@@ -302,6 +302,11 @@ class RoutingIndex:
             cached = self._partial_queue = (away, tuple(self.ids(self.queue & ~away)), tuple(self.agents(away)))
         return cached[1], list(cached[2])
 
+    @cached_property
+    def weights(self) -> dict[int, float]:
+        """The active agents whose weight is not 1 (round robin reads any other weight as 1)."""
+        return {agent.agent_id: agent.weight for agent in self._active if agent.weight != 1.0}
+
     def listed(self, agent_ids: tuple[int, ...]) -> str:
         """`1, 2, 3`: a queue in words (the history names every agent of the queue a turn was taken in), kept
         for the queues this configuration hands out again and again."""

@@ -92,7 +92,9 @@ def explain(
     at: datetime,
     next_turn: int | None,
     random_options: list[int],
+    share: str | None = None,
 ) -> Simulation:
+    """`share`: the fair-share words of the next turn (None: the plain rotation), as a real lead's history."""
     time_zone = config.settings.time_zone
     local = local_moment(at, time_zone)
     outcome = decision.outcome
@@ -113,7 +115,7 @@ def explain(
     elif isinstance(outcome, RoundRobinTurn):
         agent_id = next_turn if next_turn is not None else min(outcome.queue)
         kind, eligible = "round_robin", list(outcome.queue)
-        detail = round_robin_assignment(config, outcome, agent_id).detail
+        detail = round_robin_assignment(config, outcome, agent_id, share).detail
     elif isinstance(outcome, OfferTo):
         kind, eligible = "claim_emails", list(outcome.recipients)
     elif isinstance(outcome, OwnerFirst):

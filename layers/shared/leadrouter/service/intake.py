@@ -18,7 +18,18 @@ from typing import TYPE_CHECKING, Final
 
 from aws_lambda_powertools import Logger
 
-from leadrouter.domain.cascade import Decision, LeadFacts, RoundRobinTurn, decide, round_robin_assignment
+from leadrouter.domain import caps
+from leadrouter.domain.cascade import (
+    AssignTo,
+    Decision,
+    LeadFacts,
+    RoundRobinTurn,
+    StepReport,
+    ToPool,
+    decide,
+    rotating_route,
+    round_robin_assignment,
+)
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.errors import InProgress, KeyReused
 from leadrouter.domain.ids import new_lead_id, new_offer_id
@@ -30,7 +41,7 @@ from leadrouter.domain.ports import Clock, RandomSource
 from leadrouter.observability import correlate
 from leadrouter.service.lead_changes import LeadChanges, Snapshot
 from leadrouter.service.people_desk import PeopleDesk
-from leadrouter.service.ports import ConfigRepository, LeadRepository
+from leadrouter.service.ports import ConfigRepository, LeadCounters, LeadRepository, RouteRotation
 from leadrouter.service.round_robin_turns import RoundRobinTurns
 
 if TYPE_CHECKING:
@@ -75,12 +86,18 @@ class IntakeService:
         rng: RandomSource,
         people: PeopleDesk | None = None,
         escalations: "Callable[[], Escalations] | None" = None,
+        counters: LeadCounters | None = None,
+        rotation: RouteRotation | None = None,
     ) -> None:
         """`people`: matching returning leads (service/people_desk.py); without it every lead is new.
         `escalations` builds, on the first lead of a company that escalates, what starts the escalation timer
-        each such lead gets (None: no timers)."""
+        each such lead gets (None: no timers). `counters`: leads per agent per period (None: no caps are kept,
+        as in tests of other rules). `rotation`: the `round_robin` routes' counts (None: every route starts
+        with its first member)."""
         self._people = people
         self._escalations = escalations
+        self._counters = counters
+        self._rotation = rotation
         self._config = config
         self._leads = leads
         self._turns = turns
@@ -135,7 +152,9 @@ class IntakeService:
         # not take one), and near a window's start (a repeat of a request made in the previous window).
         # The person index naming this very lead: an earlier attempt of this request stored it.
         stored_already = person is not None and person.names(lead_id)
-        earlier_ids = [lead_id] if stored_already or isinstance(decision.outcome, RoundRobinTurn) else []
+        rotating = rotating_route(decision, config) if self._rotation is not None else None
+        taking = isinstance(decision.outcome, RoundRobinTurn) or rotating is not None
+        earlier_ids = [lead_id] if stored_already or taking else []
         previous = request.previous_lead_id(now)
         if previous is not None:
             earlier_ids.append(previous)
@@ -143,6 +162,10 @@ class IntakeService:
             earlier = self._leads.first_stored(company_id, earlier_ids)
             if earlier is not None and request.repeated_by(earlier.created_at, now):
                 return self._answer_repeat(earlier, request, config, now)
+        if rotating is not None and self._rotation is not None:
+            # The route's count is taken once the lead is known to be new, like a round-robin turn.
+            started = {rotating: self._rotation.take(company_id, rotating)}
+            decision = decide(facts, config, now, self._rng, route_starts=started)
         lead = self._commit(config, lead_id, submission, decision, link_base_url, left_out, now)
         if person is not None:
             person.file(lead, decision.step)
@@ -216,13 +239,40 @@ class IntakeService:
         fails after it costs that agent one turn, never a lead (docs/DECISIONS.md)."""
         lead = new_lead(lead_id, config.company.company_id, submission, now, left_out)
         lead.link_base_url = base_url
-        outcome = decision.outcome
-        if isinstance(outcome, RoundRobinTurn):
-            chosen = self._turns.take(config.company.company_id, outcome.queue)
-            decision = Decision(decision.step, round_robin_assignment(config, outcome, chosen), decision.reports)
+        decision = self._counted(config, lead_id, decision, now)
         office_of = {agent_id: agent.office_id for agent_id, agent in config.agents.items()}
         apply_decision(lead, decision, office_of, lead.created_at, self._terms(config, lead), config.agents)
         return lead
+
+    def _counted(self, config: CompanyConfig, lead_id: str, decision: Decision, now: datetime) -> Decision:
+        """The decision with its round-robin turn taken, and the lead counted against the agent's caps:
+        a turn's agent must be under every cap (else the turn passes on, the refusal in the history); an
+        assignment that names its agent is counted whatever the caps. Counted before the lead's write,
+        like the turn: a write that fails after it costs the agent one lead of a cap, never a lead."""
+        company_id = config.company.company_id
+        periods = caps.periods(now, config.settings.time_zone)
+        outcome = decision.outcome
+        if isinstance(outcome, RoundRobinTurn):
+
+            def admit(agent_id: int) -> str | None:
+                if self._counters is None:
+                    return None
+                limits = caps.caps_of(config.agents[agent_id])
+                reached = self._counters.count(company_id, agent_id, lead_id, periods, limits)
+                return reached.words() if reached is not None else None
+
+            turn = self._turns.take_turn(company_id, outcome, admit)
+            refusals = tuple(StepReport(decision.step, False, words, True, agent) for agent, words in turn.refused)
+            *before, applied = decision.reports
+            if turn.agent_id is None:
+                detail = "Every agent of the round-robin queue is at a cap: to the pool."
+                reports = (*before, *refusals, StepReport(decision.step, True, detail))
+                return Decision(decision.step, ToPool(detail), reports)
+            assigned = round_robin_assignment(config, outcome, turn.agent_id, turn.words)
+            return Decision(decision.step, assigned, (*before, *refusals, applied))
+        if isinstance(outcome, AssignTo) and self._counters is not None:
+            self._counters.count(company_id, outcome.agent_id, lead_id, periods, {})
+        return decision
 
     def _terms(self, config: CompanyConfig, lead: Lead) -> OfferTerms:
         return OfferTerms(new_offer_id(lead.created_at, self._rng), config.settings)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from aws_lambda_powertools import Logger
 
+from leadrouter.domain.cascade import RoundRobinTurn
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.errors import Conflict, Unavailable
 from leadrouter.domain.lead_measures import change_measures, entries_measures
@@ -37,10 +38,12 @@ class Turns:
         self._company_id = company_id
         self._taken: dict[tuple[tuple[int, ...], frozenset[int]], int] = {}
 
-    def take(self, queue: tuple[int, ...], declined: frozenset[int] = frozenset()) -> int:
-        asked = (tuple(queue), frozenset(declined))
+    def take(self, turn: RoundRobinTurn) -> int:
+        asked = (tuple(turn.queue), frozenset(turn.declined))
         if asked not in self._taken:
-            self._taken[asked] = self._turns.take(self._company_id, queue, declined)
+            chosen = self._turns.take_turn(self._company_id, turn).agent_id
+            assert chosen is not None  # nothing refuses without `admit`
+            self._taken[asked] = chosen
         return self._taken[asked]
 
 

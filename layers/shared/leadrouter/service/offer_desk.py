@@ -103,7 +103,7 @@ def move_on(lead: Lead, config: CompanyConfig, agent_id: int, turns: Turns, at: 
     """After a reject or an acceptance that ran out: the agent's rejected-lead agent, round robin, or the pool."""
     outcome = after_decline(config, agent_id, lead.declined_agent_ids, at)
     if isinstance(outcome, RoundRobinTurn):
-        chosen = turns.take(outcome.queue, outcome.declined)
+        chosen = turns.take(outcome)
         assigned = round_robin_assignment(config, outcome, chosen)
         outcome = AssignTo(
             chosen, f"{assigned.detail.rstrip('.')}: agent {agent_id} passes rejected leads to round robin."
@@ -248,7 +248,7 @@ class OfferDesk:
         decision = decide_without_owner(lead, config, now, self._rng)
         outcome = decision.outcome
         if isinstance(outcome, RoundRobinTurn):
-            chosen = turns.take(outcome.queue, outcome.declined)
+            chosen = turns.take(outcome)
             decision = Decision(decision.step, round_robin_assignment(config, outcome, chosen), decision.reports)
         office_of = {agent_id: agent.office_id for agent_id, agent in config.agents.items()}
         terms = OfferTerms(new_offer_id(now, self._rng), config.settings)

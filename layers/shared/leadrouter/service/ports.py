@@ -7,9 +7,11 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from leadrouter.domain.agents import Agent, Office
+from leadrouter.domain.caps import CapReached, Period, PeriodKind
 from leadrouter.domain.company import Company, CompanySettings
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.credentials import Credential
+from leadrouter.domain.fair_share import Adjustment, Standing
 from leadrouter.domain.key_secrets import StoredKey
 from leadrouter.domain.lead_events import EventEntry, EventSubject
 from leadrouter.domain.lead_measures import Measure
@@ -94,6 +96,41 @@ class RoundRobinCounter(Protocol):
     def save_ring(self, company_id: str, fingerprint: str, queue: Sequence[int]) -> None: ...
 
     def ring(self, company_id: str, fingerprint: str) -> tuple[int, ...] | None: ...
+
+    def save_standing(self, company_id: str, standing: Standing) -> None: ...
+
+    def standing(self, company_id: str, name: str) -> Standing | None: ...
+
+
+class LeadCounters(Protocol):
+    """Leads per agent per calendar period (adapters/dynamo_counters.py)."""
+
+    def count(
+        self,
+        company_id: str,
+        agent_id: int,
+        lead_id: str,
+        periods: tuple[Period, ...],
+        caps: Mapping[PeriodKind, int],
+    ) -> CapReached | None: ...
+
+    def counts(self, company_id: str, period: Period) -> dict[int, int]: ...
+
+
+class RouteRotation(Protocol):
+    """Leads each `round_robin` route started (adapters/dynamo_round_robin.py)."""
+
+    def take(self, company_id: str, route_id: str) -> int: ...
+
+    def started(self, company_id: str, route_id: str) -> int: ...
+
+
+class QueueLog(Protocol):
+    """The round-robin queue's adjustments (adapters/dynamo_queue_log.py)."""
+
+    def record(self, company_id: str, adjustment: Adjustment, unique: str) -> None: ...
+
+    def latest(self, company_id: str, limit: int) -> list[Adjustment]: ...
 
 
 class KeyLookup(Protocol):

@@ -4,20 +4,26 @@ position, and changes nothing (no lead, no email, no timer, no round-robin turn 
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from leadrouter.domain.cascade import LeadFacts, RoundRobinTurn, decide
+from leadrouter.domain.cascade import LeadFacts, RoundRobinTurn, decide, rotating_route
 from leadrouter.domain.leads import Contact
 from leadrouter.domain.ports import Clock
 from leadrouter.domain.simulation import PreviewRandom, Simulation, explain
 from leadrouter.service.people_desk import PeopleDesk
-from leadrouter.service.ports import ConfigRepository
+from leadrouter.service.ports import ConfigRepository, RouteRotation
 from leadrouter.service.round_robin_turns import RoundRobinTurns
 
 
 class RoutingSimulator:
     def __init__(
-        self, config: ConfigRepository, turns: RoundRobinTurns, clock: Clock, people: PeopleDesk | None = None
+        self,
+        config: ConfigRepository,
+        turns: RoundRobinTurns,
+        clock: Clock,
+        people: PeopleDesk | None = None,
+        rotation: RouteRotation | None = None,
     ) -> None:
         self._people = people
+        self._rotation = rotation
         self._config = config
         self._turns = turns
         self._clock = clock
@@ -33,6 +39,13 @@ class RoutingSimulator:
             facts = replace(facts, returning=self._people.match(config, contact, moment).earlier)
         chance = PreviewRandom()
         decision = decide(facts, config, moment, chance)
+        rotating = rotating_route(decision, config)
+        if rotating is not None and self._rotation is not None:
+            started = {rotating: self._rotation.started(company_id, rotating)}
+            chance = PreviewRandom()
+            decision = decide(facts, config, moment, chance, route_starts=started)
         outcome = decision.outcome
-        upcoming = self._turns.upcoming(company_id, outcome.queue) if isinstance(outcome, RoundRobinTurn) else None
-        return explain(decision, facts, config, moment, upcoming, chance.options)
+        if not isinstance(outcome, RoundRobinTurn):
+            return explain(decision, facts, config, moment, None, chance.options)
+        upcoming, share = self._turns.next_pick(company_id, outcome)
+        return explain(decision, facts, config, moment, upcoming, chance.options, share)
