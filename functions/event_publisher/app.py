@@ -5,29 +5,19 @@ after it, are reported, and Lambda gives them again, in order, until EventBridge
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import process_partial_response
-from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from leadrouter.adapters.stream_records import OrderedStreamProcessor, lead_change
-from leadrouter.observability import correlated, logger, metrics, traced
+from leadrouter.adapters.stream_records import StoredLeadChange, process_lead_changes
+from leadrouter.observability import logger, metrics, traced
 from leadrouter.wiring import services
 
 
-def publish(record: DynamoDBRecord) -> None:
-    change = lead_change(record.raw_event)
-    if change is not None:
-        with correlated(change.lead.lead_id):
-            services().event_outbox.publish_change(change.lead, change.history_before)
+def publish(change: StoredLeadChange) -> None:
+    services().event_outbox.publish_change(change.lead, change.history_before)
 
 
 @logger.inject_lambda_context
 @traced
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    processor = OrderedStreamProcessor()  # one per batch: it holds the batch's results
-    answer = process_partial_response(event=event, record_handler=publish, processor=processor, context=context)
-    failed = answer.get("batchItemFailures", [])
-    if failed:
-        logger.warning("lead events not published yet; the stream gives them again", extra={"records": len(failed)})
-    return dict(answer)
+    return process_lead_changes(event, context, publish, "lead events not published yet; the stream gives them again")

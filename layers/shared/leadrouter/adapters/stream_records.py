@@ -4,14 +4,24 @@ A record carries the item as stored, contact details included: nothing here logs
 content (a pydantic error would quote it), only the keys of the lead."""
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, FailureResponse, SuccessResponse
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    FailureResponse,
+    SuccessResponse,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from leadrouter.adapters.dynamo_codec import from_item
 from leadrouter.domain.leads import Lead
+from leadrouter.observability import correlated, logger
 
 _LEAD_SORT_KEY = "LEAD"
 
@@ -58,3 +68,24 @@ class OrderedStreamProcessor(BatchProcessor):
             except RuntimeError:
                 return self.failure_handler(self._to_batch_type(record, self.event_type), sys.exc_info())
         return super()._process_record(record)
+
+
+def process_lead_changes(
+    event: dict[str, Any], context: LambdaContext, handle: Callable[[StoredLeadChange], None], unfinished: str
+) -> dict[str, Any]:
+    """A stream consumer's batch: `handle` each stored lead change in order (other records are skipped),
+    stop at the first failure, and answer the partial batch response; `unfinished` is the warning logged
+    when records are left for the stream to give again."""
+
+    def one(record: DynamoDBRecord) -> None:
+        change = lead_change(record.raw_event)
+        if change is not None:
+            with correlated(change.lead.lead_id):
+                handle(change)
+
+    processor = OrderedStreamProcessor()  # one per batch: it holds the batch's results
+    answer = process_partial_response(event=event, record_handler=one, processor=processor, context=context)
+    failed = answer.get("batchItemFailures", [])
+    if failed:
+        logger.warning(unfinished, extra={"records": len(failed)})
+    return dict(answer)

@@ -23,6 +23,7 @@ from leadrouter.api import (
     offer_links,
     offices,
     pool,
+    reports,
     routing,
     settings,
 )
@@ -43,6 +44,7 @@ ALL_ROUTERS: tuple[Router, ...] = (
     offer_links.router,
     me.router,
     pool.router,
+    reports.router,
     document.router,
 )
 

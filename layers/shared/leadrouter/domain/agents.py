@@ -71,6 +71,7 @@ class Agent(Model):
     lead_management: bool = False
     criteria: Criteria = Field(default_factory=Criteria)
     rejected_lead_agent: RejectedLeadAgent = None
+    weight: Annotated[float, Field(ge=0.1, le=10)] = 1.0
     # An agent on vacation: skipped by routes, click to claim, advanced distribution and round robin until
     # this moment (steps that name one agent on purpose, like an agent code, still reach them).
     away_until: AwareDatetime | None = None
