@@ -104,7 +104,8 @@ def test_agent_rows_count_holds_and_measure_speed_to_lead_by_hand() -> None:
     assert two.within == {"within_5_minutes": 0.5, "within_15_minutes": 1.0, "within_1_hour": 1.0}
     assert (one.share, two.share, nobody.share) == (0.5, 0.5, 0.0)
     assert (one.target_share, two.target_share, nobody.target_share) == (0.25, 0.75, None)
-    assert nobody.median is None and nobody.within["within_5_minutes"] is None
+    assert nobody.median is None
+    assert nobody.within["within_5_minutes"] is None
 
 
 def test_day_and_source_rows_merge_the_same_changes() -> None:
@@ -117,7 +118,8 @@ def test_day_and_source_rows_merge_the_same_changes() -> None:
     # Speeds 2, 3, 5, 400: the 2nd of 4 is the median, the 4th (⌈3.6⌉) the p90.
     assert (day.median, day.p90) == (3, 400)
     assert day.within["within_5_minutes"] == 0.75
-    assert day.share == 1.0 and day.target_share is None
+    assert day.share == 1.0
+    assert day.target_share is None
 
     sources = by_key(ledger.rows("source"))
     assert list(sources) == ["website", "zillow"]
@@ -242,6 +244,7 @@ def test_a_range_covers_whole_days_of_the_company_and_at_most_a_year() -> None:
 def test_pool_ages_are_adjacent_ranges_youngest_first() -> None:
     ranges = pool_age_ranges(T0)
     assert [r.name for r in ranges] == ["under_5_minutes", "under_1_hour", "under_1_day", "older"]
-    assert ranges[0].created_until is None and ranges[-1].created_after is None
+    assert ranges[0].created_until is None
+    assert ranges[-1].created_after is None
     assert ranges[0].created_after == T0 - timedelta(minutes=5) == ranges[1].created_until
     assert ranges[2].created_after == T0 - timedelta(days=1) == ranges[3].created_until

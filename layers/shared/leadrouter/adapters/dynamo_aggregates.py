@@ -94,7 +94,14 @@ class DynamoAggregates:
     ) -> bool:
         """Add a change's tallies unless they were added already; answers whether they were added now.
         `change` names the change (the lead's history length after it: each change appends to it)."""
-        ordered = sorted((key, tally) for key, tally in tallies.items() if not tally.is_empty())
+        # In the order of their keys: a change given again is split into the same parts.
+        ordered = sorted(
+            ((key, tally) for key, tally in tallies.items() if not tally.is_empty()),
+            key=lambda pair: (
+                tally_pk(company_id, pair[0].scope, pair[0].dimension),
+                tally_sk(pair[0].day, pair[0].key),
+            ),
+        )
         added = False
         for part, start in enumerate(range(0, len(ordered), _PART)):
             marker = {

@@ -10,11 +10,23 @@ _deserializer = TypeDeserializer()
 
 
 def to_item(values: dict[str, Any]) -> Any:
-    return {key: _serializer.serialize(value) for key, value in values.items()}
+    return {key: _serializer.serialize(_storable(value)) for key, value in values.items()}
 
 
 def to_value(value: Any) -> Any:
-    return _serializer.serialize(value)
+    return _serializer.serialize(_storable(value))
+
+
+def _storable(value: Any) -> Any:
+    """boto3 refuses floats (an agent's weight, a speed to lead): as the Decimal of their shortest repr,
+    which reads back as the same float."""
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, dict):
+        return {key: _storable(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [_storable(inner) for inner in value]
+    return value
 
 
 def _plain(value: Any) -> Any:

@@ -87,5 +87,7 @@ def process_lead_changes(
     answer = process_partial_response(event=event, record_handler=one, processor=processor, context=context)
     failed = answer.get("batchItemFailures", [])
     if failed:
-        logger.warning(unfinished, extra={"records": len(failed)})
+        # The first failure's type only: an error's text could quote the record it failed on.
+        first = next((type(info[1]).__name__ for info in processor.exceptions if info[1] is not None), None)
+        logger.warning(unfinished, extra={"records": len(failed), "error": first})
     return dict(answer)

@@ -34,6 +34,9 @@ class LeadView(Model):
     page_url: str | None = None
     # Bumped by every change; send it back as `If-Match` to change the lead only if nobody else did since.
     version: int
+    # From `created_at` to the first moment an agent held the lead (claim, accept, assignment without
+    # acceptance); null until then.
+    speed_to_lead_seconds: float | None = None
 
     @classmethod
     def of(cls, lead: Lead, with_contact: bool = True) -> "LeadView":
@@ -102,6 +105,7 @@ def _fields(lead: Lead, with_contact: bool) -> dict[str, object]:
         "listing": lead.listing,
         "page_url": lead.page_url,
         "version": lead.version,
+        "speed_to_lead_seconds": lead.speed_to_lead_seconds,
     }
 
 

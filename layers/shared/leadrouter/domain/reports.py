@@ -84,7 +84,7 @@ class Tally:
         return not any(self.counts.values()) and not any(self.speeds.values())
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class TallyKey:
     # None: the whole company; an office id: the changes of leads of that office (office managers' reports).
     scope: str | None
