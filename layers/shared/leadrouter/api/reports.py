@@ -10,11 +10,12 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
-from pydantic import ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from leadrouter.api.caller import caller
 from leadrouter.api.resolver import new_router
 from leadrouter.api.views import KEY_REQUIRED, documented
+from leadrouter.domain.errors import InvalidInput
 from leadrouter.domain.leads import LeadStatus
 from leadrouter.domain.model import Model
 from leadrouter.domain.principals import Role
@@ -146,14 +147,17 @@ def _routing_responses() -> dict[int, OpenAPIResponse]:
     responses=_routing_responses(),
 )
 def routing_report(
-    start: Annotated[datetime | None, Query(alias="from", description="ISO 8601")] = None,
-    end: Annotated[datetime | None, Query(alias="to", description="ISO 8601; default: now")] = None,
+    start: Annotated[AwareDatetime | None, Query(alias="from", description="ISO 8601 with offset")] = None,
+    end: Annotated[AwareDatetime | None, Query(alias="to", description="ISO 8601 with offset; default: now")] = None,
     group_by: Annotated[Dimension, Query()] = "agent",
 ) -> Response[str]:
     principal = caller(router, Role.ADMIN, Role.OFFICE_MANAGER)
     end = end or services().clock.now()
-    start = start or end - timedelta(days=DEFAULT_DAYS - 1)
-    report = services().report_desk.routing(principal, start, end, group_by)
+    try:
+        start = start or end - timedelta(days=DEFAULT_DAYS - 1)
+        report = services().report_desk.routing(principal, start, end, group_by)
+    except OverflowError as error:  # a moment near year 1 or 9999, moved into the company's time zone
+        raise InvalidInput("`from` and `to` must be moments this service can count days of.") from error
     view = RoutingReportView.of(report)
     if _wants_csv():
         return Response(200, CSV, _csv(view))
