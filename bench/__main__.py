@@ -103,7 +103,7 @@ def _on_stack(stack: "LocalStack", only: list[str], quick: bool, results: dict[s
     if "reports" in only:
         from bench import reports
 
-        results["reports"] = reports.run(stack, 5_000 if quick else 200_000)
+        results["reports"] = reports.run(stack, 5_000 if quick else 50_000)
     if "cold_start" in only:
         from bench import cold_start
 

@@ -203,7 +203,9 @@ def report_rows(
     total_held = sum(tally.counts[HELD] for tally in merged.values())
     total_weight = sum(eligible_weights.values())
     rows = []
-    for key in sorted(merged, key=lambda value: (value is None, str(type(value)), value or 0)):
+    for key in sorted(
+        merged, key=lambda value: (value is None, type(value).__name__, value if value is not None else 0)
+    ):
         tally = merged[key]
         timed = tally.counts[TIMED]
         within = {
