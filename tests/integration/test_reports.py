@@ -12,7 +12,8 @@ from devstack.resources import CreatedResources
 from devstack.streams import StreamPoller
 from devstack.template import Template
 from tests.integration.conftest import AwsCalls, MovableClock
-from tests.support.aws_state import deliver_stream_records, table_keys
+from tests.support.aws_state import bus_events, deliver_stream_records, table_keys
+from tests.support.faults import Faults, client_error
 from tests.support.reports import as_csv_cell, csv_rows, speed_figures
 from tests.support.scenario import Company, expect, unique_lead
 
@@ -172,3 +173,28 @@ def test_the_pool_report_counts_waiting_leads_by_age_and_lists_the_oldest(
     theirs = expect(company.api.get("/v1/reports/pool", key=manager), 200)
     assert (theirs["waiting"], [lead["lead_id"] for lead in theirs["oldest"]]) == (1, [old[1]])
     assert theirs["by_age"]["under_1_day"] == 1
+
+
+def test_a_failed_count_is_retried_from_the_stream_and_counted_once_without_holding_the_events_back(
+    claiming: Company, clock: MovableClock, faults: Faults, aws: CreatedResources
+) -> None:
+    company = claiming
+    keys = {1: company.key("agent", agent_id=1)}
+    conflict = client_error(
+        "TransactionCanceledException",
+        "TransactWriteItems",
+        CancellationReasons=[{"Code": "TransactionConflict"}, {"Code": "None"}],
+    )
+    # Two transactions meeting on an item (retried at once), then DynamoDB failing outright (the batch fails).
+    failures = iter([conflict, conflict, client_error("InternalServerError", "TransactWriteItems", 500)])
+    faults.on("dynamodb.TransactWriteItems", lambda _name, _count, _params: next(failures, None))
+    lead_ids = claim_after(company, clock, keys, [(1, 6)])
+
+    events = [event["detail-type"] for event in bus_events(aws.event_queue_url)]
+    assert events.count("lead.claimed") == 1  # the publisher went on while the counts failed
+    rows = rows_by_key(report(company, group_by="agent"))  # the stream gives the failed change again
+    assert (rows[1]["claimed"], rows[None]["received"]) == (1, 1)
+    # The intake's change: two conflicts, a failure, then counted; the claim's: counted at once.
+    assert faults.seen["dynamodb.TransactWriteItems"] == 5
+    assert rows[1]["speed_to_lead_seconds"]["median"] == int(company.lead(lead_ids[0])["speed_to_lead_seconds"])
+    assert report(company, group_by="agent")["rows"] == list(rows.values())
