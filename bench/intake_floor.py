@@ -2,10 +2,12 @@
 idempotently and route it, made directly with boto3 against the same (serialized) moto server, interleaved
 in one run.
 
-The floor is two requests: the configuration-version read a warm container makes (GetItem), and one
-conditional write of the lead keyed so that a retry or a double click finds it (PutItem, condition
-`attribute_not_exists`). They are the handler's own requests, taken from one recorded intake and replayed
-with a fresh lead id each time so the condition holds as it did for the handler. Measured on a company whose
+The floor is three requests: the configuration-version read a warm container makes (GetItem), the person
+index read that tells a returning lead (BatchGetItem of the lead's keyed hashes), and one transaction that
+writes the lead, keyed so that a retry or a double click finds it (condition `attribute_not_exists`), with
+its index item (TransactWriteItems). They are the handler's own requests, taken from one recorded intake and
+replayed with a fresh lead id and a fresh index key each time so the conditions hold as they did for the
+handler. Measured on a company whose
 leads go to the pool; the round-robin intake (two more requests: the look-up before the turn, the queue
 counter's increment) is timed beside it. An intake in the first ten minutes of an hour also looks up the
 previous hour's lead id (domain/intake_requests.py): the run says how many of its intakes did."""
@@ -21,23 +23,30 @@ from bench.aws_calls import Recorded, recording
 from bench.local import LocalStack
 from bench.stats import summarize
 
-FLOOR = ["dynamodb.GetItem", "dynamodb.PutItem"]
+FLOOR = ["dynamodb.GetItem", "dynamodb.BatchGetItem", "dynamodb.TransactWriteItems"]
 
 
 def _floor(recorded: Recorded, lead_id: str) -> Any:
-    """The recorded intake's version read and lead write, replayable with a fresh lead id."""
+    """The recorded intake's version read, person look-up and lead write, replayable with a fresh lead id
+    and index keys."""
     version = next(params for _s, operation, params in recorded.calls if operation == "GetItem")
-    write = next(
-        params
-        for _s, operation, params in recorded.calls
-        if operation == "PutItem" and params["Item"]["SK"]["S"] == "LEAD"
-    )
+    look_up = next(params for _s, operation, params in recorded.calls if operation == "BatchGetItem")
+    write = next(params for _s, operation, params in recorded.calls if operation == "TransactWriteItems")
+    index_keys = [
+        item["Put"]["Item"]["PK"]["S"]
+        for item in write["TransactItems"]
+        if "#PERSON#" in item["Put"]["Item"]["PK"]["S"]
+    ]
     template = json.dumps(write)
     client = boto3.session.Session().client("dynamodb")
 
     def replay() -> None:
         client.get_item(**version)
-        client.put_item(**json.loads(template.replace(lead_id, "ld_" + uuid.uuid4().hex[:26])))
+        client.batch_get_item(**look_up)
+        fresh = template.replace(lead_id, "ld_" + uuid.uuid4().hex[:26])
+        for index_key in index_keys:
+            fresh = fresh.replace(index_key, index_key + uuid.uuid4().hex)
+        client.transact_write_items(**json.loads(fresh))
 
     return replay
 

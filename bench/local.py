@@ -80,7 +80,9 @@ class LocalStack:
     def intake_event(self, company_id: str, n: int, **fields: Any) -> dict[str, Any]:
         sample = (ROOT / "events/intake/post_lead_json.json").read_text()
         event: dict[str, Any] = json.loads(sample.replace("co_01m87bqwswwsxrm5tmvc86had8", company_id))
-        body = {**json.loads(event["body"]), "email": f"bench{n}@example.net", **fields}
+        # One person per n (its own email, and its own last name beside the sample's phone): a returning lead
+        # only where a benchmark means one.
+        body = {**json.loads(event["body"]), "email": f"bench{n}@example.net", "last_name": f"Bench {n}", **fields}
         event["body"] = json.dumps(body)
         return event
 

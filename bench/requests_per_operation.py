@@ -1,8 +1,10 @@
-"""AWS requests per operation, counted by a botocore hook: a warm intake for each cascade step, and the
-intake's count as the company grows (it must not grow with the number of agents). Targets: at most 3 for an
-intake the cascade decides without a round-robin turn and without emails, at most 4 for round robin. In the
-first ten minutes of an hour an intake also looks up the previous hour's lead id (domain/intake_requests.py):
-the run says whether it was in them."""
+"""AWS requests per operation, counted by a botocore hook: a warm intake for each cascade step, the intake's
+count as the company grows (it must not grow with the number of agents), and a returning lead's as its
+person has more leads (it must not grow with them: at most 2 more than before people were matched, the
+person index read and the read of the person's few latest leads). Targets: at most 4 for an intake the
+cascade decides without a round-robin turn and without emails, at most 5 for round robin (each one more than
+before the person index: its read). In the first ten minutes of an hour an intake also looks up the previous
+hour's lead id (domain/intake_requests.py): the run says whether it was in them."""
 
 from datetime import UTC, datetime
 from typing import Any
@@ -12,14 +14,17 @@ from bench.local import LocalStack
 
 # (name, settings, lead fields, target: at most this many requests; None: emails, no target)
 STEPS: list[tuple[str, dict[str, Any], dict[str, Any], int | None]] = [
-    ("agent code", {}, {"agent_code": "2"}, 3),
-    ("dropdown", {}, {"chosen_agent_id": 3}, 3),
-    ("default agent", {"default_agent_id": 1}, {}, 3),
+    ("agent code", {}, {"agent_code": "2"}, 4),
+    ("dropdown", {}, {"chosen_agent_id": 3}, 4),
+    ("default agent", {"default_agent_id": 1}, {}, 4),
     ("click to claim (5 emails)", {"click_to_claim_enabled": True}, {}, None),
-    ("advanced distribution", {"advanced_distribution_enabled": True}, {"interest": {"zip": "60003"}}, 3),
-    ("round robin", {"auto_assign_enabled": True}, {}, 4),
-    ("pool", {}, {}, 3),
+    ("advanced distribution", {"advanced_distribution_enabled": True}, {"interest": {"zip": "60003"}}, 4),
+    ("round robin", {"auto_assign_enabled": True}, {}, 5),
+    ("pool", {}, {}, 4),
 ]
+# Before the person index, an intake to the default agent made 2 requests; a returning one may add 2.
+BEFORE_PEOPLE = 2
+RETURNING_TARGET = BEFORE_PEOPLE + 2
 
 
 def _count(stack: LocalStack, company_id: str, n: int, **fields: Any) -> list[str]:
@@ -49,4 +54,30 @@ def run(stack: LocalStack, scale: tuple[int, ...]) -> dict[str, Any]:
         company = stack.company(agents=agents, auto_assign_enabled=True)
         by_size[agents] = len(_count(stack, company.company_id, 1000 + agents))
         print(f"  {agents:5d} agents: {by_size[agents]} requests")
-    return {"per_step": per_step, "targets_met": met, "by_company_size": by_size, "window_edge": edge}
+    returning = _returning(stack, (1, 5, 20))
+    return {
+        "per_step": per_step,
+        "targets_met": met,
+        "by_company_size": by_size,
+        "returning_lead": returning,
+        "window_edge": edge,
+    }
+
+
+def _returning(stack: LocalStack, earlier: tuple[int, ...]) -> dict[str, Any]:
+    """One warm returning lead's requests after its person sent `k` leads (each held by the default agent)."""
+    print(
+        f"AWS requests of one warm returning-lead intake, by the person's earlier leads (target <= {RETURNING_TARGET})"
+    )
+    by_leads: dict[int, list[str]] = {}
+    for k in earlier:
+        company = stack.company(agents=5, default_agent_id=1)
+        person = {"email": f"returning{k}@example.net"}
+        for n in range(k):
+            stack.intake(stack.intake_event(company.company_id, n, **person, message=f"inquiry {n}"))
+        with recording() as recorded:
+            stack.intake(stack.intake_event(company.company_id, k, **person, message="once more"))
+        by_leads[k] = recorded.names()
+        verdict = "met" if len(by_leads[k]) <= RETURNING_TARGET else "NOT met"
+        print(f"  {k:3d} earlier leads: {len(by_leads[k])} requests ({verdict}) {', '.join(by_leads[k])}")
+    return {"by_earlier_leads": by_leads, "target": RETURNING_TARGET}

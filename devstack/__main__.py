@@ -11,10 +11,11 @@ import shlex
 import signal
 import sys
 import threading
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from types import FrameType
-from typing import TextIO
+from typing import Any, TextIO
 
 from devstack.bootstrap import DemoState
 from devstack.stack import REPO_ROOT, RunningStack, start
@@ -135,6 +136,14 @@ def _configure_logging(console: TextIO, log_file: TextIO) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
+def _scope(login: Mapping[str, Any]) -> str:
+    if login.get("agent_id"):
+        return f"agent {login['agent_id']}"
+    if login.get("office_ids"):
+        return f"office manager of {', '.join(login['office_ids'])}"
+    return str(login["role"])
+
+
 def _banner(stack: RunningStack, demo: DemoState, state_dir: Path) -> str:
     url = stack.api_url
     lines = [
@@ -144,6 +153,7 @@ def _banner(stack: RunningStack, demo: DemoState, state_dir: Path) -> str:
         f"  OpenAPI      {url}/v1/openapi.json",
         f"  Demo form    {url}/_local/",
         f"  Mailbox      {url}/_local/mail",
+        f"  Texts        {url}/_local/sms",
         f"  Events       {url}/_local/events.json",
         f"  State        {state_dir / 'stack.json'}",
         f"  Logs         {state_dir / 'stack.log'}",
@@ -153,6 +163,11 @@ def _banner(stack: RunningStack, demo: DemoState, state_dir: Path) -> str:
         lines += [
             f"  Demo company {demo.company_id}",
             f"  Admin key    {demo.admin_key}",
+        ]
+        if demo.logins:
+            lines += ["", f"The console: {demo.console_url} (sign in as one of these)"]
+            lines += [f"  {_scope(login):<28} {login['email']:<28} {login['password']}" for login in demo.logins]
+        lines += [
             "",
             "Post a lead to the demo company:",
             f"  curl -sS -X POST {shlex.quote(leads_url)} -H 'Content-Type: application/json' \\",

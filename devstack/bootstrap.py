@@ -11,10 +11,11 @@ import os
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+from devstack.demo_logins import create_demo_logins
 from devstack.template import Template
 
 DEMO_COMPANY: Final = {"name": "Demo Realty", "time_zone": "America/Chicago"}
@@ -68,6 +69,9 @@ class DemoState:
     operator_key: str | None = None
     company_id: str | None = None
     admin_key: str | None = None
+    # The console's demo users: [{"email", "password", "role", "agent_id" | "office_ids"}]
+    logins: list[dict[str, Any]] = field(default_factory=list)
+    console_url: str | None = None
 
     def write(self, state_dir: Path) -> Path:
         """Write stack.json atomically: a reader never sees half a file."""
@@ -85,6 +89,7 @@ def bootstrap_demo(
     dynamodb: Any,
     warn: Callable[[str], None],
     should_stop: Callable[[], bool] = lambda: False,
+    cognito: Any = None,
 ) -> DemoState:
     state = DemoState(api_url=api_url)
     state.operator_key = _operator_key(template, dynamodb, warn)
@@ -96,7 +101,12 @@ def bootstrap_demo(
         return state
     state.company_id, state.admin_key = str(answer["company_id"]), str(answer.get("admin_key"))
     steps: list[tuple[str, str, Any]] = [
-        ("PUT", "/v1/settings", {"auto_assign_enabled": True}),
+        # Click to claim first (Avery and Casey race for each lead in the console), then round robin.
+        (
+            "PUT",
+            "/v1/settings",
+            {"auto_assign_enabled": True, "click_to_claim_enabled": True, "agents_can_claim_unassigned": True},
+        ),
         ("POST", "/v1/offices", DEMO_OFFICE),
         *(("POST", "/v1/agents", agent) for agent in DEMO_AGENTS),
     ]
@@ -106,6 +116,12 @@ def bootstrap_demo(
         status, answer = call_api(method, f"{api_url}{path}", state.admin_key, body)
         if not 200 <= status < 300:
             warn(f"demo data: {method} {path} answered {status} {_short(answer)}")
+    if cognito is not None and not should_stop():
+        admin_key = state.admin_key
+        state.logins = create_demo_logins(
+            lambda method, path, body: call_api(method, f"{api_url}{path}", admin_key, body), template, cognito, warn
+        )
+        state.console_url = f"{api_url}/app/"
     return state
 
 

@@ -56,6 +56,8 @@ NAME_PROPERTIES: Final[Mapping[str, str]] = {
     "AWS::S3::Bucket": "BucketName",
     "AWS::SES::EmailIdentity": "EmailIdentity",
     "AWS::Logs::LogGroup": "LogGroupName",
+    # Ref of a secret is its ARN in AWS; its name finds it just as well (GetSecretValue takes either).
+    "AWS::SecretsManager::Secret": "Name",
 }
 
 _API_TYPES: Final = frozenset({"AWS::Serverless::Api", "AWS::ApiGateway::RestApi"})
@@ -70,6 +72,16 @@ _SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 
 def queue_url(region: str, account_id: str, name: str) -> str:
     return f"https://sqs.{region}.amazonaws.com/{account_id}/{name}"
+
+
+def user_pool_id_for(region: str, logical_id: str) -> str:
+    """The id a user pool gets locally: Cognito's shape (region_suffix), fixed by its logical id so that a
+    function's !Ref names the pool devstack.cognito creates."""
+    return f"{region}_{hashlib.sha256(logical_id.encode()).hexdigest()[:9]}"
+
+
+def user_pool_client_id_for(logical_id: str) -> str:
+    return hashlib.sha256(f"client:{logical_id}".encode()).hexdigest()[:26]
 
 
 def api_id_for(logical_id: str) -> str:
@@ -236,14 +248,25 @@ class Resolver:
         if name in self.parameters:
             return self.parameters[name]
         resource_type = self._resource_type(name)
-        if resource_type in _API_TYPES or name == "ServerlessRestApi":
-            return api_id_for(name)
+        generated = self._generated_id(name, resource_type)
+        if generated is not None:
+            return generated
         if resource_type in _ARN_REFERENCED_TYPES:
             return self.arn(name)
         if resource_type == "AWS::SQS::Queue":
             # A queue's Ref is its URL; moto finds the queue by the URL's last part, whatever the host.
             return queue_url(self.context.region, self.context.account_id, self.physical_name(name))
         return self.physical_name(name)
+
+    def _generated_id(self, name: str, resource_type: str) -> str | None:
+        """The Ref of a resource whose id AWS makes up (an API, a user pool, an app client): fixed locally."""
+        if resource_type in _API_TYPES or name == "ServerlessRestApi":
+            return api_id_for(name)
+        if resource_type == "AWS::Cognito::UserPool":
+            return user_pool_id_for(self.context.region, name)
+        if resource_type == "AWS::Cognito::UserPoolClient":
+            return user_pool_client_id_for(name)
+        return None
 
     def _pseudo_parameter(self, name: str) -> Any:
         context = self.context
@@ -295,6 +318,8 @@ class Resolver:
         }
         if resource_type in known:
             return known[resource_type]
+        if resource_type == "AWS::Cognito::UserPool":
+            return f"{self._arn_prefix('cognito-idp')}:userpool/{user_pool_id_for(self.context.region, logical_id)}"
         if resource_type in _FUNCTION_QUALIFIER_TYPES:
             return self._qualified_function_arn(logical_id, resource_type)
         service = resource_type.split("::")[1].lower() if resource_type.count("::") == 2 else "unknown"

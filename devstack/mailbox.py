@@ -4,21 +4,20 @@ Moto keeps every accepted message in ``ses_backends[account][region].sent_messag
 sends land there too): a ``Message`` for SES v1 SendEmail and SESv2 Simple content (moto keeps
 only one body, the HTML one when there is HTML), a ``RawMessage`` with the MIME text for raw
 sends, and a ``TemplateMessage`` for templated sends. Moto records no time, so the stack stamps
-each message when it first sees it, right after the request that sent it.
+each message when it first sees it, right after the request that sent it (devstack/sent_messages.py).
 """
 
 import email
 import email.policy
 import html
 import re
-import threading
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from email.message import EmailMessage
 from html.parser import HTMLParser
 from typing import Any
+
+from devstack.sent_messages import SentMessages
 
 _URL = re.compile(r"https?://[^\s<>\"'`]+")
 _TRAILING_PUNCTUATION = ".,;:!?)]}'\""
@@ -43,53 +42,20 @@ class Email:
         return document
 
 
-class Mailbox:
+class Mailbox(SentMessages):
     """Reads the sent emails of one account and region, newest first."""
-
-    def __init__(
-        self,
-        account_id: str,
-        region: str,
-        lock: Callable[[], AbstractContextManager[Any]] | None = None,
-        now: Callable[[], datetime] = lambda: datetime.now(UTC),
-    ) -> None:
-        self.account_id = account_id
-        self.region = region
-        self._backend_lock = lock or nullcontext
-        self._now = now
-        self._stamps: dict[str, datetime] = {}
-        self._seen_count = 0
-        self._stamp_lock = threading.Lock()
 
     def _messages(self) -> list[Any]:
         from moto.ses.models import ses_backends
 
         return list(ses_backends[self.account_id][self.region].sent_messages)
 
-    def note_new_messages(self) -> None:
-        """Stamp messages not seen before with the current time (call with the backends locked)."""
-        messages = self._messages()
-        with self._stamp_lock:
-            if len(messages) == self._seen_count:
-                return
-            now = self._now()
-            for message in messages:
-                self._stamps.setdefault(_key(message), now)
-            self._seen_count = len(messages)
+    def _key(self, message: Any) -> str:
+        # moto's message id; the object's identity only for a kind that has none.
+        return str(getattr(message, "id", None) or id(message))
 
     def emails(self) -> list[Email]:
-        with self._backend_lock():
-            self.note_new_messages()
-            messages = self._messages()
-        with self._stamp_lock:
-            stamped = [(self._stamps[_key(message)], index, message) for index, message in enumerate(messages)]
-        stamped.sort(key=lambda item: (item[0], item[1]), reverse=True)
-        return [read_message(message, sent_at) for sent_at, _, message in stamped]
-
-
-def _key(message: Any) -> str:
-    # moto's message id; the object's identity only for a kind that has none.
-    return str(getattr(message, "id", None) or id(message))
+        return [read_message(message, sent_at) for sent_at, message in self.newest_first()]
 
 
 def read_message(message: Any, sent_at: datetime) -> Email:

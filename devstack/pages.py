@@ -1,5 +1,5 @@
-"""The local-only pages under /_local/: a demo website form, the mailbox, the captured events, and the switch
-for the faults the emulated AWS injects (devstack/faults.py).
+"""The local-only pages under /_local/: a demo website form, the mailbox, the text messages, the captured
+events, and the switch for the faults the emulated AWS injects (devstack/faults.py).
 
 Everything these pages show may come from a lead, and leads are hostile text: the pages are
 Jinja2 templates (devstack/templates/) that escape every value, emails are shown in a sandboxed
@@ -18,6 +18,7 @@ from werkzeug.wrappers import Request, Response
 from devstack.eventlog import EventLog
 from devstack.faults import AwsFaults, FaultRequestError
 from devstack.mailbox import Email, Mailbox
+from devstack.sms import TextBox
 
 TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
 
@@ -57,8 +58,10 @@ class LocalSite:
         event_log: EventLog | None,
         demo_company_id: Callable[[], str | None] = lambda: None,
         faults: AwsFaults | None = None,
+        texts: TextBox | None = None,
     ) -> None:
         self.mailbox = mailbox
+        self.texts = texts
         self.event_log = event_log
         self.demo_company_id = demo_company_id
         self.faults = faults
@@ -74,6 +77,8 @@ class LocalSite:
             "/_local/mail": self.mail_page,
             "/_local/mail.json": self.mail_json,
             "/_local/events.json": self.events_json,
+            "/_local/sms": self.sms_page,
+            "/_local/sms.json": self.sms_json,
         }
         page = pages.get(request.path)
         return page() if page else None
@@ -97,6 +102,13 @@ class LocalSite:
 
     def mail_json(self) -> Response:
         return _json([mail.as_json() for mail in self.mailbox.emails()])
+
+    def sms_json(self) -> Response:
+        return _json([text.as_json() for text in self.texts.texts()] if self.texts else [])
+
+    def sms_page(self) -> Response:
+        texts = self.texts.texts() if self.texts else []
+        return _html(render_page("sms.html.j2", texts=texts), _MAIL_POLICY)
 
     def events_json(self) -> Response:
         return _json(self.event_log.events() if self.event_log else [])

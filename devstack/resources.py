@@ -7,6 +7,7 @@ exactly the tables the template declares.
 
 import contextlib
 import json
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Final
 import boto3
 
 from devstack import moto_dynamodb
+from devstack.cognito import create_user_pools
 from devstack.queues import create_queues
 from devstack.template import Table, Template
 
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient  # type: ignore[import-not-found, unused-ignore]
     from mypy_boto3_events import EventBridgeClient  # type: ignore[import-not-found, unused-ignore]
     from mypy_boto3_scheduler import EventBridgeSchedulerClient  # type: ignore[import-not-found, unused-ignore]
+    from mypy_boto3_secretsmanager import SecretsManagerClient  # type: ignore[import-not-found, unused-ignore]
     from mypy_boto3_ses import SESClient  # type: ignore[import-not-found, unused-ignore]
     from mypy_boto3_sqs import SQSClient
 
@@ -41,6 +44,7 @@ class CreatedResources:
     event_queue_url: str | None
     # The template's own queues (offer timers and dead-letter queues), URL by name.
     queue_urls: Mapping[str, str] = field(default_factory=dict)
+    user_pool_ids: tuple[str, ...] = ()
 
 
 def create_resources(
@@ -65,12 +69,14 @@ def create_resources(
     buses = create_event_buses(template, events)
     groups = create_schedule_groups(template, session.client("scheduler", region_name=region))
     identities = verify_sender_identities(template, session.client("ses", region_name=region))
+    create_secrets(template, session.client("secretsmanager", region_name=region))
     sqs = session.client("sqs", region_name=region)
     queues = create_queues(template, sqs)
+    pools = create_user_pools(template, session.client("cognito-idp", region_name=region))
     queue_url = None
     if capture_events:
         queue_url = capture_bus_events(template, events, sqs)
-    return CreatedResources(tables, buses, groups, identities, queue_url, queues)
+    return CreatedResources(tables, buses, groups, identities, queue_url, queues, pools)
 
 
 def create_tables(template: Template, dynamodb: "DynamoDBClient") -> tuple[str, ...]:
@@ -157,6 +163,16 @@ def verify_sender_identities(template: Template, ses: "SESClient") -> tuple[str,
         else:
             ses.verify_domain_identity(Domain=identity)
     return template.sender_identities
+
+
+def create_secrets(template: Template, client: "SecretsManagerClient") -> tuple[str, ...]:
+    """Every AWS::SecretsManager::Secret with a generated value, as GenerateSecretString makes one (an
+    existing secret keeps its value: the local stack's data stays matchable across restarts)."""
+    for secret in template.secrets:
+        value = secrets.token_urlsafe(secret.length)[: secret.length]
+        with contextlib.suppress(client.exceptions.ResourceExistsException):
+            client.create_secret(Name=secret.name, SecretString=value)
+    return tuple(secret.name for secret in template.secrets)
 
 
 def capture_bus_events(template: Template, events: "EventBridgeClient", sqs: "SQSClient") -> str:

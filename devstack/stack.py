@@ -27,6 +27,7 @@ from devstack.queues import QueuePoller
 from devstack.resources import CreatedResources, create_resources
 from devstack.scheduler import ScheduleRunner
 from devstack.ses_events import simulated_feedback
+from devstack.sms import TextBox
 from devstack.streams import StreamPoller
 from devstack.template import Template, load_template
 
@@ -65,6 +66,15 @@ class RunningStack:
         self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
     ) -> None:
         self.stop()
+
+
+def _sent_messages(template: Template, region: str, moto: MotoServer) -> tuple[Mailbox, TextBox]:
+    """The emails and texts moto took, each stamped when first seen: right after the request that sent it."""
+    mailbox = Mailbox(template.context.account_id, region, lock=moto.backends_locked)
+    texts = TextBox(template.context.account_id, region, lock=moto.backends_locked)
+    moto.add_after_request_hook(mailbox.note_new_messages)
+    moto.add_after_request_hook(texts.note_new_messages)
+    return mailbox, texts
 
 
 def start(
@@ -106,8 +116,7 @@ def start(
         session = boto3.session.Session(region_name=region)
         resources = create_resources(template, session)
 
-        mailbox = Mailbox(template.context.account_id, region, lock=moto.backends_locked)
-        moto.add_after_request_hook(mailbox.note_new_messages)
+        mailbox, texts = _sent_messages(template, region, moto)
         # SES's mailbox simulator: bounce@ and complaint@simulator.amazonses.com produce SES's events.
         feedback = contextlib.ExitStack()
         feedback.enter_context(simulated_feedback(template))
@@ -120,7 +129,11 @@ def start(
         event_log = EventLog(sqs, queue_url, template.context.account_id, streams.drain) if queue_url else None
         demo_holder: list[DemoState] = []
         site = LocalSite(
-            mailbox, event_log, lambda: demo_holder[0].company_id if demo_holder else None, faults=moto.faults
+            mailbox,
+            event_log,
+            lambda: demo_holder[0].company_id if demo_holder else None,
+            faults=moto.faults,
+            texts=texts,
         )
         gateway = Gateway(template, runtime, port=port, local_pages=site, access_log=access_log)
         stoppers.append(gateway.stop)  # the socket is bound: close it on failure too
@@ -144,8 +157,11 @@ def start(
             _stoppers=stoppers,
         )
         if bootstrap:
-            dynamodb = session.client("dynamodb", region_name=region)
-            stack.demo = bootstrap_demo(gateway.url, template, dynamodb, warn, should_stop)
+            clients = (
+                session.client("dynamodb", region_name=region),
+                session.client("cognito-idp", region_name=region),
+            )
+            stack.demo = bootstrap_demo(gateway.url, template, clients[0], warn, should_stop, clients[1])
             demo_holder.append(stack.demo)
         return stack
     except BaseException:

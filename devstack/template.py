@@ -38,6 +38,8 @@ __all__ = [
 FUNCTION_TYPE: Final = "AWS::Serverless::Function"
 LAMBDA_FUNCTION_TYPE: Final = "AWS::Lambda::Function"
 LAYER_TYPE: Final = "AWS::Lambda::LayerVersion"
+USER_POOL_TYPE: Final = "AWS::Cognito::UserPool"
+USER_POOL_CLIENT_TYPE: Final = "AWS::Cognito::UserPoolClient"
 # Lambda's own defaults, for a function (and Globals) that does not set them.
 DEFAULT_TIMEOUT_SECONDS: Final = 3
 DEFAULT_MEMORY_MB: Final = 128
@@ -61,6 +63,25 @@ class EventBus:
 class ScheduleGroup:
     logical_id: str
     name: str
+
+
+@dataclass(frozen=True)
+class Secret:
+    """An AWS::SecretsManager::Secret: locally it gets a random value of the length its template asks."""
+
+    logical_id: str
+    name: str
+    length: int
+
+
+@dataclass(frozen=True)
+class UserPool:
+    """A Cognito user pool, with the id its Ref stands for and its app clients (logical id, client id)."""
+
+    logical_id: str
+    pool_id: str
+    properties: Mapping[str, Any]
+    clients: tuple[tuple[str, str, Mapping[str, Any]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,6 +121,8 @@ class Template:
     routes: tuple[Route, ...]
     sender_identities: tuple[str, ...]
     outputs: Mapping[str, Any] = field(default_factory=dict)
+    secrets: tuple[Secret, ...] = ()
+    user_pools: tuple[UserPool, ...] = ()
 
     @property
     def root(self) -> Path:
@@ -197,6 +220,31 @@ class _Extractor:
             routes=routes,
             sender_identities=self._sender_identities(),
             outputs=self._outputs(),
+            secrets=tuple(
+                Secret(
+                    logical_id,
+                    resolver.physical_name(logical_id),
+                    int(self._properties(logical_id).get("GenerateSecretString", {}).get("PasswordLength", 32)),
+                )
+                for logical_id in self._active("AWS::SecretsManager::Secret")
+            ),
+            user_pools=self._user_pools(),
+        )
+
+    def _user_pools(self) -> tuple[UserPool, ...]:
+        clients = [(logical_id, self._properties(logical_id)) for logical_id in self._active(USER_POOL_CLIENT_TYPE)]
+        return tuple(
+            UserPool(
+                logical_id,
+                as_string(self.resolver.ref(logical_id)),
+                self._properties(logical_id),
+                tuple(
+                    (client_id, as_string(self.resolver.ref(client_id)), properties)
+                    for client_id, properties in clients
+                    if properties.get("UserPoolId") == self.resolver.ref(logical_id)
+                ),
+            )
+            for logical_id in self._active(USER_POOL_TYPE)
         )
 
     def _function(self, logical_id: str, layer_dirs: Mapping[str, Path]) -> Function:

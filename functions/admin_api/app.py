@@ -1,12 +1,12 @@
-"""Companies, settings, agents, offices, routes, keys, the routing simulator, the admins' view of leads and
-the reports."""
+"""Companies, settings, agents, offices, routes, keys, console users, the routing simulator, the admins'
+view of leads and the reports."""
 
 from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from leadrouter.api import agents, companies, keys, leads_admin, offices, reports, routing, settings
+from leadrouter.api import agents, companies, keys, leads_admin, offices, people, reports, routing, settings, users
 from leadrouter.api.resolver import build_resolver
 from leadrouter.observability import logger, metrics, traced
 
@@ -18,6 +18,8 @@ app = build_resolver(
     routing.router,
     keys.router,
     leads_admin.router,
+    people.router,
+    users.router,
     reports.router,
 )
 

@@ -1,23 +1,25 @@
 """API Gateway REQUEST authorizer: the bearer key's hash must name a stored key that still counts (an
 agent key's agent active: service/callers.py); the caller's company, role and scope go to the API
-functions in requestContext.authorizer."""
+functions in requestContext.authorizer.
+
+It reads the two fields it needs from the event itself rather than through Powertools' event classes, and
+no pydantic model is on its path for a key that is not an agent's: it runs before every request, and each
+of those imports was a part of its cold start (docs/PERFORMANCE.md, Cold starts)."""
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.data_classes import event_source
-from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event import (
-    APIGatewayAuthorizerRequestEvent,
-)
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from leadrouter.api.auth import authorizer_context
-from leadrouter.domain.credentials import looks_like_key
+from leadrouter.domain.key_secrets import looks_like_key
 from leadrouter.observability import logger
 from leadrouter.wiring import services
 
 
-def _bearer(event: APIGatewayAuthorizerRequestEvent) -> str | None:
-    header = event.headers.get("authorization") or event.headers.get("Authorization") or ""
+def _bearer(event: dict[str, Any]) -> str | None:
+    # Header names are case-insensitive (HTTP), as Powertools' event class read them.
+    headers = event.get("headers") or {}
+    header = next((value for name, value in headers.items() if name.lower() == "authorization" and value), "")
     scheme, _, secret = header.partition(" ")
     secret = secret.strip()
     return secret if scheme.lower() == "bearer" and looks_like_key(secret) else None
@@ -32,8 +34,7 @@ def _allow_everything(method_arn: str) -> str:
 
 
 @logger.inject_lambda_context
-@event_source(data_class=APIGatewayAuthorizerRequestEvent)
-def lambda_handler(event: APIGatewayAuthorizerRequestEvent, context: LambdaContext) -> dict[str, Any]:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     secret = _bearer(event)
     principal = services().callers.principal(secret) if secret else None
     if principal is None:
@@ -49,7 +50,7 @@ def lambda_handler(event: APIGatewayAuthorizerRequestEvent, context: LambdaConte
                 {
                     "Action": "execute-api:Invoke",
                     "Effect": "Allow",
-                    "Resource": _allow_everything(event.method_arn),
+                    "Resource": _allow_everything(event["methodArn"]),
                 }
             ],
         },

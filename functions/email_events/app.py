@@ -5,18 +5,17 @@ table) is retried after the visibility timeout, then dead-lettered; one that is 
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from leadrouter.adapters.partial_batches import queue_batch
 from leadrouter.adapters.ses_feedback import read_feedback
 from leadrouter.observability import correlated, logger, metrics, traced
 from leadrouter.wiring import services
 
 
-def _received(record: SQSRecord) -> list[str]:
+def _received(body: str) -> list[str]:
     try:
-        feedback = read_feedback(record.body)
+        feedback = read_feedback(body)
     except ValueError:
         # Retrying cannot help a message that is not an SES event: it is dropped, not failed.
         logger.error("email events queue message that is not an SES event: ignored")
@@ -32,5 +31,4 @@ def _received(record: SQSRecord) -> list[str]:
 @traced
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    processor = BatchProcessor(event_type=EventType.SQS)
-    return dict(process_partial_response(event=event, record_handler=_received, processor=processor, context=context))
+    return queue_batch(event, _received)

@@ -6,11 +6,10 @@ the offer at once. Idempotent: a late, duplicate or stale message changes nothin
 from datetime import datetime
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ValidationError
 
+from leadrouter.adapters.partial_batches import queue_batch
 from leadrouter.observability import correlated, logger, metrics, traced
 from leadrouter.wiring import services
 
@@ -25,9 +24,9 @@ class TimerMessage(Firing):
     due_at: datetime
 
 
-def _arrived(record: SQSRecord) -> str:
+def _arrived(body: str) -> str:
     try:
-        message = TimerMessage.model_validate_json(record.body)
+        message = TimerMessage.model_validate_json(body)
     except ValidationError:
         # Retrying cannot help a message that names no offer: it is dropped, not failed.
         logger.error("timer message without company, lead, offer ids and deadline: ignored")
@@ -45,9 +44,7 @@ def _arrived(record: SQSRecord) -> str:
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     if "Records" in event:
         # A failed record (a busy table) is retried after the visibility timeout, then dead-lettered.
-        processor = BatchProcessor(event_type=EventType.SQS)
-        response = process_partial_response(event=event, record_handler=_arrived, processor=processor, context=context)
-        return dict(response)
+        return queue_batch(event, _arrived)
     try:
         firing = Firing.model_validate(event)
     except ValidationError:

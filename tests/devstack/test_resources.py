@@ -30,6 +30,24 @@ def test_the_real_template_resources_are_created(aws: boto3.session.Session) -> 
     assert "leads@example.com" in aws.client("ses").list_identities()["Identities"]
 
 
+def test_the_user_pool_and_its_client_exist_under_the_ids_the_functions_refer_to(aws: boto3.session.Session) -> None:
+    template = load_template(REPO / "template.yaml")
+    created = create_resources(template, aws)
+    environment = template.functions["ConsoleFunction"].environment
+    cognito = aws.client("cognito-idp")
+    assert created.user_pool_ids == (environment["USER_POOL_ID"],)
+    pool = cognito.describe_user_pool(UserPoolId=environment["USER_POOL_ID"])["UserPool"]
+    assert pool["Arn"].endswith(f"userpool/{environment['USER_POOL_ID']}")
+    assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
+    client = cognito.describe_user_pool_client(
+        UserPoolId=environment["USER_POOL_ID"], ClientId=environment["USER_POOL_CLIENT_ID"]
+    )["UserPoolClient"]
+    assert "ALLOW_USER_PASSWORD_AUTH" in client["ExplicitAuthFlows"]
+    assert "custom:role" not in client.get("WriteAttributes", [])
+    # A second run (the pool is there) leaves it as it is.
+    assert create_resources(template, aws).user_pool_ids == created.user_pool_ids
+
+
 def test_published_events_are_captured_in_the_queue(aws: boto3.session.Session) -> None:
     template = load_template(REPO / "template.yaml")
     created = create_resources(template, aws)

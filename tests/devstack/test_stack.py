@@ -99,9 +99,10 @@ def test_python_m_devstack_writes_stack_json_and_stops_on_sigterm(toy_template_p
         stack_json = state_dir / "stack.json"
         assert _wait_for(stack_json.exists, 20.0), "stack.json was not written"
         state = json.loads(stack_json.read_text())
-        assert set(state) == {"api_url", "operator_key", "company_id", "admin_key"}
-        # The toy project has no /v1/companies: the stack starts anyway, without a demo company.
+        assert set(state) == {"api_url", "operator_key", "company_id", "admin_key", "logins", "console_url"}
+        # The toy project has no /v1/companies: the stack starts anyway, without a demo company or logins.
         assert state["company_id"] is None
+        assert state["logins"] == []
         thing = requests.get(f"{state['api_url']}/things/t1", timeout=5)
         assert thing.status_code == 200
         process.send_signal(signal.SIGTERM)

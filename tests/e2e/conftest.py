@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,6 +28,8 @@ class LocalStack:
     demo_company_id: str
     demo_admin_key: str
     log: Path
+    # The demo company's console users, with their passwords (`make run` prints them).
+    logins: tuple[dict[str, Any], ...] = ()
 
     def client(self) -> ApiClient:
         return ApiClient(HttpTransport(self.api_url))
@@ -53,7 +56,9 @@ def started_stack(state: Path) -> Iterator[LocalStack]:
                 pytest.fail(f"the local stack did not start:\n{log.read_text()[-3000:]}")
             time.sleep(0.2)
         info = json.loads(stack_json.read_text())
-        yield LocalStack(info["api_url"], info["operator_key"], info["company_id"], info["admin_key"], log)
+        yield LocalStack(
+            info["api_url"], info["operator_key"], info["company_id"], info["admin_key"], log, tuple(info["logins"])
+        )
     finally:
         process.send_signal(signal.SIGTERM)
         try:

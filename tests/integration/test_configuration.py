@@ -55,6 +55,12 @@ def test_a_new_company_has_the_default_settings(company: Company) -> None:
         "claim_link_ttl_seconds": 86400,
         "sender_email": None,
         "allowed_origins": [],
+        "escalate_unclaimed_after_seconds": None,
+        "escalation_emails": [],
+        "returning_leads": "owner",
+        "owner_window_seconds": 3600,
+        "ownership_days": 180,
+        "phone_region": "US",
     }
 
 

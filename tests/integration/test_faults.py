@@ -284,11 +284,11 @@ def test_a_lead_write_failing_after_its_turn_costs_that_turn_never_the_lead(
     company.settings(auto_assign_enabled=True)
 
     def lead_writes(_name: str, _count: str, params: dict[str, Any]) -> Exception | None:
-        if params.get("Item", {}).get("SK", {}).get("S") == "LEAD":
-            return client_error("ProvisionedThroughputExceededException", "PutItem")
+        if is_intake_write(params):
+            return client_error("ProvisionedThroughputExceededException", "TransactWriteItems")
         return None
 
-    faults.on("dynamodb.PutItem", lead_writes)
+    faults.on("dynamodb.TransactWriteItems", lead_writes)
     answer = company.submit(unique_lead(1))
     assert answer.status == 503
     assert stored_leads(table_name) == []
@@ -298,6 +298,27 @@ def test_a_lead_write_failing_after_its_turn_costs_that_turn_never_the_lead(
     # Agent 1's turn went with the failed write (docs/DECISIONS.md): the retry is routed to agent 2.
     assert company.lead(lead_id)["agent_id"] == 2
     assert round_robin_turns(table_name, company) == 2
+
+
+def is_intake_write(params: dict[str, Any]) -> bool:
+    """An intake's write: the new lead (its first item) with its person index items, in one transaction."""
+    items = params.get("TransactItems") or [{}]
+    return bool(items[0].get("Put", {}).get("Item", {}).get("SK", {}).get("S") == "LEAD")
+
+
+def intake_write_lands_then_fails(landed: list[str]) -> Fault:
+    """The first intake's transaction lands, but fails as the SDK's retry of it would (its conditions no
+    longer hold), as after a read timeout; `landed` gets that lead's id."""
+
+    def fault(_name: str, _count: str, params: dict[str, Any]) -> Exception | None:
+        if not is_intake_write(params) or landed:
+            return None
+        landed.append(params["TransactItems"][0]["Put"]["Item"]["lead_id"]["S"])
+        boto3.client("dynamodb").transact_write_items(**params)
+        reasons = [{"Code": "ConditionalCheckFailed"} for _ in params["TransactItems"]]
+        return client_error("TransactionCanceledException", "TransactWriteItems", CancellationReasons=reasons)
+
+    return fault
 
 
 def lead_write_lands_then_fails(landed: list[str]) -> Fault:
@@ -321,7 +342,7 @@ def test_a_lead_write_that_landed_though_the_sdk_saw_a_timeout_is_answered_once(
 ) -> None:
     claim_company(company, 1)
     landed: list[str] = []
-    faults.on("dynamodb.PutItem", lead_write_lands_then_fails(landed))
+    faults.on("dynamodb.TransactWriteItems", intake_write_lands_then_fails(landed))
     answer = expect(company.submit(unique_lead(1)), 202)
 
     assert answer["lead_id"] == landed[0]
@@ -446,7 +467,7 @@ def test_a_retry_after_an_attempt_cut_off_before_its_lead_write_makes_the_lead_o
     company: Company, template: Template, table_name: str, faults: Faults
 ) -> None:
     claim_company(company, 1)
-    kill_at(faults, "dynamodb.PutItem", lambda params: params["Item"]["SK"]["S"] == "LEAD")
+    kill_at(faults, "dynamodb.TransactWriteItems", is_intake_write)
     with pytest.raises(LambdaKilled):
         company.submit(unique_lead(1))  # no key: the same payload within the window is the same request
     faults.clear()

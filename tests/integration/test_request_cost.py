@@ -1,6 +1,8 @@
 """What an intake costs in AWS requests: a warm intake reads one item to learn the configuration version and
-never queries the company's configuration, however many agents it has; its lead's one conditional write is
-its idempotency record (no other item); a configuration change makes the next intake reload it once."""
+never queries the company's configuration, however many agents it has; one read of the person index tells a
+returning lead (tests/integration/test_returning_leads.py); its lead's one conditional write, in one
+transaction with the person's index items, is its idempotency record (no other item); a configuration change
+makes the next intake reload it once."""
 
 import pytest
 
@@ -9,12 +11,15 @@ from tests.support.intake_windows import just_inside_a_window, mid_window
 from tests.support.scenario import Company, expect, unique_lead
 from tests.support.seeding import seed_agents
 
-# The configuration version, then the lead: its conditional write finds an earlier attempt of the same
+# The configuration version, the person index (one read of the lead's keys: service/people_desk.py), then
+# the lead and its index items in one transaction: its condition finds an earlier attempt of the same
 # request (its id is the request's, domain/intake_requests.py). Events come from the table's stream.
-WARM_POOL_INTAKE = ["dynamodb.GetItem", "dynamodb.PutItem"]
-# The configuration version, the lead looked up before the round-robin turn (a repeat must not take one),
-# the turn (one atomic increment of the queue's counter), the lead.
-WARM_ROUND_ROBIN_INTAKE = ["dynamodb.GetItem", "dynamodb.GetItem", "dynamodb.UpdateItem", "dynamodb.PutItem"]
+PERSON_LOOKUP = "dynamodb.BatchGetItem"
+LEAD_WRITE = "dynamodb.TransactWriteItems"
+WARM_POOL_INTAKE = ["dynamodb.GetItem", PERSON_LOOKUP, LEAD_WRITE]
+# The configuration version, the person index, the lead looked up before the round-robin turn (a repeat must
+# not take one), the turn (one atomic increment of the queue's counter), the lead.
+WARM_ROUND_ROBIN_INTAKE = ["dynamodb.GetItem", PERSON_LOOKUP, "dynamodb.GetItem", "dynamodb.UpdateItem", LEAD_WRITE]
 # The queue changed: the counter's increment fails its condition; the new queue is stored, the old one read
 # (to know who had the last turn) and the counter re-anchored with this intake's turn in one update.
 REANCHOR = ["dynamodb.UpdateItem", "dynamodb.PutItem", "dynamodb.GetItem", "dynamodb.UpdateItem"]
@@ -69,7 +74,7 @@ def test_a_repeated_intake_reads_the_version_and_its_lead(
     warm_up(company, 5, table_name)
     expect(company.submit(unique_lead(1)), 202)
     # Round robin: the look-up before the turn finds the lead, and answers it; no turn, no write.
-    assert measured_intake(company, aws_calls, 1) == WARM_ROUND_ROBIN_INTAKE[:2]
+    assert measured_intake(company, aws_calls, 1) == WARM_ROUND_ROBIN_INTAKE[:3]
 
 
 def test_a_repeated_intake_to_the_pool_is_answered_by_its_failed_write(
@@ -79,8 +84,8 @@ def test_a_repeated_intake_to_the_pool_is_answered_by_its_failed_write(
     first = expect(company.submit(unique_lead(1)), 202)
     aws_calls.reset()
     assert expect(company.submit(unique_lead(1)), 202) == first
-    # The conditional put fails and hands back the stored lead.
-    assert aws_calls.names() == WARM_POOL_INTAKE
+    # The person index names the lead's own id: it is read and answered, and nothing is written.
+    assert aws_calls.names() == ["dynamodb.GetItem", PERSON_LOOKUP, "dynamodb.GetItem"]
 
 
 def test_an_intake_just_inside_a_window_also_looks_up_the_previous_one(
@@ -89,16 +94,17 @@ def test_an_intake_just_inside_a_window_also_looks_up_the_previous_one(
     seed_agents(table_name, company.company_id, range(1, 6))
     expect(company.submit(unique_lead(0)), 202)
     just_inside_a_window(clock)
-    assert measured_intake(company, aws_calls, 1) == ["dynamodb.GetItem", "dynamodb.GetItem", "dynamodb.PutItem"]
+    assert measured_intake(company, aws_calls, 1) == ["dynamodb.GetItem", PERSON_LOOKUP, "dynamodb.GetItem", LEAD_WRITE]
     company.settings(auto_assign_enabled=True)
     seed_agents(table_name, company.company_id, range(1, 6), in_auto_assign_queue=True)
     expect(company.submit(unique_lead(2)), 202)
     # Round robin: both windows' ids in one read, before the turn.
     assert measured_intake(company, aws_calls, 3) == [
         "dynamodb.GetItem",
+        PERSON_LOOKUP,
         "dynamodb.BatchGetItem",
         "dynamodb.UpdateItem",
-        "dynamodb.PutItem",
+        LEAD_WRITE,
     ]
 
 
@@ -114,8 +120,8 @@ def test_a_configuration_change_makes_the_next_intake_reload_once(
     lead_id = expect(company.submit(unique_lead(1)), 202)["lead_id"]
     calls = aws_calls.names()
     assert calls.count("dynamodb.Query") == 1
-    version, look_up, _turn, lead = WARM_ROUND_ROBIN_INTAKE
-    assert calls == [version, "dynamodb.Query", look_up, *REANCHOR, lead]
+    version, person, look_up, _turn, lead = WARM_ROUND_ROBIN_INTAKE
+    assert calls == [version, "dynamodb.Query", person, look_up, *REANCHOR, lead]
     assert company.lead(lead_id)["agent_id"] == 3  # the change is seen: agent 2 left the queue
     # And the one after is warm again.
     assert measured_intake(company, aws_calls, 2) == WARM_ROUND_ROBIN_INTAKE

@@ -31,11 +31,15 @@ EXPECTED_STATUS = {
     "admin_api/issue_key.json": 201,
     "admin_api/list_agents.json": 200,
     "admin_api/list_keys.json": 200,
+    "admin_api/list_users.json": 200,
     "admin_api/list_leads.json": 200,
     "admin_api/list_routes.json": 200,
     "admin_api/patch_agent.json": 200,
     "admin_api/put_settings.json": 200,
     "admin_api/simulate_routing.json": 200,
+    # The console: its sign-in page, and a page that needs a session sends the browser there.
+    "console/sign_in_page.json": 200,
+    "console/new_leads_signed_out.json": 303,
     "intake/agent_directory.json": 200,
     "intake/post_lead_form.json": 202,
     "intake/post_lead_json.json": 202,
@@ -86,7 +90,7 @@ def test_every_function_has_sample_events(template: Template) -> None:
 
 @pytest.mark.parametrize(
     "sample",
-    [s for s in SAMPLES if s.parent.name in {"admin_api", "agent_api", "intake", "openapi"}],
+    [s for s in SAMPLES if s.parent.name in {"admin_api", "agent_api", "console", "intake", "openapi"}],
     ids=lambda s: s.stem,
 )
 def test_sample_event(

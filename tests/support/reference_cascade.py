@@ -19,6 +19,7 @@ from leadrouter.domain.cascade import (
     LeadFacts,
     OfferTo,
     Outcome,
+    ReturningLeadStep,
     RoundRobinTurn,
     RouteOffer,
     Step,
@@ -240,6 +241,7 @@ class RoundRobinStep:
 REFERENCE_STEPS: tuple[Step, ...] = (
     AgentCodeStep(),
     ChosenAgentStep(),
+    ReturningLeadStep(),
     ExclusiveListingStep(),
     DefaultAgentStep(),
     RoutesStep(),

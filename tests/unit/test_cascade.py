@@ -250,7 +250,7 @@ def test_non_exclusive_listing_is_ignored_even_when_the_mls_id_matches() -> None
     decision = route(lead(listing=listing), company(agent(4, mls_id="AB-123")))
 
     assert decision.step == "pool"
-    assert decision.reports[2] == StepReport("exclusive_listing", False, "not from an exclusive listing", False)
+    assert decision.reports[3] == StepReport("exclusive_listing", False, "not from an exclusive listing", False)
     assert decision.notes() == []
 
 
@@ -327,7 +327,7 @@ def test_default_agent_gets_the_lead_even_when_away() -> None:
 def test_no_default_agent_or_broker_is_a_quiet_skip() -> None:
     decision = route(lead(), company(agent(1)))
 
-    assert decision.reports[3] == StepReport("default_agent", False, "no default agent or default broker set", False)
+    assert decision.reports[4] == StepReport("default_agent", False, "no default agent or default broker set", False)
 
 
 # 7. Advanced distribution ------------------------------------------------------------------------------------
@@ -463,7 +463,7 @@ def test_advanced_distribution_whose_only_match_is_away_sends_the_lead_to_the_po
 def test_advanced_distribution_off_is_a_quiet_skip() -> None:
     decision = route(lead(), company(agent(1)))
 
-    assert decision.reports[6] == StepReport("advanced_distribution", False, "advanced distribution is off", False)
+    assert decision.reports[7] == StepReport("advanced_distribution", False, "advanced distribution is off", False)
 
 
 # 8. Round robin --------------------------------------------------------------------------------------------
@@ -518,7 +518,7 @@ def test_round_robin_whose_queue_is_all_away_sends_the_lead_to_the_pool_and_says
 def test_auto_assign_off_is_a_quiet_skip() -> None:
     decision = route(lead(), company(agent(1, in_queue=True)))
 
-    assert decision.reports[7] == StepReport("round_robin", False, "auto assignment is off", False)
+    assert decision.reports[8] == StepReport("round_robin", False, "auto assignment is off", False)
 
 
 def test_round_robin_turn_becomes_an_assignment_to_the_next_id_after_the_last() -> None:
@@ -568,6 +568,7 @@ def test_nothing_applies_sends_the_lead_to_the_pool_and_explains_every_step() ->
     assert details(decision) == [
         "no agent code",
         "no agent chosen in the dropdown",
+        "not a returning lead",
         "not from an exclusive listing",
         "no default agent or default broker set",
         "no routes set up",
@@ -577,7 +578,7 @@ def test_nothing_applies_sends_the_lead_to_the_pool_and_explains_every_step() ->
         POOL_DETAIL,
     ]
     assert [report.step for report in decision.reports] == [*STEP_ORDER, "pool"]
-    assert [report.applied for report in decision.reports] == [False] * 8 + [True]
+    assert [report.applied for report in decision.reports] == [False] * 9 + [True]
     assert decision.notes() == []
 
 

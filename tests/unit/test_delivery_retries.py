@@ -1,10 +1,7 @@
 """A failed send is retried when that can help (bounded, with backoff), and never when it cannot."""
 
-from typing import Any
-
-from leadrouter.service.delivery import SEND_ATTEMPTS, OfferDelivery
+from leadrouter.service.delivery import SEND_ATTEMPTS, send_with_retries
 from leadrouter.service.ports import Email, SendFailed
-from tests.unit.fakes import FixedClock, ScriptedRandom
 
 EMAIL = Email(to="a@b.example", sender="s@b.example", subject="s", text="t", html="<p>h</p>")
 
@@ -21,17 +18,14 @@ class ScriptedMailer:
         return "id"
 
 
-def delivery(mailer: ScriptedMailer, sleeps: list[float]) -> OfferDelivery:
-    nothing: Any = None
-    return OfferDelivery(
-        nothing, mailer, nothing, nothing, FixedClock(), ScriptedRandom(), "s@b.example", "", sleep=sleeps.append
-    )
+def send(mailer: ScriptedMailer, sleeps: list[float]) -> str | None:
+    return send_with_retries(lambda: mailer.send(EMAIL), sleeps.append)
 
 
 def test_transient_failures_are_retried_with_backoff() -> None:
     sleeps: list[float] = []
     mailer = ScriptedMailer(SendFailed("Throttling", True), SendFailed("Throttling", True))
-    assert delivery(mailer, sleeps)._send(EMAIL) is None
+    assert send(mailer, sleeps) is None
     assert mailer.sent == [EMAIL]
     assert sleeps == [0.2, 0.4]
 
@@ -39,12 +33,12 @@ def test_transient_failures_are_retried_with_backoff() -> None:
 def test_retries_are_bounded() -> None:
     sleeps: list[float] = []
     mailer = ScriptedMailer(*(SendFailed("Throttling", True) for _ in range(SEND_ATTEMPTS)))
-    assert delivery(mailer, sleeps)._send(EMAIL) == f"Throttling, after {SEND_ATTEMPTS} attempts"
+    assert send(mailer, sleeps) == f"Throttling, after {SEND_ATTEMPTS} attempts"
     assert len(sleeps) == SEND_ATTEMPTS - 1
 
 
 def test_a_permanent_failure_is_not_retried() -> None:
     sleeps: list[float] = []
     mailer = ScriptedMailer(SendFailed("MessageRejected", False))
-    assert delivery(mailer, sleeps)._send(EMAIL) == "MessageRejected, not retried"
+    assert send(mailer, sleeps) == "MessageRejected, not retried"
     assert sleeps == []

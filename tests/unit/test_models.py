@@ -10,7 +10,8 @@ from pydantic import ValidationError
 
 from leadrouter.domain.agents import Agent, Criteria
 from leadrouter.domain.company import CompanySettings
-from leadrouter.domain.credentials import (
+from leadrouter.domain.ids import new_company_id, new_lead_id, new_offer_id
+from leadrouter.domain.key_secrets import (
     KEY_PREFIX,
     hash_secret,
     looks_like_key,
@@ -18,7 +19,6 @@ from leadrouter.domain.credentials import (
     new_secret,
     secret_matches,
 )
-from leadrouter.domain.ids import new_company_id, new_lead_id, new_offer_id
 from leadrouter.domain.leads import LeadSubmission
 from tests.unit.fakes import NOW, FixedClock, ScriptedRandom
 

@@ -249,9 +249,9 @@ def test_empty_condition_lists_mean_any() -> None:
 
 def test_no_routes_and_no_active_routes_are_quiet_skips() -> None:
     plain = company(agent(1), time_zone=CHICAGO)
-    assert route(lead(), plain).reports[4].detail == "no routes set up"
+    assert route(lead(), plain).reports[5].detail == "no routes set up"
     asleep = with_routes(plain, a_route(active=False))
-    assert route(lead(), asleep).reports[4].detail == "no active route"
+    assert route(lead(), asleep).reports[5].detail == "no active route"
     assert note_details(route(lead(), asleep)) == []
 
 

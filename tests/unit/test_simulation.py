@@ -54,7 +54,7 @@ def test_nothing_applies_is_the_pool_and_every_step_says_why() -> None:
     answer = simulate(company(agent(1)))
     assert (answer.step, answer.outcome) == ("pool", "pool")
     assert all(step.reached for step in answer.steps)
-    assert [step.applied for step in answer.steps] == [False] * 8 + [True]
+    assert [step.applied for step in answer.steps] == [False] * 9 + [True]
 
 
 def test_a_matched_route_lists_its_members_in_order_with_their_availability() -> None:

@@ -18,19 +18,23 @@ if TYPE_CHECKING:
     from leadrouter.adapters.dynamo_offers import DynamoTicketRepository
     from leadrouter.adapters.emf_meter import EmfMeter
     from leadrouter.adapters.eventbridge import EventBridgePublisher
+    from leadrouter.adapters.ses import SesMailer
     from leadrouter.adapters.sqs_timers import DeadlineTimers
     from leadrouter.adapters.templates import JinjaRenderer
     from leadrouter.service.agent_deactivation import AgentDeactivation
     from leadrouter.service.callers import Callers
     from leadrouter.service.companies import CompanyService, KeyService
     from leadrouter.service.configuration import ConfigurationService
+    from leadrouter.service.console_users import UserDesk
     from leadrouter.service.delivery import OfferDelivery
     from leadrouter.service.email_bounces import EmailBounces
+    from leadrouter.service.escalation import Escalations
     from leadrouter.service.event_outbox import EventOutbox
     from leadrouter.service.intake import IntakeService
     from leadrouter.service.lead_changes import LeadChanges
     from leadrouter.service.lead_desk import LeadDesk
     from leadrouter.service.offer_desk import OfferDesk
+    from leadrouter.service.people_desk import PeopleDesk
     from leadrouter.service.pool_desk import PoolDesk
     from leadrouter.service.report_desk import ReportDesk, ReportTallies
     from leadrouter.service.round_robin_turns import RoundRobinTurns
@@ -94,9 +98,11 @@ class Services:
 
     @cached_property
     def callers(self) -> "Callers":
+        from leadrouter.adapters.dynamo_key_lookup import DynamoKeyLookup
         from leadrouter.service.callers import Callers
 
-        return Callers(self.keys, self.config_repository)
+        # Late: only an agent key's check needs the configuration (and the models it loads).
+        return Callers(DynamoKeyLookup(self.clients.dynamodb, self.env.TABLE_NAME), lambda: self.config_repository)
 
     @cached_property
     def companies(self) -> "CompanyService":
@@ -131,15 +137,32 @@ class Services:
     def simulator(self) -> "RoutingSimulator":
         from leadrouter.service.simulation import RoutingSimulator
 
-        return RoutingSimulator(self.config_repository, self.round_robin, self.clock)
+        return RoutingSimulator(self.config_repository, self.round_robin, self.clock, self.people)
 
     @cached_property
     def intake(self) -> "IntakeService":
         from leadrouter.service.intake import IntakeService
 
         return IntakeService(
-            self.config_repository, self.lead_repository, self.lead_changes, self.round_robin, self.clock, self.rng
+            self.config_repository,
+            self.lead_repository,
+            self.lead_changes,
+            self.round_robin,
+            self.clock,
+            self.rng,
+            self.people,
+            escalations=lambda: self.escalations,
         )
+
+    @cached_property
+    def people(self) -> "PeopleDesk":
+        from leadrouter.adapters.dynamo_people import DynamoPeopleIndex
+        from leadrouter.adapters.secrets import SecretKey
+        from leadrouter.service.people_desk import PeopleDesk
+
+        key = SecretKey(lambda: self.clients.secretsmanager, self.env.PEOPLE_KEY_SECRET)
+        index = DynamoPeopleIndex(self.clients.dynamodb, self.env.TABLE_NAME)
+        return PeopleDesk(index, self.lead_repository, self.lead_changes, key.value, self.clock, self.rng)
 
     @cached_property
     def lead_desk(self) -> "LeadDesk":
@@ -177,22 +200,44 @@ class Services:
     def timer_arrivals(self) -> "TimerArrivals":
         from leadrouter.service.timer_arrivals import TimerArrivals
 
-        return TimerArrivals(self.offer_desk, self.timers, self.clock, self.meter)
+        return TimerArrivals(self.offer_desk, self.timers, self.clock, self.meter, lambda: self.escalations)
+
+    @cached_property
+    def escalations(self) -> "Escalations":
+        from leadrouter.service.escalation import Escalations
+
+        return Escalations(
+            self.config_repository,
+            self.lead_changes,
+            self.timers,
+            self.mailer,
+            self.renderer,
+            self.clock,
+            default_sender=self.env.SENDER_EMAIL,
+        )
+
+    @cached_property
+    def mailer(self) -> "SesMailer":
+        from leadrouter.adapters.ses import SesMailer
+
+        return SesMailer(lambda: self.clients.sesv2, self.env.EMAIL_CONFIGURATION_SET)
 
     @cached_property
     def delivery(self) -> "OfferDelivery":
-        from leadrouter.adapters.ses import SesMailer
+        from leadrouter.adapters.sns_texts import SnsTexter
         from leadrouter.service.delivery import OfferDelivery
+        from leadrouter.service.offer_texts import OfferTexts
 
         return OfferDelivery(
             self.tickets,
-            SesMailer(lambda: self.clients.sesv2, self.env.EMAIL_CONFIGURATION_SET),
+            self.mailer,
             self.timers,
             self.renderer,
             self.clock,
             self.rng,
             default_sender=self.env.SENDER_EMAIL,
             default_base_url=self.env.PUBLIC_BASE_URL,
+            texts=OfferTexts(SnsTexter(lambda: self.clients.sns), self.clock),
         )
 
     @cached_property
@@ -222,6 +267,21 @@ class Services:
         from leadrouter.service.pool_desk import PoolDesk
 
         return PoolDesk(self.config_repository, self.lead_repository, self.lead_changes, self.clock)
+
+    @cached_property
+    def user_desk(self) -> "UserDesk":
+        from leadrouter.adapters.cognito_users import CognitoUsers
+        from leadrouter.adapters.ses import SesMailer
+        from leadrouter.service.console_users import UserDesk
+
+        return UserDesk(
+            CognitoUsers(lambda: self.clients.cognito, self.env.USER_POOL_ID, self.env.USER_POOL_CLIENT_ID),
+            self.config_repository,
+            SesMailer(lambda: self.clients.sesv2, self.env.EMAIL_CONFIGURATION_SET),
+            self.renderer,
+            self.rng,
+            self.env.SENDER_EMAIL,
+        )
 
     @cached_property
     def aggregates(self) -> "DynamoAggregates":

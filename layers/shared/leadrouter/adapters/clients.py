@@ -8,6 +8,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_events import EventBridgeClient
     from mypy_boto3_scheduler import EventBridgeSchedulerClient
+    from mypy_boto3_secretsmanager import SecretsManagerClient
     from mypy_boto3_sesv2 import SESV2Client
     from mypy_boto3_sqs import SQSClient
 
@@ -39,6 +40,10 @@ class AwsClients:
             return self._session.client(service, region_name=self._region, config=config)
 
     @cached_property
+    def cognito(self) -> Any:  # no type stubs for cognito-idp are installed
+        return self._make("cognito-idp")
+
+    @cached_property
     def dynamodb(self) -> "DynamoDBClient":
         return cast("DynamoDBClient", self._make("dynamodb"))
 
@@ -51,8 +56,16 @@ class AwsClients:
         return cast("EventBridgeSchedulerClient", self._make("scheduler"))
 
     @cached_property
+    def secretsmanager(self) -> "SecretsManagerClient":
+        return cast("SecretsManagerClient", self._make("secretsmanager"))
+
+    @cached_property
     def sesv2(self) -> "SESV2Client":
         return cast("SESV2Client", self._make("sesv2"))
+
+    @cached_property
+    def sns(self) -> Any:  # the project's type stubs do not include SNS
+        return self._make("sns")
 
     @cached_property
     def sqs(self) -> "SQSClient":

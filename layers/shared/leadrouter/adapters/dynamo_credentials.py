@@ -52,13 +52,6 @@ class DynamoCredentialRepository:
         )
         return from_item(answer["Item"])["key_id"] if "Item" in answer else None
 
-    def find_by_hash(self, key_hash: str) -> Credential | None:
-        with domain_errors():
-            answer = self._db.get_item(TableName=self._table, Key=to_item(credential_key(key_hash)))
-        if "Item" not in answer:
-            return None
-        return Credential.model_validate(from_item(answer["Item"]))
-
     def list_for_company(self, company_id: str) -> list[Credential]:
         request: dict[str, Any] = {
             "TableName": self._table,

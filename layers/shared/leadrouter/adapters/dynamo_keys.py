@@ -70,3 +70,12 @@ def config_log_pk(company_id: str) -> str:
 
 def config_log_sk(version: int) -> str:
     return f"V#{version:012d}"
+
+
+def person_index_key(company_id: str, digest: str) -> dict[str, str]:
+    """A person index item: keyed by a keyed hash of a normalised email or phone (domain/people.py)."""
+    return {"PK": f"C#{company_id}#PERSON#{digest}", "SK": "PERSON"}
+
+
+def leads_by_person(company_id: str, person_id: str) -> str:
+    return f"C#{company_id}#PERSONLEADS#{person_id}"

@@ -14,6 +14,7 @@ from leadrouter.adapters.dynamo_keys import (
     lead_key,
     leads_by_agent,
     leads_by_office,
+    leads_by_person,
     leads_by_status,
     leads_timeline,
 )
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 
-def _lead_item(lead: Lead) -> dict[str, Any]:
+def lead_item(lead: Lead) -> dict[str, Any]:
     sort = f"{_utc(lead.created_at)}#{lead.lead_id}"
     item: dict[str, Any] = {
         **lead_key(lead.company_id, lead.lead_id),
@@ -39,6 +40,8 @@ def _lead_item(lead: Lead) -> dict[str, Any]:
         item["GSI3PK"], item["GSI3SK"] = leads_by_agent(lead.company_id, lead.agent_id), sort
     if lead.office_id is not None:
         item["GSI4PK"], item["GSI4SK"] = leads_by_office(lead.company_id, lead.office_id), sort
+    if lead.person_id is not None:
+        item["GSI6PK"], item["GSI6SK"] = leads_by_person(lead.company_id, lead.person_id), sort
     open_until = [offer.expires_at for offer in lead.offers if offer.is_open]
     if open_until:
         # Sparse: only leads waiting on an open offer are in GSI5, sorted by the first expiry (the sweeper).
@@ -91,7 +94,7 @@ class DynamoLeadRepository:
             try:
                 self._db.put_item(
                     TableName=self._table,
-                    Item=to_item(_lead_item(lead)),
+                    Item=to_item(lead_item(lead)),
                     ConditionExpression="attribute_not_exists(PK)",
                     ReturnValuesOnConditionCheckFailure="ALL_OLD",
                 )
@@ -134,7 +137,7 @@ class DynamoLeadRepository:
             with domain_errors(lambda: Conflict("Another change to this lead won the race.")):
                 self._db.put_item(
                     TableName=self._table,
-                    Item=to_item(_lead_item(lead)),
+                    Item=to_item(lead_item(lead)),
                     ConditionExpression="version = :expected",
                     ExpressionAttributeValues={":expected": to_value(expected)},
                 )
@@ -221,6 +224,8 @@ class DynamoLeadRepository:
 
     @staticmethod
     def _index_for(company_id: str, query: LeadQuery) -> tuple[str, str]:
+        if query.person_id is not None:
+            return "GSI6", leads_by_person(company_id, query.person_id)
         if query.agent_id is not None:
             return "GSI3", leads_by_agent(company_id, query.agent_id)
         if query.office_id is not None:

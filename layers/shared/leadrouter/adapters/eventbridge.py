@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from leadrouter.domain.leads import HistoryEntry, Lead
+from leadrouter.domain.lead_events import EventEntry, EventSubject
 
 if TYPE_CHECKING:
     from mypy_boto3_events import EventBridgeClient
@@ -28,7 +28,7 @@ class EventBridgePublisher:
         self._bus = bus_name
         self._sleep = sleep
 
-    def publish(self, lead: Lead, entries: Sequence[HistoryEntry]) -> None:
+    def publish(self, lead: EventSubject, entries: Sequence[EventEntry]) -> None:
         batch: list[PutEventsRequestEntryTypeDef] = [
             {
                 "Source": SOURCE,
@@ -40,7 +40,8 @@ class EventBridgePublisher:
                     {
                         "company_id": lead.company_id,
                         "lead_id": lead.lead_id,
-                        "status": lead.status.value,
+                        "person_id": lead.person_id,
+                        "status": str(lead.status),
                         "agent_id": entry.agent_id if entry.agent_id is not None else lead.agent_id,
                         "office_id": lead.office_id,
                         "source": lead.source,

@@ -22,10 +22,12 @@ from leadrouter.api import (
     me,
     offer_links,
     offices,
+    people,
     pool,
     reports,
     routing,
     settings,
+    users,
 )
 from leadrouter.api.offer_links import ActionBody
 from leadrouter.api.resolver import build_resolver
@@ -40,7 +42,9 @@ ALL_ROUTERS: tuple[Router, ...] = (
     offices.router,
     routing.router,
     keys.router,
+    users.router,
     leads_admin.router,
+    people.router,
     offer_links.router,
     me.router,
     pool.router,

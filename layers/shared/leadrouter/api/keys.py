@@ -13,9 +13,9 @@ from leadrouter.api.resolver import new_router, no_content
 from leadrouter.api.views import KEY_REQUIRED, documented
 from leadrouter.domain.agents import OfficeId
 from leadrouter.domain.credentials import Credential
-from leadrouter.domain.errors import InvalidInput
 from leadrouter.domain.model import AgentNumber, Model
 from leadrouter.domain.principals import Role
+from leadrouter.domain.scopes import check_scope
 from leadrouter.wiring import services
 
 if TYPE_CHECKING:
@@ -62,24 +62,7 @@ class KeyList(Model):
 
 
 def _check_scope(company_id: str, body: NewKey) -> None:
-    config = services().configuration.load(company_id)
-    if body.role is Role.OPERATOR:
-        raise InvalidInput("role: operator keys come from the command line tool, not from a company")
-    if body.role is Role.AGENT:
-        if body.agent_id is None or body.agent_id not in config.agents:
-            raise InvalidInput("agent_id: an agent key needs the id of an agent of this company")
-        if body.office_ids:
-            raise InvalidInput("office_ids: only office manager keys have offices")
-    elif body.role is Role.OFFICE_MANAGER:
-        if not body.office_ids:
-            raise InvalidInput("office_ids: an office manager key needs at least one office")
-        unknown = [office for office in body.office_ids if office not in config.offices]
-        if unknown:
-            raise InvalidInput(f"office_ids: no office {', '.join(unknown)} in this company")
-        if body.agent_id is not None:
-            raise InvalidInput("agent_id: only agent keys name an agent")
-    elif body.agent_id is not None or body.office_ids:
-        raise InvalidInput("an admin key has neither agent_id nor office_ids")
+    check_scope(services().configuration.load(company_id), body.role, body.agent_id, body.office_ids, "key")
 
 
 @router.post(

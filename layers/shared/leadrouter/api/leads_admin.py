@@ -14,6 +14,7 @@ from leadrouter.api.views import KEY_REQUIRED, LeadDetail, LeadPage, LeadView, d
 from leadrouter.domain.agents import OfficeId
 from leadrouter.domain.leads import LeadStatus
 from leadrouter.domain.model import AgentNumber, Model
+from leadrouter.domain.people import PERSON_ID_PATTERN
 from leadrouter.domain.principals import Role
 from leadrouter.domain.queries import LeadQuery
 from leadrouter.wiring import services
@@ -47,6 +48,7 @@ def list_leads(
     agent_id: Annotated[int | None, Query(ge=1)] = None,
     office_id: Annotated[str | None, Query(max_length=63)] = None,
     source: Annotated[str | None, Query(max_length=64)] = None,
+    person_id: Annotated[str | None, Query(pattern=PERSON_ID_PATTERN, description="A person's leads")] = None,
     created_from: Annotated[datetime | None, Query(description="ISO 8601, inclusive")] = None,
     created_to: Annotated[datetime | None, Query(description="ISO 8601, inclusive")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -58,6 +60,7 @@ def list_leads(
         agent_id=agent_id,
         office_id=office_id,
         source=source,
+        person_id=person_id,
         created_from=created_from,
         created_to=created_to,
         limit=limit,

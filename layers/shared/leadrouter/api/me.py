@@ -12,7 +12,7 @@ from leadrouter.api.resolver import new_router
 from leadrouter.api.views import KEY_REQUIRED, AgentLeadView, LeadSummaryView, documented
 from leadrouter.domain.model import Model
 from leadrouter.domain.offers import OfferAction, OfferKind
-from leadrouter.domain.principals import Role
+from leadrouter.domain.principals import Principal, Role
 from leadrouter.wiring import services
 
 router = new_router()
@@ -48,7 +48,11 @@ class MyLeads(Model):
     responses=documented(401, 403),
 )
 def my_offers() -> MyOffers:
-    principal = caller(router, Role.AGENT)
+    return offers_of(caller(router, Role.AGENT))
+
+
+def offers_of(principal: Principal) -> MyOffers:
+    """An agent's open offers as the API shows them (the console shows the same)."""
     now = services().clock.now()
     views = services().offer_desk.my_offers(principal)
     return MyOffers(
@@ -92,7 +96,11 @@ def my_leads(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> MyLeads:
-    principal = caller(router, Role.AGENT)
+    return leads_of(caller(router, Role.AGENT), limit, cursor)
+
+
+def leads_of(principal: Principal, limit: int = 50, cursor: str | None = None) -> MyLeads:
+    """The leads an agent holds or is asked to accept, as the API shows them."""
     assert principal.agent_id is not None
     page = services().offer_desk.my_leads(principal, limit, cursor)
     return MyLeads(

@@ -3,7 +3,7 @@ scanners open links); its buttons `POST` the answer. A browser gets a page, `Acc
 JSON. Status codes come from the one mapping in api/errors.py."""
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Path
@@ -175,6 +175,15 @@ def answer_offer(token: Token) -> Response[str]:
     return answered(answer, json_wanted=_wants_json())
 
 
+# What an agent is told once their answer to an offer counted (the email's page and the console alike).
+ANSWER_HEADINGS: Final = {
+    OfferAction.CLAIM: "You claimed the lead: it is yours",
+    OfferAction.ACCEPT: "You accepted the lead: it is yours",
+    OfferAction.PASS: "You passed on the lead",
+    OfferAction.REJECT: "You rejected the lead",
+}
+
+
 def answered(answer: Answer, json_wanted: bool) -> Response[str]:
     """The answer to a successful action, as JSON or as a page (shared with /v1/me/offers)."""
     lead_view = AgentLeadView.for_agent(answer.lead, answer.agent_id)
@@ -185,12 +194,6 @@ def answered(answer: Answer, json_wanted: bool) -> Response[str]:
         return Response(
             200, content_types.APPLICATION_JSON, payload.model_dump_json(), headers={"Cache-Control": "no-store"}
         )
-    headings = {
-        OfferAction.CLAIM: "You claimed the lead: it is yours",
-        OfferAction.ACCEPT: "You accepted the lead: it is yours",
-        OfferAction.PASS: "You passed on the lead",
-        OfferAction.REJECT: "You rejected the lead",
-    }
     contact = None
     if lead_view.contact is not None:
         names = (lead_view.contact.first_name, lead_view.contact.last_name)
@@ -201,7 +204,9 @@ def answered(answer: Answer, json_wanted: bool) -> Response[str]:
             "message": lead_view.message,
         }
     summary = lead_view.summary
-    return _page(200, heading=headings[answer.action], summary=summary, contact=contact, time_left=duration_words(0))
+    return _page(
+        200, heading=ANSWER_HEADINGS[answer.action], summary=summary, contact=contact, time_left=duration_words(0)
+    )
 
 
 def _without_actions(context: dict[str, Any]) -> dict[str, Any]:

@@ -145,4 +145,4 @@ def delete_route(route_id: RouteIdPath) -> Response[str]:
 def simulate(body: Annotated[SimulationRequest, Body()]) -> Simulation:
     principal = caller(router, Role.ADMIN)
     at: datetime | None = body.at
-    return services().simulator.simulate(principal.company, facts_of(body.lead), at)
+    return services().simulator.simulate(principal.company, facts_of(body.lead), at, body.lead.contact())

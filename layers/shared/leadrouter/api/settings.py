@@ -8,7 +8,17 @@ from pydantic import ConfigDict
 from leadrouter.api.caller import caller
 from leadrouter.api.resolver import new_router
 from leadrouter.api.views import KEY_REQUIRED, documented
-from leadrouter.domain.company import CompanySettings, Origins, Seconds, SenderEmail, TimeZoneName
+from leadrouter.domain.company import (
+    CompanySettings,
+    EscalationEmails,
+    Origins,
+    OwnershipDays,
+    PhoneRegion,
+    ReturningLeads,
+    Seconds,
+    SenderEmail,
+    TimeZoneName,
+)
 from leadrouter.domain.model import AgentNumber, Model
 from leadrouter.domain.principals import Role
 from leadrouter.wiring import services
@@ -16,9 +26,12 @@ from leadrouter.wiring import services
 router = new_router()
 
 
-# What null means in a change: no default agent or broker, no sender of one's own. Null is no value of any
-# other setting (CompanySettings refuses it), so the document does not offer it there.
-CLEARED_BY_NULL = frozenset({"default_agent_id", "default_broker_id", "sender_email"})
+# What null means in a change: no default agent or broker, no sender of one's own, no escalation, no limit to
+# ownership. Null is no value of any other setting (CompanySettings refuses it), so the document does not offer
+# it there.
+CLEARED_BY_NULL = frozenset(
+    {"default_agent_id", "default_broker_id", "sender_email", "escalate_unclaimed_after_seconds", "ownership_days"}
+)
 
 
 def _null_only_where_it_clears(schema: dict[str, Any]) -> None:
@@ -48,6 +61,12 @@ class SettingsChange(Model):
     claim_link_ttl_seconds: Seconds | None = None
     sender_email: SenderEmail | None = None
     allowed_origins: Origins | None = None
+    escalate_unclaimed_after_seconds: Seconds | None = None
+    escalation_emails: EscalationEmails | None = None
+    returning_leads: ReturningLeads | None = None
+    owner_window_seconds: Seconds | None = None
+    ownership_days: OwnershipDays | None = None
+    phone_region: PhoneRegion | None = None
 
 
 @router.get(
@@ -65,7 +84,7 @@ def get_settings() -> CompanySettings:
 @router.put(
     "/v1/settings",
     security=KEY_REQUIRED,
-    summary="Change settings (any subset; null clears a default agent or broker)",
+    summary="Change settings (any subset; null clears a default agent or broker, or turns escalation off)",
     tags=["Admin"],
     responses=documented(400, 401, 403, 422),
 )

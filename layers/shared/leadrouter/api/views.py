@@ -32,6 +32,10 @@ class LeadView(Model):
     interest: Interest | None = None
     listing: Listing | None = None
     page_url: str | None = None
+    # The same for every lead of one person (GET /v1/leads?person_id=); erased_at: when the person's
+    # erasure request removed its contact details, message and page.
+    person_id: str | None = None
+    erased_at: datetime | None = None
     # Bumped by every change; send it back as `If-Match` to change the lead only if nobody else did since.
     version: int
     # From `created_at` to the first moment an agent held the lead (claim, accept, assignment without
@@ -104,6 +108,8 @@ def _fields(lead: Lead, with_contact: bool) -> dict[str, object]:
         "interest": lead.interest,
         "listing": lead.listing,
         "page_url": lead.page_url,
+        "person_id": lead.person_id,
+        "erased_at": lead.erased_at,
         "version": lead.version,
         "speed_to_lead_seconds": lead.speed_to_lead_seconds,
     }

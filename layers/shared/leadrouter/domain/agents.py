@@ -9,6 +9,7 @@ from pydantic import AwareDatetime, ConfigDict, Field, field_validator, model_va
 
 from leadrouter.domain.company import EMAIL_PATTERN
 from leadrouter.domain.model import AgentNumber, Model, WholeNumber
+from leadrouter.domain.phones import e164
 
 OfficeId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
 
@@ -83,6 +84,20 @@ class Agent(Model):
         "(which clears this). Set by the service only: sent back as read, it is kept; any other value is 422.",
         json_schema_extra={"readOnly": True},
     )
+    # Offers also by text message, to `phone` (service/offer_texts.py).
+    sms_enabled: bool = False
+
+    @model_validator(mode="after")
+    def _texts_reach_the_phone(self) -> "Agent":
+        # With texts on, the phone must be a number a text can reach, and is kept as +<country><number>, the
+        # one form SNS takes; with texts off it is kept as typed (only people read it).
+        if not self.sms_enabled:
+            return self
+        number = e164(self.phone) if self.phone is not None else None
+        if number is None:
+            raise ValueError("sms_enabled needs a phone that is a valid number (+<country code><number>)")
+        self.phone = number
+        return self
 
     @field_validator("away_until")
     @classmethod

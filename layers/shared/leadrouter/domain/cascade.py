@@ -13,6 +13,7 @@ from typing import NamedTuple, Protocol
 from leadrouter.domain.agents import Agent
 from leadrouter.domain.config import CompanyConfig, away_skip
 from leadrouter.domain.leads import Interest, Listing
+from leadrouter.domain.people import EarlierLead
 from leadrouter.domain.ports import RandomSource
 from leadrouter.domain.route_checks import Trial
 from leadrouter.domain.routes import NextMember, RouteTurn, next_member
@@ -27,6 +28,8 @@ class LeadFacts:
     chosen_agent_id: int | None = None
     listing: Listing | None = None
     interest: Interest | None = None
+    # The earlier lead of the same person whose agent may get this one (service/people_desk.py).
+    returning: EarlierLead | None = None
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,16 @@ class RouteOffer:
     detail: str
 
 
-Outcome = AssignTo | RoundRobinTurn | ToPool | OfferTo | RouteOffer
+@dataclass(frozen=True)
+class OwnerFirst:
+    """A returning lead's claim offer to the agent holding the person's earlier lead, for the company's
+    `owner_window_seconds`; if they pass or let it run out, the cascade runs as for a new lead."""
+
+    agent_id: int
+    detail: str
+
+
+Outcome = AssignTo | RoundRobinTurn | ToPool | OfferTo | RouteOffer | OwnerFirst
 
 
 class StepReport(NamedTuple):
@@ -178,6 +190,33 @@ class ChosenAgentStep:
             f"Assigned to {_describe(agent)}: the lead chose this agent in the "
             "'are you working with an agent' dropdown.",
         )
+
+
+class ReturningLeadStep:
+    """Right after the lead's own choice of agent (ROUTING.md, "Returning leads"): the agent holding the
+    same person's earlier lead gets it, or a first claim offer of it, unless the company turned matching
+    off or that agent is not available now."""
+
+    name = "returning_lead"
+
+    def apply(self, ctx: CascadeContext) -> Outcome | None:
+        earlier = ctx.facts.returning
+        mode = ctx.config.settings.returning_leads
+        if earlier is None or mode == "new":
+            ctx.skip(self.name, "returning leads are routed as new ones" if mode == "new" else "not a returning lead")
+            return None
+        words = f"returning lead: {earlier.words()}"
+        agent = ctx.config.agents.get(earlier.agent_id)
+        reason = "no such agent" if agent is None else agent.unavailable_reason(ctx.at)
+        if agent is None or reason is not None:
+            who = f"agent {earlier.agent_id}" if agent is None else _describe(agent)
+            ctx.skip(self.name, f"{words}, held by {who}, skipped: {reason}", True, earlier.agent_id)
+            return None
+        held = f"{words}, held by {_describe(agent)}"
+        if mode == "offer_owner_first":
+            seconds = ctx.config.settings.owner_window_seconds
+            return OwnerFirst(agent.agent_id, f"{held}: offered to them first, with a {seconds}-second claim window.")
+        return AssignTo(agent.agent_id, f"Assigned to {_describe(agent)}: {held}.")
 
 
 class ExclusiveListingStep:
@@ -354,6 +393,7 @@ class RoundRobinStep:
 DEFAULT_STEPS: tuple[Step, ...] = (
     AgentCodeStep(),
     ChosenAgentStep(),
+    ReturningLeadStep(),
     ExclusiveListingStep(),
     DefaultAgentStep(),
     RoutesStep(),

@@ -1,7 +1,7 @@
 """A company (one brokerage, the tenant) and its routing settings."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, ConfigDict, Field
@@ -24,7 +24,22 @@ def _check_time_zone(value: str) -> str:
 TimeZoneName = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_check_time_zone)]
 Seconds = Annotated[WholeNumber, Field(ge=1, le=30 * 24 * 3600)]
 SenderEmail = Annotated[str, Field(pattern=EMAIL_PATTERN, max_length=254)]
+# How returning leads are routed (ROUTING.md, "Returning leads").
+ReturningLeads = Literal["owner", "offer_owner_first", "new"]
+
+
+def _check_phone_region(value: str) -> str:
+    import phonenumbers  # only a settings write pays for its import
+
+    if value not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValueError(f"unknown phone region {value!r} (an ISO 3166 two-letter code, e.g. US)")
+    return value
+
+
+PhoneRegion = Annotated[str, Field(pattern=r"^[A-Z]{2}$"), AfterValidator(_check_phone_region)]
+OwnershipDays = Annotated[WholeNumber, Field(ge=1, le=3650)]
 Origins = Annotated[list[Annotated[str, Field(pattern=ORIGIN_PATTERN, max_length=255)]], Field(max_length=50)]
+EscalationEmails = Annotated[list[SenderEmail], Field(max_length=20)]
 
 
 class CompanySettings(Model):
@@ -45,6 +60,13 @@ class CompanySettings(Model):
     claim_link_ttl_seconds: Seconds = 24 * 3600
     sender_email: SenderEmail | None = None
     allowed_origins: Origins = Field(default_factory=list)
+    # Escalation (service/escalation.py): null is off; who is emailed besides the office's managers.
+    escalate_unclaimed_after_seconds: Seconds | None = None
+    escalation_emails: EscalationEmails = Field(default_factory=list)
+    returning_leads: ReturningLeads = "owner"
+    owner_window_seconds: Seconds = 3600
+    ownership_days: OwnershipDays | None = 180
+    phone_region: PhoneRegion = "US"
 
 
 class Company(Model):

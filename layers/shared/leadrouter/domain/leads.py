@@ -183,6 +183,15 @@ class IntakeMark(Model):
     in_flight_until: datetime
 
 
+class EarlierInquiry(Model):
+    """The person's earlier lead a returning lead was routed by (ROUTING.md, "Returning leads"): its
+    agent's email and the history name it, with its date and source."""
+
+    lead_id: str
+    created_at: datetime
+    source: str
+
+
 class Lead(Model):
     lead_id: str
     company_id: str
@@ -209,6 +218,17 @@ class Lead(Model):
     # Optimistic concurrency: every write is conditional on the version it read.
     version: int = 0
     intake: IntakeMark | None = None
+    # When the lead was escalated for having no agent (service/escalation.py): set once, by one conditional
+    # write, so a late or repeated escalation timer finds it set and does nothing more.
+    escalated_at: datetime | None = None
+    # The same for every lead of one person in a company (domain/people.py); None for leads from before.
+    person_id: str | None = None
+    # The person index's keys (keyed hashes, domain/people.py) this lead was filed under: what an erasure
+    # removes, whatever the company's phone region is by then.
+    person_keys: list[str] = Field(default_factory=list)
+    returning_of: EarlierInquiry | None = None
+    # When the person's erasure request took this lead's contact details, message and page (for good).
+    erased_at: datetime | None = None
     # From `created_at` to the first moment an agent held the lead; set once, by `record`, and kept when the
     # lead changes hands later (reports: domain/reports.py).
     speed_to_lead_seconds: float | None = None

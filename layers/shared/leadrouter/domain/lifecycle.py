@@ -1,31 +1,17 @@
 """How a lead's state changes. Every change appends a history entry in words; the entries whose event is
-one of the contract's `lead.*` names are also published on the event bus."""
+one of the contract's `lead.*` names (domain/lead_events.py) are also published on the event bus."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from leadrouter.domain.agents import Agent
-from leadrouter.domain.cascade import AssignTo, Decision, OfferTo, RouteOffer, StepReport, ToPool
+from leadrouter.domain.cascade import AssignTo, Decision, OfferTo, OwnerFirst, RouteOffer, StepReport, ToPool
 from leadrouter.domain.company import CompanySettings
 from leadrouter.domain.errors import Conflict, NotFound
 from leadrouter.domain.leads import HistoryEntry, Lead, LeadStatus, LeadSubmission
 from leadrouter.domain.offers import Offer, OfferAction, OfferKind, OfferOrigin, OfferState
 from leadrouter.domain.routes import NextMember, next_member, offer_sentence
-
-PUBLISHED_EVENTS = frozenset(
-    {
-        "lead.received",
-        "lead.offered",
-        "lead.claimed",
-        "lead.passed",
-        "lead.accepted",
-        "lead.rejected",
-        "lead.expired",
-        "lead.assigned",
-        "lead.returned_to_pool",
-    }
-)
 
 
 def new_lead(
@@ -156,6 +142,12 @@ def apply_decision(
         if terms is None:
             raise TypeError("a click-to-claim decision needs offer terms")
         open_claim_offer(lead, outcome, terms, at, decision.step, OfferOrigin.CLICK_TO_CLAIM)
+    elif isinstance(outcome, OwnerFirst):
+        if terms is None:
+            raise TypeError("a returning lead's first offer needs offer terms")
+        window = timedelta(seconds=terms.settings.owner_window_seconds)
+        offer = OfferTo((outcome.agent_id,), outcome.detail)
+        open_claim_offer(lead, offer, terms, at, decision.step, OfferOrigin.RETURNING_LEAD, lasts=window)
     elif isinstance(outcome, RouteOffer):
         if terms is None:
             raise TypeError("a route decision needs offer terms")
@@ -166,10 +158,6 @@ def apply_decision(
         lead.record(HistoryEntry(at=at, event="routing.pooled", detail=outcome.detail, step=decision.step))
     else:
         raise TypeError(f"take the round-robin turn before applying the decision: {outcome!r}")
-
-
-def published(entries: list[HistoryEntry]) -> list[HistoryEntry]:
-    return [entry for entry in entries if entry.event in PUBLISHED_EVENTS]
 
 
 def _sentence(text: str) -> str:
@@ -223,15 +211,24 @@ def place(
     return _post(lead, offer, detail, by, agent_id)
 
 
-def open_claim_offer(lead: Lead, outcome: OfferTo, terms: OfferTerms, at: datetime, step: str, origin: str) -> Offer:
-    """Claim emails are out: the lead stays where it is (the pool, for click to claim) until one claims."""
+def open_claim_offer(
+    lead: Lead,
+    outcome: OfferTo,
+    terms: OfferTerms,
+    at: datetime,
+    step: str,
+    origin: str,
+    lasts: timedelta | None = None,
+) -> Offer:
+    """Claim emails are out: the lead stays where it is (the pool, for click to claim) until one claims.
+    `lasts`: the claim window, when not the company's claim link lifetime."""
     offer = Offer(
         offer_id=terms.offer_id,
         kind=OfferKind.CLAIM,
         origin=origin,
         recipients=list(outcome.recipients),
         created_at=at,
-        expires_at=at + terms.lasts(OfferKind.CLAIM),
+        expires_at=at + (lasts or terms.lasts(OfferKind.CLAIM)),
         step=step,
     )
     detail = f"{outcome.detail.rstrip('.')}; the links work until {_when(offer.expires_at)}."
@@ -302,6 +299,9 @@ def answer_offer(
     lead.decline(agent_id)
     if action is OfferAction.PASS:
         lead.record(entry("lead.passed", f"Passed by {who}" + (f", {route.member_words()}." if route else ".")))
+        if offer.origin == OfferOrigin.RETURNING_LEAD:
+            lead.decline(agent_id)  # never offered this lead again: the cascade goes on without them
+            return Answered(offer, declined=False)
         if state is OfferState.PASSED and route is None:
             lead.record(
                 HistoryEntry(
@@ -332,6 +332,23 @@ def expire_offer(lead: Lead, offer: Offer, at: datetime, agent_names: dict[int, 
                 agent_id=agent_id,
                 detail=f"Agent {agent_id} ({name}), {offer.route.member_words()}, did not claim or pass within "
                 f"the {offer.route.claim_window_seconds}-second claim window.",
+                step=offer.step,
+                by="timer",
+                offer_id=offer.offer_id,
+            )
+        )
+        return True
+    if offer.origin == OfferOrigin.RETURNING_LEAD:
+        agent_id = offer.recipients[0]
+        lead.decline(agent_id)
+        name = agent_names.get(agent_id, "unknown")
+        lead.record(
+            HistoryEntry(
+                at=at,
+                event="lead.expired",
+                agent_id=agent_id,
+                detail=f"Agent {agent_id} ({name}), who holds the person's earlier lead, did not claim it within "
+                "their window: it goes on as a new lead.",
                 step=offer.step,
                 by="timer",
                 offer_id=offer.offer_id,

@@ -49,6 +49,8 @@ class OfferOrigin(StrEnum):
     CLICK_TO_CLAIM = "click_to_claim"
     ROUTE = "route"
     ACCEPTANCE = "acceptance"
+    # A returning lead offered first to the agent holding the person's earlier lead (offer_owner_first).
+    RETURNING_LEAD = "returning_lead"
 
 
 class OfferState(StrEnum):

@@ -14,6 +14,7 @@ class LeadQuery:
     office_ids: tuple[str, ...] | None = None  # an office manager's scope
     without_office: bool = False  # the agents' pool: leads sent to an office are their managers' only
     source: str | None = None
+    person_id: str | None = None
     created_from: datetime | None = None
     created_to: datetime | None = None
     limit: int = 50

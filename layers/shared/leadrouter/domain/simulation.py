@@ -12,6 +12,7 @@ from leadrouter.domain.cascade import (
     Decision,
     LeadFacts,
     OfferTo,
+    OwnerFirst,
     RoundRobinTurn,
     RouteOffer,
     ToPool,
@@ -22,7 +23,7 @@ from leadrouter.domain.model import Model
 from leadrouter.domain.route_checks import Trial
 from leadrouter.domain.routes import WEEKDAYS, local_moment
 
-OutcomeKind = Literal["assign", "random_pick", "round_robin", "route_offer", "claim_emails", "pool"]
+OutcomeKind = Literal["assign", "random_pick", "round_robin", "route_offer", "claim_emails", "owner_offer", "pool"]
 
 
 class PreviewRandom:
@@ -115,6 +116,8 @@ def explain(
         detail = round_robin_assignment(config, outcome, agent_id).detail
     elif isinstance(outcome, OfferTo):
         kind, eligible = "claim_emails", list(outcome.recipients)
+    elif isinstance(outcome, OwnerFirst):
+        kind, agent_id, eligible = "owner_offer", outcome.agent_id, [outcome.agent_id]
     elif isinstance(outcome, RouteOffer):
         kind = "route_offer"
         members = _members(outcome, config, at)

@@ -3,28 +3,39 @@
 An agent key counts only while its agent exists and is active: a deactivated agent's keys stop working at
 once on every endpoint (their offers, their leads, the pool's claim and release), with the same 401 as a
 revoked key, since to the contract (401: no or bad credential) the key is no longer a credential. The keys
-are not deleted: reactivating the agent makes them work again. Other roles are not tied to an agent."""
+are not deleted: reactivating the agent makes them work again. Other roles are not tied to an agent.
+
+This runs in the authorizer, before every request: the configuration repository (and the models it loads)
+is made only for an agent key, so the cold start of an admin's, a manager's or a bad key's request loads
+no model library."""
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from aws_lambda_powertools import Logger
 
+from leadrouter.domain.key_secrets import hash_secret, secret_matches
 from leadrouter.domain.principals import Principal, Role
-from leadrouter.service.companies import KeyService
-from leadrouter.service.ports import ConfigRepository
+
+if TYPE_CHECKING:
+    from leadrouter.service.ports import ConfigRepository, KeyLookup
 
 logger = Logger(child=True)
 
 
 class Callers:
-    def __init__(self, keys: KeyService, config: ConfigRepository) -> None:
+    def __init__(self, keys: "KeyLookup", config: Callable[[], "ConfigRepository"]) -> None:
         self._keys = keys
         self._config = config
 
     def principal(self, secret: str) -> Principal | None:
         """The caller behind `secret`, or None when it is not a key that counts now."""
-        credential = self._keys.verify(secret)
-        if credential is None:
+        stored = self._keys.find(hash_secret(secret))
+        # The lookup is by hash already; the stored hash is still compared in constant time, so no code path
+        # ever compares a secret-derived value with ==.
+        if stored is None or not secret_matches(secret, stored.key_hash):
             return None
-        principal = credential.principal()
+        principal = stored.principal
         if principal.role is Role.AGENT and not self._agent_active(principal):
             logger.info("refused the key of an inactive agent", extra={"key_id": principal.key_id})
             return None
@@ -33,5 +44,5 @@ class Callers:
     def _agent_active(self, principal: Principal) -> bool:
         if principal.company_id is None or principal.agent_id is None:
             return False
-        agent = self._config.load(principal.company_id).agents.get(principal.agent_id)
+        agent = self._config().load(principal.company_id).agents.get(principal.agent_id)
         return agent is not None and agent.active

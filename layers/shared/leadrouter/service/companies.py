@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from aws_lambda_powertools import Logger
 
 from leadrouter.domain.company import Company, CompanySettings
-from leadrouter.domain.credentials import Credential, hash_secret, new_key_id, new_secret, secret_matches
+from leadrouter.domain.credentials import Credential
 from leadrouter.domain.errors import InvalidInput
 from leadrouter.domain.ids import new_company_id
+from leadrouter.domain.key_secrets import hash_secret, new_key_id, new_secret
 from leadrouter.domain.ports import Clock, RandomSource
 from leadrouter.domain.principals import Role
 from leadrouter.service.ports import ConfigRepository, CredentialRepository
@@ -51,14 +52,6 @@ class KeyService:
         )
         self._credentials.put(credential)
         return IssuedKey(credential, secret)
-
-    def verify(self, secret: str) -> Credential | None:
-        credential = self._credentials.find_by_hash(hash_secret(secret))
-        # The lookup is by hash already; the stored hash is still compared in constant time, so no code path
-        # ever compares a secret-derived value with ==.
-        if credential is None or not secret_matches(secret, credential.key_hash):
-            return None
-        return credential
 
     def list(self, company_id: str) -> list[Credential]:
         return self._credentials.list_for_company(company_id)

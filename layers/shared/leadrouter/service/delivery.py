@@ -1,24 +1,28 @@
 """Getting an offer to its recipients once the lead that holds it is safely stored: its timer, a one-time
-link per recipient (stored only as a hash), and one email per recipient. Nothing here can lose a lead: a
-failure is retried where that can help, then handed back as a history entry the caller records on the lead,
-where admins see it."""
+link per recipient (stored only as a hash), one email per recipient, and a text with the same link to those
+who turned texts on (service/offer_texts.py). Nothing here can lose a lead: a failure is retried where that
+can help, then handed back as a history entry the caller records on the lead, where admins see it."""
 
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
 
 from leadrouter.domain.agents import Agent
+from leadrouter.domain.cascade import ReturningLeadStep
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.leads import HistoryEntry, Lead
 from leadrouter.domain.offers import Offer, OfferKind, OfferTicket, duration_words, hash_token, new_token
 from leadrouter.domain.ports import Clock, RandomSource
-from leadrouter.domain.routes import for_people
+from leadrouter.domain.routes import for_people, local_moment
 from leadrouter.domain.summaries import summary_of
 from leadrouter.service.ports import Email, Mailer, Renderer, SendFailed, TicketRepository, Timers
+
+if TYPE_CHECKING:
+    from leadrouter.service.offer_texts import OfferTexts
 
 logger = Logger(child=True)
 
@@ -29,6 +33,24 @@ _MAX_PARALLEL_SENDS = 8
 
 def offer_link(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/v1/offers/{token}"
+
+
+def send_with_retries(send: Callable[[], object], sleep: Callable[[float], None]) -> str | None:
+    """Run `send` (an email's or a text's): None when it went; else why not, after retrying what may pass."""
+    reason = "not tried"
+    for attempt in range(1, SEND_ATTEMPTS + 1):
+        try:
+            send()
+            return None
+        except SendFailed as error:
+            reason = error.reason
+            if not error.transient:
+                return f"{reason}, not retried"
+        except Exception as error:  # an unexpected failure must not lose the other messages
+            reason = _name(error)
+        if attempt < SEND_ATTEMPTS:
+            sleep(_BACKOFF_SECONDS * 2 ** (attempt - 1))
+    return f"{reason}, after {SEND_ATTEMPTS} attempts"
 
 
 class OfferDelivery:
@@ -43,7 +65,9 @@ class OfferDelivery:
         default_sender: str,
         default_base_url: str,
         sleep: Callable[[float], None] = time.sleep,
+        texts: "OfferTexts | None" = None,
     ) -> None:
+        """`texts`: offers also by text message to agents who turned texts on (None: emails only)."""
         self._tickets = tickets
         self._mailer = mailer
         self._timers = timers
@@ -53,6 +77,7 @@ class OfferDelivery:
         self._default_sender = default_sender
         self._default_base_url = default_base_url
         self._sleep = sleep
+        self._texts = texts
 
     # Timers ----------------------------------------------------------------------------------------------
 
@@ -117,14 +142,32 @@ class OfferDelivery:
             ]
         with ThreadPoolExecutor(max_workers=max(1, min(_MAX_PARALLEL_SENDS, len(recipients)))) as pool:
             outcomes = list(
-                pool.map(
-                    lambda agent: self._compose_and_send(lead, offer, config, agent, tokens[agent.agent_id]), recipients
-                )
+                pool.map(lambda agent: self._reach(lead, offer, config, agent, tokens[agent.agent_id]), recipients)
             )
-        for agent, reason in zip(recipients, outcomes, strict=True):
-            if reason is not None:
-                failures.append(self._failed(offer, agent, reason, self._clock.now()))
+        for agent, reasons in zip(recipients, outcomes, strict=True):
+            for channel, reason in reasons:
+                failures.append(self._failed(offer, agent, reason, self._clock.now(), channel=channel))
         return failures
+
+    def _reach(
+        self, lead: Lead, offer: Offer, config: CompanyConfig, agent: Agent, token: str
+    ) -> list[tuple[str, str]]:
+        """The email, and the text when the agent turned texts on (the same one-time link: one ticket per
+        recipient, docs/DECISIONS.md); answers (channel, why not) for each that failed."""
+        failed: list[tuple[str, str]] = []
+        reason = self._compose_and_send(lead, offer, config, agent, token)
+        if reason is not None:
+            failed.append(("email", reason))
+        if self._texts is not None and agent.sms_enabled:
+            link = offer_link(lead.link_base_url or self._default_base_url, token)
+            try:
+                reason = self._texts.send(lead, offer, config, agent, link)
+            except Exception as error:  # a text must not lose the lead or the other recipients' messages
+                logger.exception("offer text not sent", extra={"offer_id": offer.offer_id})
+                reason = f"the text could not be composed ({type(error).__name__})"
+            if reason is not None:
+                failed.append(("text", reason))
+        return failed
 
     def _compose_and_send(
         self, lead: Lead, offer: Offer, config: CompanyConfig, agent: Agent, token: str
@@ -137,28 +180,14 @@ class OfferDelivery:
         except Exception as error:  # a broken template must not lose the lead or the other emails
             logger.exception("offer email not composed", extra={"offer_id": offer.offer_id})
             return f"the email could not be composed ({type(error).__name__})"
-        return self._send(email)
-
-    def _send(self, email: Email) -> str | None:
-        """None when sent; else why not, after retrying what may pass."""
-        reason = "not tried"
-        for attempt in range(1, SEND_ATTEMPTS + 1):
-            try:
-                self._mailer.send(email)
-                return None
-            except SendFailed as error:
-                reason = error.reason
-                if not error.transient:
-                    return f"{reason}, not retried"
-            except Exception as error:  # an unexpected failure must not lose the other emails
-                reason = _name(error)
-            if attempt < SEND_ATTEMPTS:
-                self._sleep(_BACKOFF_SECONDS * 2 ** (attempt - 1))
-        return f"{reason}, after {SEND_ATTEMPTS} attempts"
+        return send_with_retries(lambda: self._mailer.send(email), self._sleep)
 
     @staticmethod
-    def _failed(offer: Offer, agent: Agent, reason: str, at: datetime, *, listed: bool = True) -> HistoryEntry:
-        """`listed`: whether the offer is in the agent's `/v1/me/offers` (its ticket was stored)."""
+    def _failed(
+        offer: Offer, agent: Agent, reason: str, at: datetime, *, listed: bool = True, channel: str = "email"
+    ) -> HistoryEntry:
+        """`listed`: whether the offer is in the agent's `/v1/me/offers` (its ticket was stored); `channel`:
+        `email` or `text`."""
         in_pool = offer.kind is OfferKind.CLAIM and offer.route is None
         where = "the lead stays in the pool" if in_pool else "the offer stays open"
         seen = (
@@ -170,7 +199,7 @@ class OfferDelivery:
             at=at,
             event="delivery.failed",
             agent_id=agent.agent_id,
-            detail=f"The {offer.kind.value} email to agent {agent.agent_id} ({agent.display_name()}) could not be "
+            detail=f"The {offer.kind.value} {channel} to agent {agent.agent_id} ({agent.display_name()}) could not be "
             f"sent ({reason}); {where} and {seen}.",
             offer_id=offer.offer_id,
         )
@@ -218,7 +247,17 @@ def email_context(
         "time_left": duration_words(seconds),
         "expires_at": for_people(offer.expires_at, time_zone),
         "expires_at_iso": offer.expires_at.isoformat(),
+        "returning": _returning(lead, offer, time_zone),
     }
+
+
+def _returning(lead: Lead, offer: Offer, time_zone: str) -> dict[str, str] | None:
+    """For the owner of the person's earlier lead (ROUTING.md, "Returning leads"): when and where that
+    earlier inquiry came in; only on the offer the returning-lead step made, not on later ones."""
+    earlier = lead.returning_of
+    if earlier is None or offer.step != ReturningLeadStep.name:
+        return None
+    return {"date": local_moment(earlier.created_at, time_zone).date().isoformat(), "source": earlier.source}
 
 
 def _name(error: Exception) -> str:

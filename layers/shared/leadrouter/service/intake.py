@@ -11,10 +11,10 @@ so a retry or a double click of the same request finds the stored lead and answe
 - a repeat of a stored request takes no round-robin turn (the lead is looked up before the turn); of two
   identical requests at the same moment, the one whose write loses has taken a turn, which is spent."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from aws_lambda_powertools import Logger
 
@@ -25,16 +25,23 @@ from leadrouter.domain.ids import new_lead_id, new_offer_id
 from leadrouter.domain.intake_requests import IntakeRequest
 from leadrouter.domain.leads import IntakeMark, Lead, LeadStatus, LeadSubmission
 from leadrouter.domain.lifecycle import OfferTerms, apply_decision, new_lead
+from leadrouter.domain.people import EarlierLead, PersonRaced
 from leadrouter.domain.ports import Clock, RandomSource
 from leadrouter.observability import correlate
 from leadrouter.service.lead_changes import LeadChanges, Snapshot
+from leadrouter.service.people_desk import PeopleDesk
 from leadrouter.service.ports import ConfigRepository, LeadRepository
 from leadrouter.service.round_robin_turns import RoundRobinTurns
+
+if TYPE_CHECKING:
+    from leadrouter.service.escalation import Escalations
 
 logger = Logger(child=True)
 
 # Lambda's longest timeout: without an invocation's own deadline, an attempt is taken to run until then.
 LONGEST_INVOCATION: Final = timedelta(minutes=15)
+# Sign-ups of one person racing each other: each lost race means another lead of theirs was just stored.
+_PERSON_ATTEMPTS: Final = 3
 
 
 @dataclass(frozen=True)
@@ -46,8 +53,9 @@ class IntakeResult:
         return {"lead_id": self.lead_id, "status": self.status.value}
 
 
-def facts_of(submission: LeadSubmission) -> LeadFacts:
+def facts_of(submission: LeadSubmission, returning: EarlierLead | None = None) -> LeadFacts:
     return LeadFacts(
+        returning=returning,
         source=submission.source,
         agent_code=submission.agent_code,
         chosen_agent_id=submission.chosen_agent_id,
@@ -65,7 +73,14 @@ class IntakeService:
         turns: RoundRobinTurns,
         clock: Clock,
         rng: RandomSource,
+        people: PeopleDesk | None = None,
+        escalations: "Callable[[], Escalations] | None" = None,
     ) -> None:
+        """`people`: matching returning leads (service/people_desk.py); without it every lead is new.
+        `escalations` builds, on the first lead of a company that escalates, what starts the escalation timer
+        each such lead gets (None: no timers)."""
+        self._people = people
+        self._escalations = escalations
         self._config = config
         self._leads = leads
         self._turns = turns
@@ -92,10 +107,35 @@ class IntakeService:
         request = IntakeRequest.of(company_id, submission, idempotency_key)
         lead_id = request.lead_id(now)
         correlate(lead_id)
-        decision = decide(facts_of(submission), config, now, self._rng)
+        for attempt in range(_PERSON_ATTEMPTS):
+            try:
+                return self._route(config, request, lead_id, submission, link_base_url, left_out, running_for, now)
+            except PersonRaced:
+                # Another lead of the same person was stored since we read the index: read it again.
+                if attempt == _PERSON_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _route(
+        self,
+        config: CompanyConfig,
+        request: IntakeRequest,
+        lead_id: str,
+        submission: LeadSubmission,
+        link_base_url: str | None,
+        left_out: Sequence[str],
+        running_for: timedelta | None,
+        now: datetime,
+    ) -> IntakeResult:
+        company_id = config.company.company_id
+        person = self._people.match(config, submission.contact(), now, lead_id) if self._people is not None else None
+        facts = facts_of(submission, person.earlier if person is not None else None)
+        decision = decide(facts, config, now, self._rng)
         # Looked up first only where the write alone cannot tell: before a round-robin turn (a repeat must
         # not take one), and near a window's start (a repeat of a request made in the previous window).
-        earlier_ids = [lead_id] if isinstance(decision.outcome, RoundRobinTurn) else []
+        # The person index naming this very lead: an earlier attempt of this request stored it.
+        stored_already = person is not None and person.names(lead_id)
+        earlier_ids = [lead_id] if stored_already or isinstance(decision.outcome, RoundRobinTurn) else []
         previous = request.previous_lead_id(now)
         if previous is not None:
             earlier_ids.append(previous)
@@ -104,13 +144,18 @@ class IntakeService:
             if earlier is not None and request.repeated_by(earlier.created_at, now):
                 return self._answer_repeat(earlier, request, config, now)
         lead = self._commit(config, lead_id, submission, decision, link_base_url, left_out, now)
+        if person is not None:
+            person.file(lead, decision.step)
         lead.intake = IntakeMark(
             body=request.body,
             attempt=self._rng.token_bytes(8).hex(),
             answered=lead.status,
             in_flight_until=now + (LONGEST_INVOCATION if running_for is None else running_for),
         )
-        stored = self._leads.create_once(lead)
+        if person is None or self._people is None:
+            stored = self._leads.create_once(lead)
+        else:
+            stored = self._people.create_once(lead, person)
         if stored is not None and (stored.intake is None or stored.intake.attempt != lead.intake.attempt):
             return self._answer_repeat(stored, request, config, now)
         # Else stored: this attempt's own write, which the SDK sent again after a timeout though it had landed.
@@ -124,8 +169,13 @@ class IntakeService:
             },
         )
         # The lead is stored: start timers and send emails; failures are recorded on the lead.
-        self._changes.after_commit(lead, config, Snapshot.of(None))
+        self._after_write(lead, config)
         return IntakeResult(lead.lead_id, lead.status)
+
+    def _after_write(self, lead: Lead, config: CompanyConfig) -> None:
+        self._changes.after_commit(lead, config, Snapshot.of(None))
+        if self._escalations is not None and config.settings.escalate_unclaimed_after_seconds is not None:
+            self._escalations().arm(lead, config)
 
     def drop_spam(self, company_id: str) -> IntakeResult:
         """A filled honeypot: answered like a real intake so the bot learns nothing; nothing is stored."""
@@ -149,7 +199,7 @@ class IntakeService:
             logger.info(
                 "retried intake: the earlier attempt stopped before its emails", extra={"lead_id": lead.lead_id}
             )
-            self._changes.after_commit(lead, config, Snapshot.of(None))
+            self._after_write(lead, config)
         return IntakeResult(lead.lead_id, mark.answered)
 
     def _commit(

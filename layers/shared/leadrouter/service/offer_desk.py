@@ -11,22 +11,32 @@ from aws_lambda_powertools import Logger
 
 from leadrouter.domain.acceptance import STEP as ACCEPTANCE_STEP
 from leadrouter.domain.acceptance import after_decline
-from leadrouter.domain.cascade import AssignTo, RoundRobinTurn, round_robin_assignment
+from leadrouter.domain.cascade import AssignTo, Decision, RoundRobinTurn, round_robin_assignment
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.errors import NotFound
 from leadrouter.domain.ids import new_offer_id
 from leadrouter.domain.leads import Lead, LeadStatus
-from leadrouter.domain.lifecycle import OfferTerms, answer_offer, continue_route, expire_offer, place, to_pool
+from leadrouter.domain.lifecycle import (
+    OfferTerms,
+    answer_offer,
+    apply_decision,
+    continue_route,
+    expire_offer,
+    place,
+    to_pool,
+)
 from leadrouter.domain.offers import (
     AgentNotActive,
     Offer,
     OfferAction,
+    OfferOrigin,
     OfferState,
     OfferTicket,
     hash_token,
     looks_like_token,
     token_matches,
 )
+from leadrouter.domain.owner_first import decide_without_owner
 from leadrouter.domain.ports import Clock, RandomSource
 from leadrouter.domain.principals import Principal, Role
 from leadrouter.domain.queries import LeadQuery
@@ -195,6 +205,8 @@ class OfferDesk:
                 return
             if offer.route is not None:
                 continue_route(lead, offer, config.agents, new_offer_id(now, self._rng), now)
+            elif offer.origin == OfferOrigin.RETURNING_LEAD:
+                self._route_as_new(lead, config, turns, now)
             else:
                 move_on(lead, config, offer.recipients[0], turns, now, self._rng)
 
@@ -209,6 +221,17 @@ class OfferDesk:
         return EXPIRED
 
     # Shared ------------------------------------------------------------------------------------------
+
+    def _route_as_new(self, lead: Lead, config: CompanyConfig, turns: Turns, now: datetime) -> None:
+        """A returning lead's owner passed on their first offer: the cascade, as for a new lead, without them."""
+        decision = decide_without_owner(lead, config, now, self._rng)
+        outcome = decision.outcome
+        if isinstance(outcome, RoundRobinTurn):
+            chosen = turns.take(outcome.queue, outcome.declined)
+            decision = Decision(decision.step, round_robin_assignment(config, outcome, chosen), decision.reports)
+        office_of = {agent_id: agent.office_id for agent_id, agent in config.agents.items()}
+        terms = OfferTerms(new_offer_id(now, self._rng), config.settings)
+        apply_decision(lead, decision, office_of, now, terms, config.agents)
 
     def _answer(self, ticket: OfferTicket, action: OfferAction, by: str) -> Answer:
         agent_id = ticket.agent_id
@@ -228,6 +251,8 @@ class OfferDesk:
             elif answered.offer.route is not None and answered.offer.state is OfferState.PASSED:
                 # A route member passed: the next member, at once.
                 continue_route(lead, answered.offer, config.agents, new_offer_id(now, self._rng), now)
+            elif answered.offer.origin == OfferOrigin.RETURNING_LEAD and answered.offer.state is OfferState.PASSED:
+                self._route_as_new(lead, config, turns, now)
 
         lead = self._changes.apply(ticket.company_id, ticket.lead_id, change)
         offer = lead.offer(ticket.offer_id)

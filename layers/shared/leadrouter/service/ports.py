@@ -10,8 +10,10 @@ from leadrouter.domain.agents import Agent, Office
 from leadrouter.domain.company import Company, CompanySettings
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.credentials import Credential
+from leadrouter.domain.key_secrets import StoredKey
+from leadrouter.domain.lead_events import EventEntry, EventSubject
 from leadrouter.domain.lead_measures import Measure
-from leadrouter.domain.leads import HistoryEntry, Lead
+from leadrouter.domain.leads import Lead
 from leadrouter.domain.offers import OfferTicket
 from leadrouter.domain.queries import LeadQuery, Page
 from leadrouter.domain.round_robin import QueuePosition
@@ -93,10 +95,12 @@ class RoundRobinCounter(Protocol):
     def ring(self, company_id: str, fingerprint: str) -> tuple[int, ...] | None: ...
 
 
+class KeyLookup(Protocol):
+    def find(self, key_hash: str) -> StoredKey | None: ...
+
+
 class CredentialRepository(Protocol):
     def put(self, credential: Credential) -> None: ...
-
-    def find_by_hash(self, key_hash: str) -> Credential | None: ...
 
     def list_for_company(self, company_id: str) -> list[Credential]: ...
 
@@ -104,7 +108,7 @@ class CredentialRepository(Protocol):
 
 
 class EventPublisher(Protocol):
-    def publish(self, lead: Lead, entries: Sequence[HistoryEntry]) -> None: ...
+    def publish(self, lead: EventSubject, entries: Sequence[EventEntry]) -> None: ...
 
 
 class TicketRepository(Protocol):
@@ -146,6 +150,24 @@ class SendFailed(Exception):
 class Mailer(Protocol):
     def send(self, email: Email) -> str:
         """Send one email; answers the message id, raises SendFailed."""
+        ...
+
+
+@dataclass(frozen=True)
+class TextMessage:
+    to: str  # E.164
+    text: str
+
+
+class Texter(Protocol):
+    """Text messages to phones; both raise SendFailed."""
+
+    def opted_out(self, phone: str) -> bool:
+        """Whether the number's owner asked for no more texts (answered STOP): such a number is not texted."""
+        ...
+
+    def send(self, message: TextMessage) -> str:
+        """Send one text; answers the message id."""
         ...
 
 

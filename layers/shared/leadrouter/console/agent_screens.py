@@ -1,0 +1,120 @@
+"""The agent's screens: New leads (open offers with their time left, answered with a button; a small list
+the page's script fetches every few seconds), My leads (send one back to the pool) and the Lead pool (claim).
+Each calls the API's own code with the agent's Principal; a refusal or a lost race comes back as the API's
+message on the next page."""
+
+import re
+from typing import Final
+
+from aws_lambda_powertools.event_handler import Response
+
+from leadrouter.api.me import leads_of, offers_of
+from leadrouter.api.offer_links import ANSWER_HEADINGS
+from leadrouter.api.resolver import new_router
+from leadrouter.api.views import PoolLeadView
+from leadrouter.console.web import SECURITY_HEADERS, Session, back_with_notice, checked_form, page, renderer, session_of
+from leadrouter.domain.errors import DomainError, Forbidden, NotFound
+from leadrouter.domain.offers import OfferAction
+from leadrouter.domain.principals import Role
+from leadrouter.wiring import services
+
+router = new_router()
+_OFFER_ID: Final = re.compile(r"^of_[0-9a-z]{26}$")
+_LEAD_ID: Final = re.compile(r"^ld_[0-9a-z]{26}$")
+
+
+def _agent() -> Session:
+    session = session_of(router)
+    session.principal.require(Role.AGENT)
+    return session
+
+
+def _known(pattern: re.Pattern[str], value: str, what: str) -> str:
+    if not pattern.match(value):
+        raise NotFound(f"No such {what}.")
+    return value
+
+
+@router.get("/app/offers")
+def new_leads() -> Response[str]:
+    session = _agent()
+    offers = offers_of(session.principal).offers
+    return page(
+        router,
+        "offers.html.j2",
+        session=session,
+        title="New leads",
+        active="offers",
+        offers=offers,
+        offer_count=len(offers),
+    )
+
+
+@router.get("/app/offers/live")
+def live_offers() -> Response[str]:
+    """The list of open offers alone, with their count in a header: what the page's script polls."""
+    session = _agent()
+    offers = offers_of(session.principal).offers
+    body = renderer().render("_offer_list.html.j2", root=session.place.root, csrf=session.csrf, offers=offers)
+    headers = {**SECURITY_HEADERS, "X-Offer-Count": str(len(offers))}
+    return Response(200, "text/html; charset=utf-8", body, headers=headers)
+
+
+@router.post("/app/offers/<offer_id>/<action>")
+def answer_offer(offer_id: str, action: str) -> Response[str]:
+    session = _agent()
+    checked_form(router, session)
+    _known(_OFFER_ID, offer_id, "offer")
+    chosen = next((item for item in OfferAction if item.value == action), None)
+    if chosen is None:
+        raise NotFound("No such action.")
+    root = session.place.root
+    try:
+        services().offer_desk.answer_mine(session.principal, offer_id, chosen)
+    except DomainError as error:
+        return back_with_notice(session, f"{root}/offers", error.message)
+    mine = chosen in (OfferAction.CLAIM, OfferAction.ACCEPT)
+    return back_with_notice(session, f"{root}/{'my-leads' if mine else 'offers'}", ANSWER_HEADINGS[chosen])
+
+
+@router.get("/app/my-leads")
+def my_leads() -> Response[str]:
+    session = _agent()
+    leads = leads_of(session.principal, limit=100).leads
+    return page(router, "my_leads.html.j2", session=session, title="My leads", active="my-leads", leads=leads)
+
+
+@router.post("/app/my-leads/<lead_id>/release")
+def send_back(lead_id: str) -> Response[str]:
+    session = _agent()
+    checked_form(router, session)
+    _known(_LEAD_ID, lead_id, "lead")
+    root = session.place.root
+    try:
+        services().pool_desk.release(session.principal, lead_id)
+    except DomainError as error:
+        return back_with_notice(session, f"{root}/my-leads", error.message)
+    return back_with_notice(session, f"{root}/my-leads", "You sent the lead back to the pool.")
+
+
+@router.get("/app/pool")
+def lead_pool() -> Response[str]:
+    session = _agent()
+    try:
+        leads = [PoolLeadView.of(lead) for lead in services().pool_desk.pool(session.principal, 100).items]
+    except Forbidden as error:
+        return page(router, "pool.html.j2", 403, session=session, title="Lead pool", active="pool", error=error.message)
+    return page(router, "pool.html.j2", session=session, title="Lead pool", active="pool", leads=leads)
+
+
+@router.post("/app/pool/<lead_id>/claim")
+def claim(lead_id: str) -> Response[str]:
+    session = _agent()
+    checked_form(router, session)
+    _known(_LEAD_ID, lead_id, "lead")
+    root = session.place.root
+    try:
+        services().pool_desk.claim(session.principal, lead_id)
+    except DomainError as error:
+        return back_with_notice(session, f"{root}/pool", error.message)
+    return back_with_notice(session, f"{root}/my-leads", "You claimed the lead: it is yours.")

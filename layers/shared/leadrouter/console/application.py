@@ -1,0 +1,42 @@
+"""The console's resolver: its routers, its static files, and how a refusal looks in a browser (a page with
+the API's message and status, api/errors.status_of; a missing or ended session: the sign-in page)."""
+
+from pathlib import Path
+from typing import Final
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+
+from leadrouter.api.errors import status_of
+from leadrouter.api.resolver import build_resolver, new_router
+from leadrouter.console import agent_screens, office_screens, sign_in
+from leadrouter.console.web import Place, SignInRequired, page, redirect
+from leadrouter.domain.errors import DomainError, NotFound
+
+STATIC: Final = Path(__file__).resolve().parent / "static"
+_TYPES: Final = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
+
+static_files = new_router()
+
+
+@static_files.get("/app/static/<name>")
+def static_file(name: str) -> Response[str]:
+    path = STATIC / name
+    # Only the folder's own files, by their plain names.
+    if "/" in name or path.suffix not in _TYPES or not path.is_file():
+        raise NotFound("No such file.")
+    headers = {"Cache-Control": "public, max-age=300", "X-Content-Type-Options": "nosniff"}
+    return Response(200, _TYPES[path.suffix], path.read_text(encoding="utf-8"), headers=headers)
+
+
+def build_console() -> APIGatewayRestResolver:
+    app = build_resolver(sign_in.router, agent_screens.router, office_screens.router, static_files)
+
+    @app.exception_handler(SignInRequired)  # type: ignore[untyped-decorator]
+    def _sign_in(_: SignInRequired) -> Response[str]:
+        return redirect(f"{Place.of(app).root}/sign-in")
+
+    @app.exception_handler(DomainError)  # type: ignore[untyped-decorator]
+    def _refused(error: DomainError) -> Response[str]:
+        return page(app, "error.html.j2", status_of(error).value, title="Not possible", message=error.message)
+
+    return app

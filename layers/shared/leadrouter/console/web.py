@@ -1,0 +1,182 @@
+"""What every console page shares: where the console lives, the signed-in user, the page's headers (a strict
+Content-Security-Policy: scripts and styles from /app/static only, nothing inline), forms and their CSRF
+check, notices shown once, and redirects."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC
+from functools import cache, cached_property
+from pathlib import Path
+from typing import Any, Final
+from urllib.parse import parse_qs, urlsplit
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.shared.cookies import Cookie
+
+from leadrouter.adapters.templates import JinjaRenderer
+from leadrouter.api.bodies import content_type
+from leadrouter.api.links import link_base_url
+from leadrouter.console import sessions
+from leadrouter.domain.console_users import ConsoleUser
+from leadrouter.domain.errors import BadRequest, Forbidden, UnsupportedMediaType
+from leadrouter.domain.offers import duration_words
+from leadrouter.domain.principals import Principal
+from leadrouter.wiring import services
+
+TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
+FORM: Final = "application/x-www-form-urlencoded"
+_MAX_FORM_BYTES: Final = 16_384
+
+SECURITY_HEADERS: Final = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    # Nothing of a console address travels to another site. (Not no-referrer: with it, browsers send
+    # `Origin: null` on the console's own form posts, which the origin check must refuse.)
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+
+# Whatever knows the current request: a router, or the resolver itself (its error handlers).
+Requests = Router | APIGatewayRestResolver
+
+
+class SignInRequired(Exception):
+    """No session, or it ended: the browser goes to the sign-in page."""
+
+
+class ConsoleRenderer(JinjaRenderer):
+    """The console's templates, with the console's ways of writing times."""
+
+    @cached_property
+    def _environment(self) -> Any:
+        environment = super()._environment
+        environment.filters["time_left"] = lambda seconds: f"{duration_words(int(seconds))} left"
+        environment.filters["when"] = lambda moment: moment.astimezone(UTC).strftime("%b %d, %H:%M UTC")
+        return environment
+
+
+@cache
+def renderer() -> ConsoleRenderer:
+    return ConsoleRenderer(TEMPLATES)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the console is, as the browser reaches it."""
+
+    root: str
+    secure: bool
+    # The console's whole address (for emails): https://host[/stage]/app/
+    url: str
+
+    @classmethod
+    def of(cls, router: Requests) -> "Place":
+        base = (link_base_url(router.current_event) or "").rstrip("/")
+        root = urlsplit(base).path + "/app"
+        return cls(root=root, secure=not base.startswith("http://"), url=f"{base}/app/")
+
+    def cookie(self, name: str, value: str, max_age: int | None = None) -> Cookie:
+        return sessions.set_cookie(name, value, path=self.root, secure=self.secure, max_age=max_age)
+
+    def forget(self, name: str) -> Cookie:
+        return sessions.clear_cookie(name, path=self.root, secure=self.secure)
+
+
+@dataclass(frozen=True)
+class Session:
+    user: ConsoleUser
+    token: str
+    place: Place
+
+    @property
+    def principal(self) -> Principal:
+        return self.user.principal()
+
+    @property
+    def csrf(self) -> str:
+        return sessions.csrf_token(self.token)
+
+
+def cookies_of(router: Requests) -> dict[str, str]:
+    headers = router.current_event.headers
+    return sessions.read_cookies(headers.get("cookie") or headers.get("Cookie"))
+
+
+def session_of(router: Requests) -> Session:
+    token = sessions.cookie_value(cookies_of(router), sessions.SESSION_COOKIE)
+    user = services().user_desk.session_user(token) if token else None
+    if token is None or user is None:
+        raise SignInRequired
+    return Session(user, token, Place.of(router))
+
+
+def form_of(router: Requests) -> dict[str, str]:
+    """A form's fields (the first value of each); a change from another origin is refused."""
+    event = router.current_event
+    origin = event.headers.get("origin") or event.headers.get("Origin")
+    host = event.headers.get("host") or event.headers.get("Host")
+    if origin and host and urlsplit(origin).netloc != host:
+        raise Forbidden("This form was sent from another site.")
+    if content_type(event) != FORM:
+        raise UnsupportedMediaType("Send the form as application/x-www-form-urlencoded.")
+    body = event.decoded_body or ""
+    if len(body) > _MAX_FORM_BYTES:
+        raise BadRequest("The form is too large.")
+    return {name: values[0] for name, values in parse_qs(body, max_num_fields=50).items()}
+
+
+def checked_form(router: Requests, session: Session) -> dict[str, str]:
+    """The form of a change: refused (403) unless it carries the session's CSRF token."""
+    form = form_of(router)
+    sent = form.get(sessions.CSRF_FIELD) or router.current_event.headers.get(sessions.CSRF_HEADER)
+    if not sessions.csrf_matches(session.token, sent):
+        raise Forbidden("This form is out of date or was not sent from the console: reload the page and try again.")
+    return form
+
+
+def page(
+    router: Requests,
+    template: str,
+    status: int = 200,
+    *,
+    session: Session | None = None,
+    cookies: list[Cookie] | None = None,
+    **context: Any,
+) -> Response[str]:
+    place = session.place if session else Place.of(router)
+    notice = sessions.cookie_value(cookies_of(router), sessions.NOTICE_COOKIE)
+    sent = list(cookies or [])
+    if notice:
+        sent.append(place.forget(sessions.NOTICE_COOKIE))
+    body = renderer().render(
+        template,
+        root=place.root,
+        user=session.user if session else None,
+        csrf=session.csrf if session else "",
+        notice=context.pop("notice", None) or notice,
+        error=context.pop("error", None),
+        **context,
+    )
+    return Response(status, "text/html; charset=utf-8", body, headers=SECURITY_HEADERS, cookies=sent)
+
+
+def redirect(
+    location: str, cookies: list[Cookie] | None = None, headers: Mapping[str, str] | None = None
+) -> Response[str]:
+    return Response(
+        303,
+        "text/plain; charset=utf-8",
+        "",
+        headers={**SECURITY_HEADERS, "Location": location, **(headers or {})},
+        cookies=cookies or [],
+    )
+
+
+def back_with_notice(session: Session, location: str, notice: str) -> Response[str]:
+    """Post/redirect/get: the next page shows `notice` once."""
+    return redirect(location, cookies=[session.place.cookie(sessions.NOTICE_COOKIE, notice, max_age=60)])

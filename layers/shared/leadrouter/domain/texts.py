@@ -1,0 +1,13 @@
+"""Offers by text message, the pure part: the short text an offer becomes. A text carries what the offer
+email shows before the lead is the agent's (the summary: an initial, the area, the source), never contact
+details, and the offer's one-time link, whose page shows the offer and whose button acts."""
+
+from leadrouter.domain.offers import LeadSummary, OfferKind
+
+
+def offer_text(company_name: str, kind: OfferKind, summary: LeadSummary, time_left: str, link: str) -> str:
+    """One short text: who, what, how long, the link. The words before the link stay within 130
+    characters (a long area is cut), so that with a link the text is one or two SMS segments."""
+    about = ", ".join(part for part in (summary.name_initial, (summary.area or "")[:30], summary.source[:20]) if part)
+    ask = "to accept" if kind is OfferKind.ACCEPTANCE else "to claim"
+    return f"{company_name[:30]}: new lead ({about}) {ask}, {time_left} left: {link}"
