@@ -16,7 +16,7 @@ export SAM_CLI_TELEMETRY := 0
 export AWS_DEFAULT_REGION ?= us-east-1
 PORT ?= 3000
 
-.PHONY: help venv lock run test lint types validate checkov build browser pytest openapi bench load clean
+.PHONY: help venv lock run test lint types validate checkov build browser pytest openapi bench load report clean
 
 help:
 	@echo "make run    start the whole service locally (API on 127.0.0.1:$(PORT))"
@@ -25,6 +25,7 @@ help:
 	@echo "make load   the 2,000-intake load test (make test runs it with 300)"
 	@echo "make lock   rewrite the locks (requirements*.lock) from the requirements files"
 	@echo "make openapi  rewrite the OpenAPI document (docs/openapi.json) from the code"
+	@echo "make report  charts of the running local stack's reports in .local/report.html"
 
 # Installed from the lock only: every package pinned, each file checked against its hash.
 $(STAMP): requirements-dev.lock
@@ -101,6 +102,10 @@ openapi: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Speed to lead and the distribution of the running local stack (make run), drawn in one HTML file.
+report: $(STAMP)
+	$(BIN)/python -m leadrouter_cli.charts --stack .local/stack.json --out .local/report.html
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) .aws-sam .local .pytest_cache .mypy_cache .ruff_cache

@@ -24,6 +24,7 @@ NAMES = (
     "package_size",
     "timer_lateness",
     "fair_share",
+    "reports",
 )
 
 
@@ -109,6 +110,10 @@ def _on_stack(stack: "LocalStack", only: list[str], quick: bool, results: dict[s
         from bench import scale
 
         results["scale"] = scale.run(stack, 20 if quick else 200, 2 if quick else 5)
+    if "reports" in only:
+        from bench import reports
+
+        results["reports"] = reports.run(stack, 5_000 if quick else 50_000)
     if "cold_start" in only:
         from bench import cold_start
 

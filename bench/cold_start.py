@@ -37,6 +37,7 @@ FIRST_EVENT = {
     "OpenApiFunction": "events/openapi/get_document.json",
     "SweeperFunction": "events/sweeper/every_minute.json",
     "EventPublisherFunction": "events/event_publisher/lead_assigned.json",
+    "AggregatorFunction": "events/aggregator/lead_assigned.json",
     "EmailEventsFunction": "events/email_events/hard_bounce.json",
 }
 CLIENTS = {
@@ -48,6 +49,7 @@ CLIENTS = {
     "OpenApiFunction": [],
     "SweeperFunction": ["dynamodb", "sesv2", "sqs", "scheduler"],
     "EventPublisherFunction": ["events"],
+    "AggregatorFunction": ["dynamodb"],
     "EmailEventsFunction": ["dynamodb"],
 }
 

@@ -1,12 +1,24 @@
-"""Companies, settings, agents, offices, routes, keys, console users, the routing simulator and the admins'
-view of leads."""
+"""Companies, settings, agents, offices, routes, keys, console users, the routing simulator, the admins'
+view of leads and the reports."""
 
 from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from leadrouter.api import agents, companies, keys, leads_admin, offices, people, queue, routing, settings, users
+from leadrouter.api import (
+    agents,
+    companies,
+    keys,
+    leads_admin,
+    offices,
+    people,
+    queue,
+    reports,
+    routing,
+    settings,
+    users,
+)
 from leadrouter.api.resolver import build_resolver
 from leadrouter.observability import logger, metrics, traced
 
@@ -21,6 +33,7 @@ app = build_resolver(
     leads_admin.router,
     people.router,
     users.router,
+    reports.router,
 )
 
 

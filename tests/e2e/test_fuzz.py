@@ -45,6 +45,11 @@ EXCEPTIONS: tuple[tuple[str, str, str], ...] = (
     ),
     ("PUT /v1/settings", "positive_data_acceptance", "an IANA time zone name; the default agent must exist"),
     (
+        "GET /v1/reports/routing",
+        "positive_data_acceptance",
+        "`to` not before `from`, at most 366 days apart, and moments whose days can be counted (not year 1)",
+    ),
+    (
         "POST /v1/companies/{company_id}/leads",
         "positive_data_acceptance",
         "an Idempotency-Key sent again with another body is a 422, and a lead needs an email or a phone that "

@@ -236,6 +236,9 @@ MATRIX: dict[tuple[str, str], Row] = {
             OTHER_COMPANY_AGENT: 404,
         },
     ),
+    # Reports: office managers get their offices' figures (of any office, theirs being empty elsewhere).
+    ("GET", "/v1/reports/routing"): Row(lambda w: "/v1/reports/routing", admins_and_managers(200, 200, 200)),
+    ("GET", "/v1/reports/pool"): Row(lambda w: "/v1/reports/pool", admins_and_managers(200, 200, 200)),
     # The agent's side.
     ("GET", "/v1/pool"): Row(lambda w: "/v1/pool", agents(200, without_lm=403)),
     ("POST", "/v1/leads/{lead_id}/claim"): Row(

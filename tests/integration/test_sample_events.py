@@ -82,6 +82,7 @@ def test_every_function_has_sample_events(template: Template) -> None:
         "timeout/timer_message.json",
         "sweeper/every_minute.json",
         "event_publisher/lead_assigned.json",
+        "aggregator/lead_assigned.json",
         "email_events/hard_bounce.json",
     }
     assert {str(sample.relative_to(ROOT / "events")) for sample in SAMPLES} - not_http == set(EXPECTED_STATUS)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from leadrouter.adapters.stream_records import UnreadableLead, lead_change
+from leadrouter.adapters.stream_records import UnreadableLead, agent_presence_change, lead_change
 
 SAMPLE = Path(__file__).resolve().parents[2] / "events/event_publisher/lead_assigned.json"
 
@@ -62,3 +62,22 @@ def test_an_image_that_does_not_decode_names_the_lead_s_key_only(field: str) -> 
 
     assert record["dynamodb"]["Keys"]["PK"]["S"] in str(raised.value)
     assert contact["M"]["email"]["S"] not in str(raised.value)
+
+
+def test_only_a_company_s_own_agent_items_are_read_as_agents() -> None:
+    # Items of a company's other partitions may have sort keys like an agent's; they are no presence change
+    # (a lead count, for one, does not decode as an agent and would hold the stream up).
+    counted = {
+        "eventName": "MODIFY",
+        "dynamodb": {
+            "Keys": {"PK": {"S": "C#co_1#COUNT#day#2026-12-01"}, "SK": {"S": "AGENT#0000000007"}},
+            "NewImage": {
+                "PK": {"S": "C#co_1#COUNT#day#2026-12-01"},
+                "SK": {"S": "AGENT#0000000007"},
+                "leads": {"N": "3"},
+            },
+            "SequenceNumber": "1",
+        },
+    }
+
+    assert agent_presence_change(counted) is None

@@ -12,6 +12,7 @@ from leadrouter.domain.ports import Clock, RandomSource, SystemClock, SystemRand
 from leadrouter.environment import ServiceEnvironment, environment
 
 if TYPE_CHECKING:
+    from leadrouter.adapters.dynamo_aggregates import DynamoAggregates
     from leadrouter.adapters.dynamo_config import DynamoConfigRepository
     from leadrouter.adapters.dynamo_leads import DynamoLeadRepository
     from leadrouter.adapters.dynamo_offers import DynamoTicketRepository
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from leadrouter.service.pool_desk import PoolDesk
     from leadrouter.service.presence_desk import PresenceDesk
     from leadrouter.service.queue_desk import QueueDesk
+    from leadrouter.service.report_desk import ReportDesk, ReportTallies
     from leadrouter.service.round_robin_turns import RoundRobinTurns
     from leadrouter.service.routes import RouteService
     from leadrouter.service.simulation import RoutingSimulator
@@ -343,6 +345,26 @@ class Services:
             self.rng,
             self.env.SENDER_EMAIL,
         )
+
+    @cached_property
+    def aggregates(self) -> "DynamoAggregates":
+        from leadrouter.adapters.dynamo_aggregates import DynamoAggregates
+
+        return DynamoAggregates(self.clients.dynamodb, self.env.TABLE_NAME)
+
+    @cached_property
+    def report_tallies(self) -> "ReportTallies":
+        from leadrouter.service.report_desk import ReportTallies
+
+        return ReportTallies(self.config_repository, self.aggregates, self.clock)
+
+    @cached_property
+    def report_desk(self) -> "ReportDesk":
+        from leadrouter.adapters.dynamo_waiting import DynamoWaitingLeads
+        from leadrouter.service.report_desk import ReportDesk
+
+        waiting = DynamoWaitingLeads(self.clients.dynamodb, self.env.TABLE_NAME)
+        return ReportDesk(self.config_repository, self.aggregates, waiting, self.clock)
 
     @cached_property
     def sweeper(self) -> "OfferSweeper":

@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 
 from leadrouter.adapters.aws_errors import TRANSACTION_CANCELED, domain_errors, error_code, failed_conditions, translate
 from leadrouter.adapters.dynamo_codec import from_item, to_item
-from leadrouter.adapters.dynamo_keys import agent_sk, lead_count_pk
+from leadrouter.adapters.dynamo_keys import COUNT_PREFIX, lead_count_pk, lead_count_sk
 from leadrouter.domain.caps import CapReached, Period, PeriodKind
 
 if TYPE_CHECKING:
@@ -49,7 +49,9 @@ class DynamoLeadCounters:
         for period in periods:
             update: dict[str, Any] = {
                 "TableName": self._table,
-                "Key": to_item({"PK": lead_count_pk(company_id, period.kind, period.key), "SK": agent_sk(agent_id)}),
+                "Key": to_item(
+                    {"PK": lead_count_pk(company_id, period.kind, period.key), "SK": lead_count_sk(agent_id)}
+                ),
                 "UpdateExpression": "ADD leads :one SET expiration = :expiration",
                 "ExpressionAttributeValues": to_item({":one": 1, ":expiration": _expiration(period)}),
             }
@@ -94,7 +96,7 @@ class DynamoLeadCounters:
                 page = self._db.query(**request)
             for item in page.get("Items", []):
                 values = from_item(item)
-                answer[int(str(values["SK"]).removeprefix("AGENT#"))] = int(values.get("leads", 0))
+                answer[int(str(values["SK"]).removeprefix(COUNT_PREFIX))] = int(values.get("leads", 0))
             if "LastEvaluatedKey" not in page:
                 return answer
             request["ExclusiveStartKey"] = page["LastEvaluatedKey"]

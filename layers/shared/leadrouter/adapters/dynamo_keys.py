@@ -36,6 +36,14 @@ def lead_count_pk(company_id: str, kind: str, period: str) -> str:
     return f"C#{company_id}#COUNT#{kind}#{period}"
 
 
+COUNT_PREFIX = "COUNT#"
+
+
+def lead_count_sk(agent_id: int) -> str:
+    # Not under `AGENT#`: the stream's consumer reads every `AGENT#` item as an agent.
+    return f"{COUNT_PREFIX}{agent_id:010d}"
+
+
 def queue_log_pk(company_id: str) -> str:
     """The round-robin queue's adjustments, by time."""
     return f"C#{company_id}#QUEUELOG"

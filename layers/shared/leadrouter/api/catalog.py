@@ -27,6 +27,7 @@ from leadrouter.api import (
     pool,
     presence,
     queue,
+    reports,
     routing,
     settings,
     users,
@@ -53,6 +54,7 @@ ALL_ROUTERS: tuple[Router, ...] = (
     me.router,
     presence.router,
     pool.router,
+    reports.router,
     document.router,
 )
 

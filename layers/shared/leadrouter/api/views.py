@@ -38,6 +38,9 @@ class LeadView(Model):
     erased_at: datetime | None = None
     # Bumped by every change; send it back as `If-Match` to change the lead only if nobody else did since.
     version: int
+    # From `created_at` to the first moment an agent held the lead (claim, accept, assignment without
+    # acceptance); null until then.
+    speed_to_lead_seconds: float | None = None
 
     @classmethod
     def of(cls, lead: Lead, with_contact: bool = True) -> "LeadView":
@@ -108,6 +111,7 @@ def _fields(lead: Lead, with_contact: bool) -> dict[str, object]:
         "person_id": lead.person_id,
         "erased_at": lead.erased_at,
         "version": lead.version,
+        "speed_to_lead_seconds": lead.speed_to_lead_seconds,
     }
 
 

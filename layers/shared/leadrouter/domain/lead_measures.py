@@ -37,27 +37,34 @@ _COUNTED = {
 }
 # The entries that carry the cascade step that decided an intake (the notes of skipped steps also carry one).
 _DECISIONS = frozenset({"lead.assigned", "lead.offered", "route.matched", "routing.pooled"})
-# The entries after which an agent holds the lead.
-_HOLDING = frozenset({"lead.claimed", "lead.accepted", "lead.assigned"})
 
 
-def _holds(entry: HistoryEntry) -> bool:
-    return entry.event in _HOLDING and entry.agent_id is not None
+def first_hold(lead: Lead, history_before: int) -> HistoryEntry | None:
+    """The entry of this change after which an agent held the lead for the first time, if the change did
+    that: the moment speed to lead is measured to (the metric here, the reports in domain/reports.py)."""
+    if any(entry.makes_holder for entry in lead.history[:history_before]):
+        return None
+    return next((entry for entry in lead.history[history_before:] if entry.makes_holder), None)
 
 
 def change_measures(lead: Lead, history_before: int) -> list[Measure]:
     """The measures of the entries the change added to the lead's history (those after `history_before`)."""
-    earlier, added = lead.history[:history_before], lead.history[history_before:]
+    added = lead.history[history_before:]
     measures = entries_measures(added)
     if any(entry.event == "lead.received" for entry in added):
         decided = next((entry for entry in added if entry.event in _DECISIONS and entry.step), None)
         measures.append(Measure("LeadsRouted", step=decided.step if decided is not None else "pool"))
-    if not any(_holds(entry) for entry in earlier):
-        held = next((entry for entry in added if _holds(entry)), None)
-        if held is not None:
-            seconds = max(0.0, (held.at - lead.created_at).total_seconds())
-            measures.append(Measure("SpeedToLeadSeconds", seconds, "Seconds"))
+    held = first_hold(lead, history_before)
+    if held is not None:
+        measures.append(Measure("SpeedToLeadSeconds", speed_to_lead(lead, held), "Seconds"))
     return measures
+
+
+def speed_to_lead(lead: Lead, held: HistoryEntry) -> float:
+    """The lead's stored speed to lead; for a lead stored before it was kept, from the entry that held it."""
+    if lead.speed_to_lead_seconds is not None:
+        return lead.speed_to_lead_seconds
+    return max(0.0, (held.at - lead.created_at).total_seconds())
 
 
 def entries_measures(entries: Sequence[HistoryEntry]) -> list[Measure]:

@@ -159,6 +159,15 @@ class HistoryEntry(Model):
     by: str | None = None
     offer_id: str | None = None
 
+    @property
+    def makes_holder(self) -> bool:
+        """After this entry an agent holds the lead: a claim, an accept, or an assignment without acceptance
+        (an acceptance offer is `lead.offered`; an assignment to an office alone names no agent)."""
+        return self.event in HOLDING_EVENTS and self.agent_id is not None
+
+
+HOLDING_EVENTS: Final = frozenset({"lead.claimed", "lead.accepted", "lead.assigned"})
+
 
 class IntakeMark(Model):
     """What a repeat of the intake request that made a lead needs to answer it from the lead alone
@@ -220,10 +229,15 @@ class Lead(Model):
     returning_of: EarlierInquiry | None = None
     # When the person's erasure request took this lead's contact details, message and page (for good).
     erased_at: datetime | None = None
+    # From `created_at` to the first moment an agent held the lead; set once, by `record`, and kept when the
+    # lead changes hands later (reports: domain/reports.py).
+    speed_to_lead_seconds: float | None = None
 
     def record(self, entry: HistoryEntry) -> None:
         self.history.append(entry)
         self.updated_at = entry.at
+        if self.speed_to_lead_seconds is None and entry.makes_holder:
+            self.speed_to_lead_seconds = max(0.0, (entry.at - self.created_at).total_seconds())
 
     def open_offer(self) -> Offer | None:
         return next((offer for offer in reversed(self.offers) if offer.is_open), None)

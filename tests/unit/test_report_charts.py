@@ -1,0 +1,49 @@
+"""`make report`'s charts (leadrouter_cli/charts.py): bars scaled to the largest figure, no bar where a
+figure is missing, and a page that shows the figures as given, escaped."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from leadrouter_cli.charts import bar_chart, charts, render
+
+
+def row(key: Any, median: int | None, share: float | None, target: float | None, received: int = 0) -> dict[str, Any]:
+    return {
+        "key": key,
+        "received": received,
+        "speed_to_lead_seconds": {"median": median, "p90": None if median is None else median * 2},
+        "within_5_minutes": None if median is None else 1.0,
+        "within_15_minutes": None if median is None else 1.0,
+        "within_1_hour": None if median is None else 1.0,
+        "share": share,
+        "target_share": target,
+    }
+
+
+def test_bars_are_scaled_to_the_largest_value_and_missing_values_draw_nothing() -> None:
+    chart = bar_chart("Speed", "seconds", [("a", [10.0, 40.0]), ("b", [None, 20.0])], ("median", "p90"))
+    heights = {(bar.label, bar.series): bar.height for bar in chart.bars}
+    assert heights == {("a", 0): 50.0, ("a", 1): 200.0, ("b", 1): 100.0}
+    assert chart.top == 40.0
+    assert not chart.empty
+    assert bar_chart("Nothing", "leads", [("a", [None])], ("x",)).empty
+
+
+def test_the_page_draws_every_chart_and_escapes_what_it_shows() -> None:
+    by_day = {"rows": [row("2026-03-10", 3, 1.0, None, received=4)]}
+    by_agent = {"rows": [row(1, 2, 0.5, 0.25), row(2, 400, 0.5, 0.75), row(None, None, 0.0, None, received=4)]}
+    by_source = {"rows": [row("<script>x</script>", 3, 1.0, None, received=4)]}
+    pool = {"waiting": 1, "by_age": {"under_5_minutes": 1, "under_1_hour": 0, "under_1_day": 0, "older": 0}}
+    drawn = charts(by_day, by_agent, by_source, pool)
+
+    page = render(drawn, "Routing report", datetime(2026, 3, 10, 12, tzinfo=UTC), "the last 30 days")
+    assert page.count("<svg") == 5
+    share = drawn[2]
+    assert [(bar.label, bar.value) for bar in share.bars] == [
+        ("agent 1", 0.5),
+        ("agent 1", 0.25),
+        ("agent 2", 0.5),
+        ("agent 2", 0.75),
+    ]
+    assert "<script>x" not in page
+    assert "&lt;script&gt;x" in page
