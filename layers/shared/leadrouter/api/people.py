@@ -25,7 +25,8 @@ PersonId = Annotated[str, Path(pattern=PERSON_ID_PATTERN, description="The perso
     "history stays, with the person shown as erased, and one `person.erased` event is published per lead. "
     "Later leads of the same email or phone are new people. Idempotent: 204 whether or not anything was left "
     "to erase (an unknown id too, so the answer tells nobody whether a person was ever known).",
-    responses=documented(401, 403, 422, ok=204, description="Erased"),
+    # 404: a path whose id the router cannot read at all (characters no id has), like every path with an id.
+    responses=documented(401, 403, 404, 422, ok=204, description="Erased"),
 )
 def erase_person(person_id: PersonId) -> Response[str]:
     principal = caller(router, Role.ADMIN)
