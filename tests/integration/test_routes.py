@@ -301,7 +301,14 @@ def test_simulate_explains_every_step_and_changes_nothing(
         }
     ]
     steps = {step["step"]: step for step in answer["steps"]}
-    assert list(steps)[:5] == ["agent_code", "chosen_agent", "exclusive_listing", "default_agent", "routes"]
+    assert list(steps)[:6] == [
+        "agent_code",
+        "chosen_agent",
+        "returning_lead",
+        "exclusive_listing",
+        "default_agent",
+        "routes",
+    ]
     assert steps["agent_code"]["details"] == ["no agent code"]
     assert steps["routes"]["applied"] is True
     assert (steps["round_robin"]["reached"], steps["pool"]["reached"]) == (False, False)
