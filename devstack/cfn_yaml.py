@@ -5,6 +5,8 @@ CloudFormation documents (``!Ref X`` is ``{"Ref": "X"}``, ``!Sub s`` is ``{"Fn::
 that the resolver only ever deals with one form.
 """
 
+import copy
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +40,15 @@ TemplateLoader.add_multi_constructor("!", _construct_tag)
 
 
 def load_yaml(path: Path) -> dict[str, Any]:
-    """The template as plain dicts and lists, intrinsic functions in their long form."""
+    """The template as plain dicts and lists, intrinsic functions in their long form. Parsed once per version
+    of the file (about half a second for ours, and the local stack's parts each read it): every caller gets
+    its own copy, free to change."""
+    stat = path.stat()
+    return copy.deepcopy(_parsed(path.resolve(), stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed(path: Path, _mtime_ns: int, _size: int) -> dict[str, Any]:
     with path.open(encoding="utf-8") as stream:
         document = yaml.load(stream, Loader=TemplateLoader)  # noqa: S506 - a SafeLoader subclass
     if not isinstance(document, dict):

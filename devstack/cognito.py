@@ -6,6 +6,8 @@ logical ids (devstack.intrinsics.user_pool_id_for) and, after creating each pool
 API, files them under those ids in moto's in-process backend (the moto server runs in this process too).
 """
 
+import functools
+import json
 from typing import TYPE_CHECKING, Any, Final
 
 from devstack.template import Template, UserPool
@@ -41,8 +43,10 @@ _CLIENT_PROPERTIES: Final = (
 
 def create_user_pools(template: Template, cognito: "CognitoIdentityProviderClient | Any") -> tuple[str, ...]:
     """Create every user pool of the template with its clients (an existing one is left as it is)."""
+    from moto.cognitoidp import models
     from moto.cognitoidp.models import cognitoidp_backends
 
+    models.jwk = _KeysParsedOnce  # type: ignore[attr-defined, assignment, unused-ignore]
     backend = cognitoidp_backends[template.context.account_id][template.context.region]
     for pool in template.user_pools:
         if pool.pool_id in backend.user_pools:
@@ -58,6 +62,24 @@ def create_user_pools(template: Template, cognito: "CognitoIdentityProviderClien
             _file_under(model.clients, made, client_id)
             model.clients[client_id].id = client_id
     return tuple(pool.pool_id for pool in template.user_pools)
+
+
+class _KeysParsedOnce:
+    """Stands for joserfc's `jwk` module in moto's Cognito models, which give every new pool the same signing
+    key, parsed from the same file each time: 0.12 s a pool, most of what a test's fresh stack cost. The same
+    key text now gives the same (immutable) key object."""
+
+    class RSAKey:
+        @staticmethod
+        def import_key(value: Any) -> Any:
+            return _imported(json.dumps(value, sort_keys=True))
+
+
+@functools.lru_cache(maxsize=4)
+def _imported(text: str) -> Any:
+    from joserfc import jwk
+
+    return jwk.RSAKey.import_key(json.loads(text))
 
 
 def _pool_request(pool: UserPool) -> dict[str, Any]:
