@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from leadrouter.adapters.stream_records import UnreadableLead, lead_change
+from leadrouter.adapters.stream_records import UnreadableLead, agent_presence_change, lead_change
 
 SAMPLE = Path(__file__).resolve().parents[2] / "events/event_publisher/lead_assigned.json"
 
@@ -62,3 +62,15 @@ def test_an_image_that_does_not_decode_names_the_lead_s_key_only(field: str) -> 
 
     assert record["dynamodb"]["Keys"]["PK"]["S"] in str(raised.value)
     assert contact["M"]["email"]["S"] not in str(raised.value)
+
+
+def test_an_agent_s_count_item_is_no_presence_change() -> None:
+    """The counts share the agent's sort key in their own partition; the stream filter lets them through."""
+    count = {
+        "eventName": "MODIFY",
+        "dynamodb": {
+            "Keys": {"PK": {"S": "C#co_1#COUNT#day#2026-12-02"}, "SK": {"S": "AGENT#0000000007"}},
+            "NewImage": {"leads": {"N": "3"}, "expiration": {"N": "1767225600"}},
+        },
+    }
+    assert agent_presence_change(count) is None

@@ -167,7 +167,6 @@ class Services:
 
     @cached_property
     def intake(self) -> "IntakeService":
-        from leadrouter.adapters.dynamo_counters import DynamoLeadCounters
         from leadrouter.service.intake import IntakeService
 
         return IntakeService(
@@ -179,7 +178,7 @@ class Services:
             self.rng,
             self.people,
             escalations=lambda: self.escalations,
-            counters=DynamoLeadCounters(self.clients.dynamodb, self.env.TABLE_NAME),
+            counts=True,
             rotation=self.route_rotation,
         )
 

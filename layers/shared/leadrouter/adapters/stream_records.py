@@ -71,6 +71,8 @@ def agent_presence_change(record: dict[str, Any]) -> "PresenceChange | None":
     if not str(change.get("Keys", {}).get("SK", {}).get("S", "")).startswith(AGENT_PREFIX) or "NewImage" not in change:
         return None
     pk = str(change["Keys"].get("PK", {}).get("S", ""))
+    if "#" in pk.removeprefix("C#"):  # another partition of the company keyed by agent: a count, not the agent
+        return None
     after, before = _agent(change["NewImage"], pk), _agent(change.get("OldImage"), pk)
     assert after is not None
     created = change.get("ApproximateCreationDateTime")

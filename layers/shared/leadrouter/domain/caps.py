@@ -5,7 +5,8 @@ A cap counts every lead assigned to the agent in the period, however it came; on
 turned away by it (ROUTING.md "Fair share and caps"). Periods are calendar dates of the local moment, so a
 DST change moves no boundary: a day is midnight to midnight on the wall clock, 23 or 25 hours long."""
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
 
@@ -83,3 +84,22 @@ class CapReached:
 
     def words(self) -> str:
         return cap_words(self.agent_id, self.kind, self.count, self.cap)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """The count a lead's own write adds for the agent it gives the lead to: one more in each of `periods`,
+    each period with a cap in `caps` only while its count is under the cap (an automatic step). Without
+    caps (a named assignment) the count is never refused."""
+
+    agent_id: int
+    periods: tuple[Period, ...]
+    caps: Mapping[PeriodKind, int] = field(default_factory=dict)
+
+
+class CapRefused(Exception):
+    """A lead's write was refused because its agent reached a cap meanwhile: nothing was written."""
+
+    def __init__(self, reached: CapReached) -> None:
+        super().__init__(reached.words())
+        self.reached = reached
