@@ -143,6 +143,9 @@ class CascadeContext:
     reports: list[StepReport] = field(default_factory=list)
     # How many leads each `round_robin` route started before this one (its counter, taken by the service).
     route_starts: Mapping[str, int] = field(default_factory=dict)
+    # Agents an automatic assignment passes over, with the words of the cap each reached (the service learns
+    # of a cap from the lead's refused write, and decides again).
+    capped: Mapping[int, str] = field(default_factory=dict)
 
     def skip(self, step: str, detail: str, noteworthy: bool = False, agent_id: int | None = None) -> None:
         self.reports.append(StepReport(step, False, detail, noteworthy, agent_id))
@@ -388,7 +391,10 @@ class AdvancedDistributionStep:
         for agent in index.agents(away):
             reason = agent.unavailable_reason(ctx.at)
             ctx.skip(self.name, f"{_describe(agent)} matches but is skipped: {reason}", True, agent.agent_id)
-        matching = index.ids(matches & ~away)
+        capped = matches & ~away & index.mask_of(ctx.capped)
+        for agent in index.agents(capped):
+            ctx.skip(self.name, ctx.capped[agent.agent_id], True, agent.agent_id)
+        matching = index.ids(matches & ~away & ~capped)
         if matching:
             chosen = ctx.config.agents[ctx.rng.choice(matching)]
             return AssignTo(
@@ -396,14 +402,14 @@ class AdvancedDistributionStep:
                 f"Assigned to {_describe(chosen)}: picked at random among {len(matching)} agent(s) "
                 "whose distribution criteria match the lead.",
             )
+        if capped:
+            found, none = "every agent whose criteria match is at a cap", "Every agent whose criteria match is at a cap"
+        else:
+            found, none = "found no agent whose criteria match", "No agent's distribution criteria match the lead"
         if settings.auto_assign_enabled:
-            ctx.skip(
-                self.name,
-                "advanced distribution found no agent whose criteria match; trying round robin",
-                True,
-            )
+            ctx.skip(self.name, f"advanced distribution {found}; trying round robin", True)
             return None
-        return ToPool("No agent's distribution criteria match the lead and auto assignment is off: to the pool.")
+        return ToPool(f"{none} and auto assignment is off: to the pool.")
 
 
 class RoundRobinStep:
@@ -444,9 +450,13 @@ def decide(
     rng: RandomSource,
     steps: Sequence[Step] = DEFAULT_STEPS,
     route_starts: Mapping[str, int] | None = None,
+    capped: Mapping[int, str] | None = None,
 ) -> Decision:
-    """`route_starts`: leads each `round_robin` route started before (see `rotating_route`)."""
-    ctx = CascadeContext(facts=facts, config=config, at=at, rng=rng, route_starts=route_starts or {})
+    """`route_starts`: leads each `round_robin` route started before (see `rotating_route`). `capped`: agents
+    at a cap, with its words, that advanced distribution passes over."""
+    ctx = CascadeContext(
+        facts=facts, config=config, at=at, rng=rng, route_starts=route_starts or {}, capped=capped or {}
+    )
     for step in steps:
         outcome = step.apply(ctx)
         if outcome is not None:

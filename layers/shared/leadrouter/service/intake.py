@@ -21,6 +21,7 @@ from aws_lambda_powertools import Logger
 
 from leadrouter.domain import caps
 from leadrouter.domain.cascade import (
+    AdvancedDistributionStep,
     AssignTo,
     Decision,
     LeadFacts,
@@ -52,6 +53,9 @@ logger = Logger(child=True)
 
 # Lambda's longest timeout: without an invocation's own deadline, an attempt is taken to run until then.
 LONGEST_INVOCATION: Final = timedelta(minutes=15)
+# The steps that assign on their own, whose assignments a cap turns away (round robin takes turns instead);
+# an agent code, a dropdown, a returning lead's owner, an exclusive listing or the default agent is named.
+_CAPPED_ASSIGNMENTS: Final = frozenset({AdvancedDistributionStep.name})
 # Sign-ups of one person racing each other: each lost race means another lead of theirs was just stored.
 _PERSON_ATTEMPTS: Final = 3
 
@@ -184,23 +188,37 @@ class IntakeService:
             earlier = self._leads.first_stored(company_id, earlier_ids)
             if earlier is not None and request.repeated_by(earlier.created_at, now):
                 return self._answer_repeat(earlier, request, config, now)
+        started: dict[str, int] = {}
         if rotating is not None and self._rotation is not None:
             # The route's count is taken once the lead is known to be new, like a round-robin turn.
             started = {rotating: self._rotation.take(company_id, rotating)}
             decision = decide(facts, config, now, self._rng, route_starts=started)
+        routing = _Routing(config, request, lead_id, submission, link_base_url, left_out, running_for, now, person)
+        return self._assign(routing, facts, decision, started)
 
-        store = functools.partial(
-            self._store,
-            _Routing(config, request, lead_id, submission, link_base_url, left_out, running_for, now, person),
-        )
+    def _assign(
+        self, routing: "_Routing", facts: LeadFacts, decision: Decision, started: dict[str, int]
+    ) -> IntakeResult:
+        """The lead written as decided, counted for its agent in the same write. A named assignment is counted
+        whatever the caps; an automatic step's is refused by a cap reached meanwhile, and the lead is decided
+        again with that agent passed over (the refusal in its history), as an unavailable one would be."""
+        config, now = routing.config, routing.now
+        store = functools.partial(self._store, routing)
         periods = caps.periods(now, config.settings.time_zone)
-        outcome = decision.outcome
-        if isinstance(outcome, RoundRobinTurn):
-            return self._by_turns(config, decision, outcome, periods, store)
-        if isinstance(outcome, AssignTo) and self._counts:
-            # A named assignment is counted whatever the caps: never refused.
-            return store(decision, caps.Tally(outcome.agent_id, periods))
-        return store(decision, None)
+        capped: dict[int, str] = {}
+        while True:
+            outcome = decision.outcome
+            if isinstance(outcome, RoundRobinTurn):
+                return self._by_turns(config, decision, outcome, periods, store)
+            if not isinstance(outcome, AssignTo) or not self._counts:
+                return store(decision, None)
+            automatic = decision.step in _CAPPED_ASSIGNMENTS
+            limits = caps.caps_of(config.agents[outcome.agent_id]) if automatic else {}
+            try:
+                return store(decision, caps.Tally(outcome.agent_id, periods, limits))
+            except caps.CapRefused as refusal:
+                capped[outcome.agent_id] = refusal.reached.words()
+                decision = decide(facts, config, now, self._rng, route_starts=started, capped=capped)
 
     def _store(self, routing: "_Routing", chosen: Decision, tally: caps.Tally | None) -> IntakeResult:
         """Write the lead as `chosen` routes it, with `tally` in the same write (CapRefused: nothing written),
