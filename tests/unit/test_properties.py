@@ -69,7 +69,8 @@ class Store:
     def get(self, company_id: str, lead_id: str) -> Lead:
         return self.leads[lead_id].model_copy(deep=True)
 
-    def save(self, lead: Lead) -> None:
+    def save(self, lead: Lead, tally: Tally | None = None) -> None:
+        # `tally`: the counts of the agent a change gives the lead to; these properties do not read counts.
         assert self.leads[lead.lead_id].version == lead.version
         lead.version += 1
         self.leads[lead.lead_id] = lead.model_copy(deep=True)

@@ -158,18 +158,24 @@ class DynamoLeadRepository:
             raise NotFound(f"No lead {lead_id}.")
         return Lead.model_validate(from_item(answer["Item"]))
 
-    def save(self, lead: Lead) -> None:
-        """Write a changed lead if nobody changed it since it was read (its version)."""
+    def save(self, lead: Lead, tally: Tally | None = None) -> None:
+        """Write a changed lead if nobody changed it since it was read (its version); with `tally`, the counts
+        of the agent it now goes to in the same transaction."""
         expected = lead.version
         lead.version = expected + 1
+        put: dict[str, Any] = {
+            "TableName": self._table,
+            "Item": to_item(lead_item(lead)),
+            "ConditionExpression": "version = :expected",
+            "ExpressionAttributeValues": {":expected": to_value(expected)},
+        }
         try:
             with domain_errors(lambda: Conflict("Another change to this lead won the race.")):
-                self._db.put_item(
-                    TableName=self._table,
-                    Item=to_item(lead_item(lead)),
-                    ConditionExpression="version = :expected",
-                    ExpressionAttributeValues={":expected": to_value(expected)},
-                )
+                if tally is None:
+                    self._db.put_item(**put)
+                else:
+                    updates = tally_updates(self._table, lead.company_id, tally)
+                    self._db.transact_write_items(TransactItems=[{"Put": put}, *updates])  # type: ignore[typeddict-item]
         except Exception:
             lead.version = expected
             raise

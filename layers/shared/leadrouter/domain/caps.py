@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 
 from leadrouter.domain.agents import Agent
+from leadrouter.domain.leads import Lead, LeadStatus
 from leadrouter.domain.time_zones import zone
 
 PeriodKind = Literal["day", "week", "month"]
@@ -103,3 +104,14 @@ class CapRefused(Exception):
     def __init__(self, reached: CapReached) -> None:
         super().__init__(reached.words())
         self.reached = reached
+
+
+def tally_of_change(held_by: int | None, lead: Lead, time_zone: str) -> Tally | None:
+    """The count a change to a stored lead adds: one for the agent it gives the lead to, when that agent did
+    not hold it before (`held_by`: a pool claim, a claim offer won, an admin's assignment), in the periods of
+    the change's last history entry; never refused by a cap. An acceptance that only confirms the agent
+    the lead was offered to counts nothing more (the offer was counted)."""
+    if lead.status != LeadStatus.ASSIGNED or lead.agent_id is None or lead.agent_id == held_by:
+        return None
+    at = lead.history[-1].at if lead.history else lead.created_at
+    return Tally(lead.agent_id, periods(at, time_zone))
