@@ -35,3 +35,15 @@ def test_a_claim_by_email_link_counts_for_the_agent_who_won_it(
 
     expect(post_action(api, link_for(template, 2), "claim", as_json=True), 200)
     assert leads_today(company) == {1: 0, 2: 1}
+
+
+def test_claim_emails_skip_a_recipient_at_a_cap_and_say_so(company: Company) -> None:
+    company.agents([1, 3], click_to_claim=True)
+    company.agent(2, click_to_claim=True, max_leads_per_day=1)
+    company.settings(click_to_claim_enabled=True)
+    expect(company.submit(unique_lead(1, agent_code="2")), 202)  # named: agent 2 is at their cap
+
+    lead = company.lead(expect(company.submit(unique_lead(2)), 202)["lead_id"])
+
+    assert lead["offers"][0]["recipients"] == [1, 3]
+    assert "Agent 2 skipped: daily cap 1 of 1 reached." in [entry["detail"] for entry in lead["history"]]

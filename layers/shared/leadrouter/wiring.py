@@ -167,6 +167,7 @@ class Services:
 
     @cached_property
     def intake(self) -> "IntakeService":
+        from leadrouter.adapters.dynamo_counters import DynamoLeadCounters
         from leadrouter.service.intake import IntakeService
 
         return IntakeService(
@@ -178,7 +179,7 @@ class Services:
             self.rng,
             self.people,
             escalations=lambda: self.escalations,
-            counts=True,
+            counters=DynamoLeadCounters(self.clients.dynamodb, self.env.TABLE_NAME),
             rotation=self.route_rotation,
         )
 

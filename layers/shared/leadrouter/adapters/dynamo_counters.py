@@ -8,6 +8,7 @@ without its lead nor a lead without its count, and an SDK retry of a transaction
 lead's own condition, counting nothing twice. The items expire a month after their period (the
 `expiration` TTL)."""
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -16,13 +17,15 @@ from botocore.exceptions import ClientError
 from leadrouter.adapters.aws_errors import TRANSACTION_CANCELED, domain_errors, error_code, failed_conditions
 from leadrouter.adapters.dynamo_codec import from_item, to_item
 from leadrouter.adapters.dynamo_keys import agent_sk, lead_count_pk
-from leadrouter.domain.caps import CapReached, CapRefused, Period, Tally
+from leadrouter.domain.caps import CapReached, CapRefused, Period, PeriodKind, Tally
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 _KEPT_AFTER = timedelta(days=31)
+# BatchGetItem's most keys per request.
+_BATCH = 100
 
 
 def _expiration(period: Period) -> int:
@@ -96,3 +99,27 @@ class DynamoLeadCounters:
             if "LastEvaluatedKey" not in page:
                 return answer
             request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def counts_of(
+        self, company_id: str, agent_ids: Sequence[int], periods: Sequence[Period]
+    ) -> dict[int, dict[PeriodKind, int]]:
+        """These agents' counts in these periods, read consistently: one BatchGetItem per 100 items (a count
+        never written is 0)."""
+        wanted = [(agent_id, period) for agent_id in agent_ids for period in periods]
+        found: dict[int, dict[PeriodKind, int]] = {agent_id: {} for agent_id in agent_ids}
+        kinds = {lead_count_pk(company_id, period.kind, period.key): period.kind for period in periods}
+        for start in range(0, len(wanted), _BATCH):
+            keys = [
+                to_item({"PK": lead_count_pk(company_id, period.kind, period.key), "SK": agent_sk(agent_id)})
+                for agent_id, period in wanted[start : start + _BATCH]
+            ]
+            request: Any = {self._table: {"Keys": keys, "ConsistentRead": True}}
+            while request:
+                with domain_errors():
+                    answer = self._db.batch_get_item(RequestItems=request)
+                for item in answer.get("Responses", {}).get(self._table, []):
+                    values = from_item(item)
+                    agent_id = int(str(values["SK"]).removeprefix("AGENT#"))
+                    found[agent_id][kinds[str(values["PK"])]] = int(values.get("leads", 0))
+                request = answer.get("UnprocessedKeys") or None
+        return found

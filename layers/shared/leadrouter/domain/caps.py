@@ -66,12 +66,18 @@ def cap_words(agent_id: int, kind: PeriodKind, count: int, cap: int) -> str:
     return f"agent {agent_id} skipped: {cap_reason(kind, count, cap)}"
 
 
-def reached(agent: Agent, counts: dict[PeriodKind, int]) -> str | None:
-    """The first cap the agent's counts have reached, in words; None: under every cap."""
+def first_reached(agent: Agent, counts: Mapping[PeriodKind, int]) -> "CapReached | None":
+    """The first cap the agent's counts have reached; None: under every cap."""
     for kind, cap in caps_of(agent).items():
         if counts.get(kind, 0) >= cap:
-            return cap_reason(kind, counts.get(kind, 0), cap)
+            return CapReached(agent.agent_id, kind, counts.get(kind, 0), cap)
     return None
+
+
+def reached(agent: Agent, counts: dict[PeriodKind, int]) -> str | None:
+    """The first cap the agent's counts have reached, in words; None: under every cap."""
+    found = first_reached(agent, counts)
+    return cap_reason(found.kind, found.count, found.cap) if found is not None else None
 
 
 @dataclass(frozen=True)

@@ -352,7 +352,10 @@ class ClickToClaimStep:
         away = index.click_to_claim & index.unavailable(ctx.at)
         for agent in index.agents(away):
             ctx.skip(self.name, f"{_describe(agent)} skipped: {agent.unavailable_reason(ctx.at)}", True, agent.agent_id)
-        available = index.click_to_claim & ~away
+        capped = index.click_to_claim & ~away & index.mask_of(ctx.capped)
+        for agent in index.agents(capped):
+            ctx.skip(self.name, ctx.capped[agent.agent_id], True, agent.agent_id)
+        available = index.click_to_claim & ~away & ~capped
         if settings.advanced_distribution_enabled:
             matching = index.ids(available & _matching(ctx))
             if matching:
@@ -453,7 +456,7 @@ def decide(
     capped: Mapping[int, str] | None = None,
 ) -> Decision:
     """`route_starts`: leads each `round_robin` route started before (see `rotating_route`). `capped`: agents
-    at a cap, with its words, that advanced distribution passes over."""
+    at a cap, with its words, that advanced distribution and click to claim pass over."""
     ctx = CascadeContext(
         facts=facts, config=config, at=at, rng=rng, route_starts=route_starts or {}, capped=capped or {}
     )

@@ -25,6 +25,7 @@ from leadrouter.domain.cascade import (
     AssignTo,
     Decision,
     LeadFacts,
+    OfferTo,
     RoundRobinTurn,
     StepReport,
     ToPool,
@@ -43,7 +44,7 @@ from leadrouter.domain.ports import Clock, RandomSource
 from leadrouter.observability import correlate
 from leadrouter.service.lead_changes import LeadChanges, Snapshot
 from leadrouter.service.people_desk import PeopleDesk, PersonMatch
-from leadrouter.service.ports import ConfigRepository, LeadRepository, RouteRotation
+from leadrouter.service.ports import ConfigRepository, LeadCounters, LeadRepository, RouteRotation
 from leadrouter.service.round_robin_turns import RoundRobinTurns
 
 if TYPE_CHECKING:
@@ -111,18 +112,20 @@ class IntakeService:
         rng: RandomSource,
         people: PeopleDesk | None = None,
         escalations: "Callable[[], Escalations] | None" = None,
-        counts: bool = False,
+        counters: LeadCounters | None = None,
         rotation: RouteRotation | None = None,
     ) -> None:
         """`people`: matching returning leads (service/people_desk.py); without it every lead is new.
         `escalations` builds, on the first lead of a company that escalates, what starts the escalation timer
-        each such lead gets (None: no timers). `counts`: whether the lead's write counts it for its agent per
-        period and the automatic steps respect caps (False: no caps are kept, as in tests of other rules).
+        each such lead gets (None: no timers). `counters`: leads per agent per period; with them, the lead's write
+        counts it for its agent and the automatic steps respect caps (None: no caps are kept, as in tests of
+        other rules).
         `rotation`: the `round_robin` routes' counts (None: every route starts
         with its first member)."""
         self._people = people
         self._escalations = escalations
-        self._counts = counts
+        self._counters = counters
+        self._counts = counters is not None
         self._rotation = rotation
         self._config = config
         self._leads = leads
@@ -206,6 +209,12 @@ class IntakeService:
         store = functools.partial(self._store, routing)
         periods = caps.periods(now, config.settings.time_zone)
         capped: dict[int, str] = {}
+        if isinstance(decision.outcome, OfferTo):
+            # Claim emails are no assignment to refuse in the write: the capped recipients' counts are read
+            # first (only theirs, and only when one has a cap), and the lead decided again without them.
+            capped = self._at_cap(config, decision.outcome.recipients, periods)
+            if capped:
+                decision = decide(facts, config, now, self._rng, route_starts=started, capped=capped)
         while True:
             outcome = decision.outcome
             if isinstance(outcome, RoundRobinTurn):
@@ -254,6 +263,17 @@ class IntakeService:
         # The lead is stored: start timers and send emails; failures are recorded on the lead.
         self._after_write(lead, config)
         return IntakeResult(lead.lead_id, lead.status)
+
+    def _at_cap(
+        self, config: CompanyConfig, agent_ids: Sequence[int], periods: tuple[caps.Period, ...]
+    ) -> dict[int, str]:
+        """Those of these agents at a cap now, with the history's words; one read of the capped ones' counts."""
+        capped_ids = [agent_id for agent_id in agent_ids if caps.caps_of(config.agents[agent_id])]
+        if not capped_ids or self._counters is None:
+            return {}
+        counts = self._counters.counts_of(config.company.company_id, capped_ids, periods)
+        at_cap = {agent_id: caps.first_reached(config.agents[agent_id], counts[agent_id]) for agent_id in capped_ids}
+        return {agent_id: reached.words() for agent_id, reached in at_cap.items() if reached is not None}
 
     def _by_turns(
         self,

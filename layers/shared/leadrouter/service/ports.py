@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from leadrouter.domain.agents import Agent, Office
-from leadrouter.domain.caps import Period, Tally
+from leadrouter.domain.caps import Period, PeriodKind, Tally
 from leadrouter.domain.company import Company, CompanySettings
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.credentials import Credential
@@ -106,6 +106,10 @@ class LeadCounters(Protocol):
     """Leads per agent per calendar period (adapters/dynamo_counters.py)."""
 
     def counts(self, company_id: str, period: Period) -> dict[int, int]: ...
+
+    def counts_of(
+        self, company_id: str, agent_ids: Sequence[int], periods: Sequence[Period]
+    ) -> dict[int, dict[PeriodKind, int]]: ...
 
 
 class RouteRotation(Protocol):
