@@ -47,3 +47,17 @@ def test_claim_emails_skip_a_recipient_at_a_cap_and_say_so(company: Company) -> 
 
     assert lead["offers"][0]["recipients"] == [1, 3]
     assert "Agent 2 skipped: daily cap 1 of 1 reached." in [entry["detail"] for entry in lead["history"]]
+
+
+def test_a_route_skips_a_member_at_a_cap_like_an_unavailable_one(company: Company) -> None:
+    company.agent(1, max_leads_per_day=1)
+    company.agent(2)
+    route = {"name": "All", "priority": 1, "members": [1, 2], "claim_window_seconds": 60}
+    expect(company.api.post("/v1/routes", json_body=route, key=company.admin_key), 201)
+    expect(company.submit(unique_lead(1, agent_code="1")), 202)  # named: agent 1 is at their cap
+
+    lead = company.lead(expect(company.submit(unique_lead(2)), 202)["lead_id"])
+
+    assert lead["offers"][0]["recipients"] == [2]
+    skip = "Agent 1 (Agent 1), member 1 of 2 of route 'All', skipped: daily cap 1 of 1 reached."
+    assert skip in [entry["detail"] for entry in lead["history"]]

@@ -7,6 +7,7 @@ import pytest
 from pydantic import ValidationError
 
 from leadrouter.domain.agents import Agent, Criteria
+from leadrouter.domain.caps import CapReached
 from leadrouter.domain.cascade import (
     DEFAULT_STEPS,
     AssignTo,
@@ -380,7 +381,7 @@ def test_advanced_distribution_offers_only_active_matching_agents_who_are_not_aw
 def test_advanced_distribution_passes_over_an_agent_at_a_cap_and_says_so() -> None:
     config = company(agent(1), agent(2), agent(3), advanced_distribution_enabled=True)
     rng = ScriptedRandom(picks=[1])
-    at_cap = {2: "agent 2 skipped: daily cap 3 of 3 reached", 9: "agent 9 skipped: daily cap 1 of 1 reached"}
+    at_cap = {2: CapReached(2, "day", 3, 3), 9: CapReached(9, "day", 1, 1)}
 
     decision = decide(lead(), config, NOW, rng, capped=at_cap)
 

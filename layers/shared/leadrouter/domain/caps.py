@@ -89,6 +89,9 @@ class CapReached:
     count: int
     cap: int
 
+    def reason(self) -> str:
+        return cap_reason(self.kind, self.count, self.cap)
+
     def words(self) -> str:
         return cap_words(self.agent_id, self.kind, self.count, self.cap)
 

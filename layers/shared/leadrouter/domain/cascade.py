@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import NamedTuple, Protocol
 
 from leadrouter.domain.agents import Agent
+from leadrouter.domain.caps import CapReached
 from leadrouter.domain.config import CompanyConfig, away_skip
 from leadrouter.domain.leads import Interest, Listing
 from leadrouter.domain.people import EarlierLead
@@ -143,9 +144,9 @@ class CascadeContext:
     reports: list[StepReport] = field(default_factory=list)
     # How many leads each `round_robin` route started before this one (its counter, taken by the service).
     route_starts: Mapping[str, int] = field(default_factory=dict)
-    # Agents an automatic assignment passes over, with the words of the cap each reached (the service learns
-    # of a cap from the lead's refused write, and decides again).
-    capped: Mapping[int, str] = field(default_factory=dict)
+    # Agents the automatic steps pass over, with the cap each reached (the service learns of a cap from the
+    # lead's refused write, or reads the counts of the capped recipients of an offer, and decides again).
+    capped: Mapping[int, CapReached] = field(default_factory=dict)
 
     def skip(self, step: str, detail: str, noteworthy: bool = False, agent_id: int | None = None) -> None:
         self.reports.append(StepReport(step, False, detail, noteworthy, agent_id))
@@ -315,7 +316,7 @@ class RoutesStep:
                 continue
             route, verdict = check.route, check.verdict(trial)
             start = RouteTurn.start(route, ctx.route_starts.get(route.route_id, 0))
-            following = next_member(start, ctx.config.agents, (), ctx.at, after=-1)
+            following = next_member(start, ctx.config.agents, (), ctx.at, after=-1, at_cap=ctx.capped)
             for skipped in following.skipped:
                 ctx.skip(self.name, skipped.sentence, agent_id=skipped.agent_id)
             if following.turn is None:
@@ -354,7 +355,7 @@ class ClickToClaimStep:
             ctx.skip(self.name, f"{_describe(agent)} skipped: {agent.unavailable_reason(ctx.at)}", True, agent.agent_id)
         capped = index.click_to_claim & ~away & index.mask_of(ctx.capped)
         for agent in index.agents(capped):
-            ctx.skip(self.name, ctx.capped[agent.agent_id], True, agent.agent_id)
+            ctx.skip(self.name, ctx.capped[agent.agent_id].words(), True, agent.agent_id)
         available = index.click_to_claim & ~away & ~capped
         if settings.advanced_distribution_enabled:
             matching = index.ids(available & _matching(ctx))
@@ -396,7 +397,7 @@ class AdvancedDistributionStep:
             ctx.skip(self.name, f"{_describe(agent)} matches but is skipped: {reason}", True, agent.agent_id)
         capped = matches & ~away & index.mask_of(ctx.capped)
         for agent in index.agents(capped):
-            ctx.skip(self.name, ctx.capped[agent.agent_id], True, agent.agent_id)
+            ctx.skip(self.name, ctx.capped[agent.agent_id].words(), True, agent.agent_id)
         matching = index.ids(matches & ~away & ~capped)
         if matching:
             chosen = ctx.config.agents[ctx.rng.choice(matching)]
@@ -453,10 +454,10 @@ def decide(
     rng: RandomSource,
     steps: Sequence[Step] = DEFAULT_STEPS,
     route_starts: Mapping[str, int] | None = None,
-    capped: Mapping[int, str] | None = None,
+    capped: Mapping[int, CapReached] | None = None,
 ) -> Decision:
     """`route_starts`: leads each `round_robin` route started before (see `rotating_route`). `capped`: agents
-    at a cap, with its words, that advanced distribution and click to claim pass over."""
+    at a cap, with the cap reached, that advanced distribution, click to claim and routes pass over."""
     ctx = CascadeContext(
         facts=facts, config=config, at=at, rng=rng, route_starts=route_starts or {}, capped=capped or {}
     )

@@ -27,6 +27,7 @@ from leadrouter.domain.cascade import (
     LeadFacts,
     OfferTo,
     RoundRobinTurn,
+    RouteOffer,
     StepReport,
     ToPool,
     decide,
@@ -94,6 +95,17 @@ class _Routing:
     running_for: timedelta | None
     now: datetime
     person: PersonMatch | None
+
+
+def _offered(config: CompanyConfig, decision: Decision) -> tuple[int, ...]:
+    """The agents a claim offer of the decision may reach: click to claim's recipients, a route's members."""
+    outcome = decision.outcome
+    if isinstance(outcome, OfferTo):
+        return outcome.recipients
+    if isinstance(outcome, RouteOffer) and outcome.next.route_id in config.routes:
+        members = config.routes[outcome.next.route_id].members
+        return tuple(agent_id for agent_id in members if agent_id in config.agents)
+    return ()
 
 
 def _refusals(step: str, refused: dict[int, str]) -> tuple[StepReport, ...]:
@@ -208,11 +220,12 @@ class IntakeService:
         config, now = routing.config, routing.now
         store = functools.partial(self._store, routing)
         periods = caps.periods(now, config.settings.time_zone)
-        capped: dict[int, str] = {}
-        if isinstance(decision.outcome, OfferTo):
-            # Claim emails are no assignment to refuse in the write: the capped recipients' counts are read
+        capped: dict[int, caps.CapReached] = {}
+        offered = _offered(config, decision)
+        if offered:
+            # Claim offers are no assignment to refuse in the write: the capped recipients' counts are read
             # first (only theirs, and only when one has a cap), and the lead decided again without them.
-            capped = self._at_cap(config, decision.outcome.recipients, periods)
+            capped = self._at_cap(config, offered, periods)
             if capped:
                 decision = decide(facts, config, now, self._rng, route_starts=started, capped=capped)
         while True:
@@ -226,7 +239,7 @@ class IntakeService:
             try:
                 return store(decision, caps.Tally(outcome.agent_id, periods, limits))
             except caps.CapRefused as refusal:
-                capped[outcome.agent_id] = refusal.reached.words()
+                capped[outcome.agent_id] = refusal.reached
                 decision = decide(facts, config, now, self._rng, route_starts=started, capped=capped)
 
     def _store(self, routing: "_Routing", chosen: Decision, tally: caps.Tally | None) -> IntakeResult:
@@ -266,14 +279,14 @@ class IntakeService:
 
     def _at_cap(
         self, config: CompanyConfig, agent_ids: Sequence[int], periods: tuple[caps.Period, ...]
-    ) -> dict[int, str]:
-        """Those of these agents at a cap now, with the history's words; one read of the capped ones' counts."""
+    ) -> dict[int, caps.CapReached]:
+        """Those of these agents at a cap now, with the cap; one read of the capped ones' counts."""
         capped_ids = [agent_id for agent_id in agent_ids if caps.caps_of(config.agents[agent_id])]
         if not capped_ids or self._counters is None:
             return {}
         counts = self._counters.counts_of(config.company.company_id, capped_ids, periods)
         at_cap = {agent_id: caps.first_reached(config.agents[agent_id], counts[agent_id]) for agent_id in capped_ids}
-        return {agent_id: reached.words() for agent_id, reached in at_cap.items() if reached is not None}
+        return {agent_id: reached for agent_id, reached in at_cap.items() if reached is not None}
 
     def _by_turns(
         self,
