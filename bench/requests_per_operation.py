@@ -1,11 +1,12 @@
 """AWS requests per operation, counted by a botocore hook: a warm intake for each cascade step, the intake's
 count as the company grows (it must not grow with the number of agents), and a returning lead's as its
 person has more leads (it must not grow with them: at most 2 more than before people were matched, the
-person index read and the read of the person's few latest leads). Targets: at most 4 for an intake the
+person index read and the read of the person's few latest leads). Targets: at most 3 for an intake the
 cascade decides without a round-robin turn and without emails, at most 5 for round robin (each one more than
 before the person index: its read); the counts the caps read are written with the lead, in its transaction,
-and weights and caps add nothing more (issue 11 allows 2). In the first ten minutes of an hour an intake also
-looks up the previous hour's lead id (domain/intake_requests.py): the run says whether it was in them."""
+so they cost no request, and weights and caps add nothing more (issue 11 allows 2). In the first ten minutes
+of an hour an intake also looks up the previous hour's lead id (domain/intake_requests.py): the run says
+whether it was in them."""
 
 from datetime import UTC, datetime
 from typing import Any
@@ -15,13 +16,13 @@ from bench.local import LocalStack
 
 # (name, settings, lead fields, target: at most this many requests; None: emails, no target)
 STEPS: list[tuple[str, dict[str, Any], dict[str, Any], int | None]] = [
-    ("agent code", {}, {"agent_code": "2"}, 4),
-    ("dropdown", {}, {"chosen_agent_id": 3}, 4),
-    ("default agent", {"default_agent_id": 1}, {}, 4),
+    ("agent code", {}, {"agent_code": "2"}, 3),
+    ("dropdown", {}, {"chosen_agent_id": 3}, 3),
+    ("default agent", {"default_agent_id": 1}, {}, 3),
     ("click to claim (5 emails)", {"click_to_claim_enabled": True}, {}, None),
-    ("advanced distribution", {"advanced_distribution_enabled": True}, {"interest": {"zip": "60003"}}, 4),
+    ("advanced distribution", {"advanced_distribution_enabled": True}, {"interest": {"zip": "60003"}}, 3),
     ("round robin", {"auto_assign_enabled": True}, {}, 5),
-    ("pool", {}, {}, 4),
+    ("pool", {}, {}, 3),
 ]
 # Before the person index, an intake to the default agent made 2 requests; a returning one may add 2.
 BEFORE_PEOPLE = 2

@@ -298,6 +298,9 @@ def test_a_lead_write_failing_after_its_turn_costs_that_turn_never_the_lead(
     # Agent 1's turn went with the failed write (docs/DECISIONS.md): the retry is routed to agent 2.
     assert company.lead(lead_id)["agent_id"] == 2
     assert round_robin_turns(table_name, company) == 2
+    # The counts ride in the lead's transaction: none for agent 1 without its lead, one for agent 2.
+    queue = expect(company.api.get("/v1/routing/queue", key=company.admin_key), 200)
+    assert {agent["agent_id"]: agent["leads_today"] for agent in queue["agents"]} == {1: 0, 2: 1, 3: 0}
 
 
 def is_intake_write(params: dict[str, Any]) -> bool:

@@ -228,6 +228,24 @@ def test_advanced_distribution_picks_at_random_among_matching_agents(company: Co
     assert set(chosen) == {1, 2}  # both matching agents get leads; 16 heads in a row is 1 in 32768
 
 
+def test_advanced_distribution_passes_over_an_agent_at_a_cap_then_the_pool_when_all_are(company: Company) -> None:
+    for agent_id in (1, 2):
+        company.agent(agent_id, criteria={"zips": ["60614"]}, max_leads_per_day=1)
+    company.settings(advanced_distribution_enabled=True)
+    firsts = [intake(company, n, interest={"zip": "60614"}) for n in range(2)]
+    # Whichever went first is at its cap: the second lead goes to the other, picked first or after a refusal.
+    assert sorted(lead["agent_id"] for lead in firsts) == [1, 2]
+
+    pooled = intake(company, 2, interest={"zip": "60614"})
+    assert pooled["status"] == "unassigned"
+    assert (
+        details(pooled)[-1] == "Every agent whose criteria match is at a cap and auto assignment is off: to the pool."
+    )
+    assert {"Agent 1 skipped: daily cap 1 of 1 reached.", "Agent 2 skipped: daily cap 1 of 1 reached."} <= set(
+        details(pooled)
+    )
+
+
 def test_advanced_distribution_matches_text_without_case(company: Company) -> None:
     company.agent(1, criteria={"cities": ["Evanston"], "sources": ["Zillow"]})
     company.agent(2, criteria={"cities": ["Skokie"]})

@@ -10,6 +10,7 @@ from devstack.lambdas import LambdaRuntime
 from devstack.resources import CreatedResources
 from devstack.template import Template
 from leadrouter.adapters.dynamo_leads import DynamoLeadRepository
+from leadrouter.domain.caps import Tally
 from leadrouter.domain.leads import Lead
 from tests.support.aws_state import bus_events, lead_ids
 from tests.support.client import Answer, ApiClient
@@ -60,11 +61,11 @@ def during_save(monkeypatch: pytest.MonkeyPatch) -> Callable[[Callable[[], None]
         original = DynamoLeadRepository.save
         armed = [True]
 
-        def save(self: DynamoLeadRepository, lead: Lead) -> None:
+        def save(self: DynamoLeadRepository, lead: Lead, tally: Tally | None = None) -> None:
             if armed[0]:
                 armed[0] = False
                 competitor()
-            original(self, lead)
+            original(self, lead, tally)
 
         monkeypatch.setattr(DynamoLeadRepository, "save", save)
 

@@ -18,17 +18,10 @@ PERSON_LOOKUP = "dynamodb.BatchGetItem"
 LEAD_WRITE = "dynamodb.TransactWriteItems"
 WARM_POOL_INTAKE = ["dynamodb.GetItem", PERSON_LOOKUP, LEAD_WRITE]
 # The configuration version, the person index, the lead looked up before the round-robin turn (a repeat must
-# not take one), the turn (one atomic increment of the queue's counter), the agent's day, week and month
-# counts (one transaction, conditional on the caps: adapters/dynamo_counters.py), the lead.
-COUNT = "dynamodb.TransactWriteItems"
-WARM_ROUND_ROBIN_INTAKE = [
-    "dynamodb.GetItem",
-    PERSON_LOOKUP,
-    "dynamodb.GetItem",
-    "dynamodb.UpdateItem",
-    COUNT,
-    LEAD_WRITE,
-]
+# not take one), the turn (one atomic increment of the queue's counter), then the lead with its index items
+# and the agent's day, week and month counts (conditional on the caps: adapters/dynamo_counters.py), all in
+# the one transaction.
+WARM_ROUND_ROBIN_INTAKE = ["dynamodb.GetItem", PERSON_LOOKUP, "dynamodb.GetItem", "dynamodb.UpdateItem", LEAD_WRITE]
 # The queue changed: the counter's increment fails its condition; the new queue is stored, the old one read
 # (to know who had the last turn) and the counter re-anchored with this intake's turn in one update.
 REANCHOR = ["dynamodb.UpdateItem", "dynamodb.PutItem", "dynamodb.GetItem", "dynamodb.UpdateItem"]
@@ -64,8 +57,8 @@ def test_a_warm_round_robin_intake_makes_the_same_few_requests_whatever_the_comp
 def test_weights_and_caps_add_nothing_to_a_warm_round_robin_intake(
     company: Company, table_name: str, aws_calls: AwsCalls, agents: int
 ) -> None:
-    """One request more than before caps existed (the counts' transaction), whatever the weights, the caps
-    and the number of agents: the fair-share standing is read once per container, then cached."""
+    """Nothing more than without them, whatever the weights, the caps and the number of agents: the counts
+    ride in the lead's own transaction, the fair-share standing is read once per container, then cached."""
     caps = {"max_leads_per_day": 1000, "max_leads_per_week": 5000, "max_leads_per_month": 10000}
     seed_agents(table_name, company.company_id, range(1, agents + 1), in_auto_assign_queue=True, **caps)
     expect(company.api.patch("/v1/agents/1", json_body={"weight": 3}, key=company.admin_key), 200)
@@ -74,6 +67,22 @@ def test_weights_and_caps_add_nothing_to_a_warm_round_robin_intake(
 
     assert measured_intake(company, aws_calls, 1) == WARM_ROUND_ROBIN_INTAKE
     assert measured_intake(company, aws_calls, 2) == WARM_ROUND_ROBIN_INTAKE
+
+
+def test_a_warm_named_intake_counts_its_agent_in_the_lead_s_own_write(
+    company: Company, table_name: str, aws_calls: AwsCalls
+) -> None:
+    """An agent code assigns without a turn: the configuration version, the person index, and the lead with
+    its index items and the agent's counts in one transaction (never refused by a cap, so 2 of a cap of 1)."""
+    seed_agents(table_name, company.company_id, range(1, 6), in_auto_assign_queue=True, max_leads_per_day=1)
+    expect(company.submit(unique_lead(0, agent_code="2")), 202)
+    aws_calls.reset()
+    expect(company.submit(unique_lead(1, agent_code="2")), 202)
+    assert aws_calls.names() == WARM_POOL_INTAKE
+    queue = expect(company.api.get("/v1/routing/queue", key=company.admin_key), 200)
+    assert {"agent_id": 2, "leads_today": 2} in [
+        {"agent_id": agent["agent_id"], "leads_today": agent["leads_today"]} for agent in queue["agents"]
+    ]
 
 
 @pytest.mark.parametrize("agents", [5, 200])
@@ -129,7 +138,6 @@ def test_an_intake_just_inside_a_window_also_looks_up_the_previous_one(
         PERSON_LOOKUP,
         "dynamodb.BatchGetItem",
         "dynamodb.UpdateItem",
-        COUNT,
         LEAD_WRITE,
     ]
 
@@ -146,8 +154,8 @@ def test_a_configuration_change_makes_the_next_intake_reload_once(
     lead_id = expect(company.submit(unique_lead(1)), 202)["lead_id"]
     calls = aws_calls.names()
     assert calls.count("dynamodb.Query") == 1
-    version, person, look_up, _turn, count, lead = WARM_ROUND_ROBIN_INTAKE
-    assert calls == [version, "dynamodb.Query", person, look_up, *REANCHOR, count, lead]
+    version, person, look_up, _turn, lead = WARM_ROUND_ROBIN_INTAKE
+    assert calls == [version, "dynamodb.Query", person, look_up, *REANCHOR, lead]
     assert company.lead(lead_id)["agent_id"] == 3  # the change is seen: agent 2 left the queue
     # And the one after is warm again.
     assert measured_intake(company, aws_calls, 2) == WARM_ROUND_ROBIN_INTAKE

@@ -7,12 +7,14 @@ import pytest
 from pydantic import ValidationError
 
 from leadrouter.domain.agents import Agent, Criteria
+from leadrouter.domain.caps import CapReached
 from leadrouter.domain.cascade import (
     DEFAULT_STEPS,
     AssignTo,
     RoundRobinTurn,
     StepReport,
     ToPool,
+    decide,
     round_robin_assignment,
 )
 from leadrouter.domain.round_robin import next_in_queue
@@ -373,6 +375,23 @@ def test_advanced_distribution_offers_only_active_matching_agents_who_are_not_aw
             "agent 4 (Dee) matches but is skipped: away until 2025-03-15T15:09:26+00:00",
             True,
         ),
+    ]
+
+
+def test_advanced_distribution_passes_over_an_agent_at_a_cap_and_says_so() -> None:
+    config = company(agent(1), agent(2), agent(3), advanced_distribution_enabled=True)
+    rng = ScriptedRandom(picks=[1])
+    at_cap = {2: CapReached(2, "day", 3, 3), 9: CapReached(9, "day", 1, 1)}
+
+    decision = decide(lead(), config, NOW, rng, capped=at_cap)
+
+    assert rng.choices_offered == [[1, 3]]  # an id of no agent is left out
+    assert decision.outcome == AssignTo(
+        3,
+        "Assigned to agent 3 (Cy): picked at random among 2 agent(s) whose distribution criteria match the lead.",
+    )
+    assert decision.notes() == [
+        StepReport("advanced_distribution", False, "agent 2 skipped: daily cap 3 of 3 reached", True)
     ]
 
 

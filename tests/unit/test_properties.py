@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
+from leadrouter.domain.caps import Tally
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.errors import DomainError
 from leadrouter.domain.leads import HistoryEntry, Lead, LeadStatus, LeadSubmission
@@ -55,7 +56,8 @@ class Store:
         return self.config
 
     # LeadRepository
-    def create_once(self, lead: Lead) -> Lead | None:
+    def create_once(self, lead: Lead, tally: Tally | None = None) -> Lead | None:
+        assert tally is None  # the intake here keeps no counts
         if lead.lead_id in self.leads:
             return self.get(lead.company_id, lead.lead_id)
         self.leads[lead.lead_id] = lead.model_copy(deep=True)
@@ -67,7 +69,8 @@ class Store:
     def get(self, company_id: str, lead_id: str) -> Lead:
         return self.leads[lead_id].model_copy(deep=True)
 
-    def save(self, lead: Lead) -> None:
+    def save(self, lead: Lead, tally: Tally | None = None) -> None:
+        # `tally`: the counts of the agent a change gives the lead to; these properties do not read counts.
         assert self.leads[lead.lead_id].version == lead.version
         lead.version += 1
         self.leads[lead.lead_id] = lead.model_copy(deep=True)

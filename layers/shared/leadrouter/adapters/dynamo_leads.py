@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any, cast
 
 from botocore.exceptions import ClientError
 
-from leadrouter.adapters.aws_errors import CONDITION_FAILED, domain_errors, error_code
+from leadrouter.adapters.aws_errors import CONDITION_FAILED, domain_errors, error_code, failed_conditions
 from leadrouter.adapters.dynamo_codec import from_item, to_item, to_value
+from leadrouter.adapters.dynamo_counters import refuse_if_capped, tally_updates
 from leadrouter.adapters.dynamo_keys import (
     lead_key,
     leads_by_agent,
@@ -18,12 +19,37 @@ from leadrouter.adapters.dynamo_keys import (
     leads_by_status,
     leads_timeline,
 )
+from leadrouter.domain.caps import Tally
 from leadrouter.domain.errors import BadRequest, Conflict, NotFound
 from leadrouter.domain.leads import Lead
 from leadrouter.domain.queries import LeadQuery, Page
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
+
+def new_lead_put(table: str, lead: Lead) -> "TransactWriteItemTypeDef":
+    """A new lead's write, as a transaction item: refused when its id is taken, answering the stored lead."""
+    return {
+        "Put": {
+            "TableName": table,
+            "Item": to_item(lead_item(lead)),
+            "ConditionExpression": "attribute_not_exists(PK)",
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        }
+    }
+
+
+def _refused_lead(error: ClientError) -> dict[str, Any] | None:
+    """The stored item a new lead's write was refused for (empty: refused, the item not returned), or None
+    when its own condition did not fail."""
+    if error_code(error) == CONDITION_FAILED:
+        return dict(cast("dict[str, Any]", error.response).get("Item") or {})
+    if 0 in failed_conditions(error):
+        reasons: list[dict[str, Any]] = cast("list[dict[str, Any]]", error.response.get("CancellationReasons", []))
+        return dict(reasons[0].get("Item") or {})
+    return None
 
 
 def lead_item(lead: Lead) -> dict[str, Any]:
@@ -87,22 +113,25 @@ class DynamoLeadRepository:
         self._db = client
         self._table = table
 
-    def create_once(self, lead: Lead) -> Lead | None:
+    def create_once(self, lead: Lead, tally: Tally | None = None) -> Lead | None:
         """Write a new lead unless its id is taken: then answer the stored lead, from the failed write itself
-        (a repeat of the request that made it: domain/intake_requests.py)."""
+        (a repeat of the request that made it: domain/intake_requests.py). With `tally`, the agent's counts
+        go in the same transaction; CapRefused when a cap refused them (nothing written)."""
+        put = new_lead_put(self._table, lead)
         with domain_errors():
             try:
-                self._db.put_item(
-                    TableName=self._table,
-                    Item=to_item(lead_item(lead)),
-                    ConditionExpression="attribute_not_exists(PK)",
-                    ReturnValuesOnConditionCheckFailure="ALL_OLD",
-                )
+                if tally is None:
+                    self._db.put_item(**put["Put"])
+                else:
+                    self._db.transact_write_items(
+                        TransactItems=[put, *tally_updates(self._table, lead.company_id, tally)]
+                    )
                 return None
             except ClientError as error:
-                if error_code(error) != CONDITION_FAILED:
+                stored = _refused_lead(error)
+                if stored is None:
+                    refuse_if_capped(error, 1, tally)
                     raise
-                stored: dict[str, Any] = cast("dict[str, Any]", error.response).get("Item") or {}
         if not stored:  # an answer without the item: read it
             return self.get(lead.company_id, lead.lead_id)
         return Lead.model_validate(from_item(stored))
@@ -129,18 +158,24 @@ class DynamoLeadRepository:
             raise NotFound(f"No lead {lead_id}.")
         return Lead.model_validate(from_item(answer["Item"]))
 
-    def save(self, lead: Lead) -> None:
-        """Write a changed lead if nobody changed it since it was read (its version)."""
+    def save(self, lead: Lead, tally: Tally | None = None) -> None:
+        """Write a changed lead if nobody changed it since it was read (its version); with `tally`, the counts
+        of the agent it now goes to in the same transaction."""
         expected = lead.version
         lead.version = expected + 1
+        put: dict[str, Any] = {
+            "TableName": self._table,
+            "Item": to_item(lead_item(lead)),
+            "ConditionExpression": "version = :expected",
+            "ExpressionAttributeValues": {":expected": to_value(expected)},
+        }
         try:
             with domain_errors(lambda: Conflict("Another change to this lead won the race.")):
-                self._db.put_item(
-                    TableName=self._table,
-                    Item=to_item(lead_item(lead)),
-                    ConditionExpression="version = :expected",
-                    ExpressionAttributeValues={":expected": to_value(expected)},
-                )
+                if tally is None:
+                    self._db.put_item(**put)
+                else:
+                    updates = tally_updates(self._table, lead.company_id, tally)
+                    self._db.transact_write_items(TransactItems=[{"Put": put}, *updates])  # type: ignore[typeddict-item]
         except Exception:
             lead.version = expected
             raise

@@ -4,9 +4,10 @@ or of their phone and last name: domain/people.py), naming the person and their 
 Guarantees:
 - no contact detail in any key or attribute: the partition key is an HMAC digest, the item holds ids;
 - looking a lead's person up is one BatchGetItem, however many leads the person has;
-- a new lead and its index items are one transaction: the lead is stored only with its person, and of two
-  sign-ups of one new person at the same moment, one writes the index items and the other's transaction
-  is cancelled (its condition saw no item, or the lead it read), so it reads again and joins that person.
+- a new lead, its index items and its agent's counts are one transaction: the lead is stored only with its
+  person and its count, and of two sign-ups of one new person at the same moment, one writes the index
+  items and the other's transaction is cancelled (its condition saw no item, or the lead it read), so it
+  reads again and joins that person.
 """
 
 from collections.abc import Sequence
@@ -16,8 +17,10 @@ from botocore.exceptions import ClientError
 
 from leadrouter.adapters.aws_errors import domain_errors, failed_conditions
 from leadrouter.adapters.dynamo_codec import from_item, to_item, to_value
+from leadrouter.adapters.dynamo_counters import refuse_if_capped, tally_updates
 from leadrouter.adapters.dynamo_keys import person_index_key
-from leadrouter.adapters.dynamo_leads import lead_item
+from leadrouter.adapters.dynamo_leads import new_lead_put
+from leadrouter.domain.caps import Tally
 from leadrouter.domain.errors import Conflict
 from leadrouter.domain.leads import Lead
 from leadrouter.domain.people import IdentityKey, IndexClaim, IndexEntry, LeadExists, PersonRaced
@@ -49,18 +52,11 @@ class DynamoPeopleIndex:
             found[key.digest] = IndexEntry(key, str(item["person_id"]), lead_ids)
         return [found[key.digest] for key in keys if key.digest in found]
 
-    def create_lead(self, lead: Lead, claims: Sequence[IndexClaim]) -> None:
-        """Store a new lead with its index items, in one transaction. Raises LeadExists when the lead's id is
-        taken, PersonRaced when an index item is not what was read."""
-        items: list[TransactWriteItemTypeDef] = [
-            {
-                "Put": {
-                    "TableName": self._table,
-                    "Item": to_item(lead_item(lead)),
-                    "ConditionExpression": "attribute_not_exists(PK)",
-                }
-            }
-        ]
+    def create_lead(self, lead: Lead, claims: Sequence[IndexClaim], tally: Tally | None = None) -> None:
+        """Store a new lead with its index items (and `tally`, its agent's counts), in one transaction.
+        Raises LeadExists when the lead's id is taken, PersonRaced when an index item is not what was read,
+        CapRefused when a cap refused the counts."""
+        items: list[TransactWriteItemTypeDef] = [new_lead_put(self._table, lead)]
         for claim in claims:
             put: dict[str, Any] = {
                 "TableName": self._table,
@@ -80,12 +76,17 @@ class DynamoPeopleIndex:
                 put["ConditionExpression"] = "lead_id = :seen"
                 put["ExpressionAttributeValues"] = {":seen": to_value(claim.seen.lead_id)}
             items.append({"Put": put})  # type: ignore[typeddict-item]
+        if tally is not None:
+            items.extend(tally_updates(self._table, lead.company_id, tally))
         with domain_errors(lambda: PersonRaced("Another lead of this person came in at the same moment.")):
             try:
                 self._db.transact_write_items(TransactItems=items)
             except ClientError as error:
-                if 0 in failed_conditions(error):
+                failed = failed_conditions(error)
+                if 0 in failed:
                     raise LeadExists(lead.lead_id) from error
+                if not any(1 <= position <= len(claims) for position in failed):
+                    refuse_if_capped(error, 1 + len(claims), tally)
                 raise
 
     def remove(self, company_id: str, person_id: str, digests: Sequence[str]) -> None:

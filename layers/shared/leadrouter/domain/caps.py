@@ -5,11 +5,13 @@ A cap counts every lead assigned to the agent in the period, however it came; on
 turned away by it (ROUTING.md "Fair share and caps"). Periods are calendar dates of the local moment, so a
 DST change moves no boundary: a day is midnight to midnight on the wall clock, 23 or 25 hours long."""
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
 
 from leadrouter.domain.agents import Agent
+from leadrouter.domain.leads import Lead, LeadStatus
 from leadrouter.domain.time_zones import zone
 
 PeriodKind = Literal["day", "week", "month"]
@@ -64,12 +66,18 @@ def cap_words(agent_id: int, kind: PeriodKind, count: int, cap: int) -> str:
     return f"agent {agent_id} skipped: {cap_reason(kind, count, cap)}"
 
 
-def reached(agent: Agent, counts: dict[PeriodKind, int]) -> str | None:
-    """The first cap the agent's counts have reached, in words; None: under every cap."""
+def first_reached(agent: Agent, counts: Mapping[PeriodKind, int]) -> "CapReached | None":
+    """The first cap the agent's counts have reached; None: under every cap."""
     for kind, cap in caps_of(agent).items():
         if counts.get(kind, 0) >= cap:
-            return cap_reason(kind, counts.get(kind, 0), cap)
+            return CapReached(agent.agent_id, kind, counts.get(kind, 0), cap)
     return None
+
+
+def reached(agent: Agent, counts: dict[PeriodKind, int]) -> str | None:
+    """The first cap the agent's counts have reached, in words; None: under every cap."""
+    found = first_reached(agent, counts)
+    return cap_reason(found.kind, found.count, found.cap) if found is not None else None
 
 
 @dataclass(frozen=True)
@@ -81,5 +89,38 @@ class CapReached:
     count: int
     cap: int
 
+    def reason(self) -> str:
+        return cap_reason(self.kind, self.count, self.cap)
+
     def words(self) -> str:
         return cap_words(self.agent_id, self.kind, self.count, self.cap)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """The count a lead's own write adds for the agent it gives the lead to: one more in each of `periods`,
+    each period with a cap in `caps` only while its count is under the cap (an automatic step). Without
+    caps (a named assignment) the count is never refused."""
+
+    agent_id: int
+    periods: tuple[Period, ...]
+    caps: Mapping[PeriodKind, int] = field(default_factory=dict)
+
+
+class CapRefused(Exception):
+    """A lead's write was refused because its agent reached a cap meanwhile: nothing was written."""
+
+    def __init__(self, reached: CapReached) -> None:
+        super().__init__(reached.words())
+        self.reached = reached
+
+
+def tally_of_change(held_by: int | None, lead: Lead, time_zone: str) -> Tally | None:
+    """The count a change to a stored lead adds: one for the agent it gives the lead to, when that agent did
+    not hold it before (`held_by`: a pool claim, a claim offer won, an admin's assignment), in the periods of
+    the change's last history entry; never refused by a cap. An acceptance that only confirms the agent
+    the lead was offered to counts nothing more (the offer was counted)."""
+    if lead.status != LeadStatus.ASSIGNED or lead.agent_id is None or lead.agent_id == held_by:
+        return None
+    at = lead.history[-1].at if lead.history else lead.created_at
+    return Tally(lead.agent_id, periods(at, time_zone))

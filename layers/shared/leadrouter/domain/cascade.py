@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import NamedTuple, Protocol
 
 from leadrouter.domain.agents import Agent
+from leadrouter.domain.caps import CapReached
 from leadrouter.domain.config import CompanyConfig, away_skip
 from leadrouter.domain.leads import Interest, Listing
 from leadrouter.domain.people import EarlierLead
@@ -143,6 +144,9 @@ class CascadeContext:
     reports: list[StepReport] = field(default_factory=list)
     # How many leads each `round_robin` route started before this one (its counter, taken by the service).
     route_starts: Mapping[str, int] = field(default_factory=dict)
+    # Agents the automatic steps pass over, with the cap each reached (the service learns of a cap from the
+    # lead's refused write, or reads the counts of the capped recipients of an offer, and decides again).
+    capped: Mapping[int, CapReached] = field(default_factory=dict)
 
     def skip(self, step: str, detail: str, noteworthy: bool = False, agent_id: int | None = None) -> None:
         self.reports.append(StepReport(step, False, detail, noteworthy, agent_id))
@@ -312,7 +316,7 @@ class RoutesStep:
                 continue
             route, verdict = check.route, check.verdict(trial)
             start = RouteTurn.start(route, ctx.route_starts.get(route.route_id, 0))
-            following = next_member(start, ctx.config.agents, (), ctx.at, after=-1)
+            following = next_member(start, ctx.config.agents, (), ctx.at, after=-1, at_cap=ctx.capped)
             for skipped in following.skipped:
                 ctx.skip(self.name, skipped.sentence, agent_id=skipped.agent_id)
             if following.turn is None:
@@ -349,7 +353,10 @@ class ClickToClaimStep:
         away = index.click_to_claim & index.unavailable(ctx.at)
         for agent in index.agents(away):
             ctx.skip(self.name, f"{_describe(agent)} skipped: {agent.unavailable_reason(ctx.at)}", True, agent.agent_id)
-        available = index.click_to_claim & ~away
+        capped = index.click_to_claim & ~away & index.mask_of(ctx.capped)
+        for agent in index.agents(capped):
+            ctx.skip(self.name, ctx.capped[agent.agent_id].words(), True, agent.agent_id)
+        available = index.click_to_claim & ~away & ~capped
         if settings.advanced_distribution_enabled:
             matching = index.ids(available & _matching(ctx))
             if matching:
@@ -388,7 +395,10 @@ class AdvancedDistributionStep:
         for agent in index.agents(away):
             reason = agent.unavailable_reason(ctx.at)
             ctx.skip(self.name, f"{_describe(agent)} matches but is skipped: {reason}", True, agent.agent_id)
-        matching = index.ids(matches & ~away)
+        capped = matches & ~away & index.mask_of(ctx.capped)
+        for agent in index.agents(capped):
+            ctx.skip(self.name, ctx.capped[agent.agent_id].words(), True, agent.agent_id)
+        matching = index.ids(matches & ~away & ~capped)
         if matching:
             chosen = ctx.config.agents[ctx.rng.choice(matching)]
             return AssignTo(
@@ -396,14 +406,14 @@ class AdvancedDistributionStep:
                 f"Assigned to {_describe(chosen)}: picked at random among {len(matching)} agent(s) "
                 "whose distribution criteria match the lead.",
             )
+        if capped:
+            found, none = "every agent whose criteria match is at a cap", "Every agent whose criteria match is at a cap"
+        else:
+            found, none = "found no agent whose criteria match", "No agent's distribution criteria match the lead"
         if settings.auto_assign_enabled:
-            ctx.skip(
-                self.name,
-                "advanced distribution found no agent whose criteria match; trying round robin",
-                True,
-            )
+            ctx.skip(self.name, f"advanced distribution {found}; trying round robin", True)
             return None
-        return ToPool("No agent's distribution criteria match the lead and auto assignment is off: to the pool.")
+        return ToPool(f"{none} and auto assignment is off: to the pool.")
 
 
 class RoundRobinStep:
@@ -444,9 +454,13 @@ def decide(
     rng: RandomSource,
     steps: Sequence[Step] = DEFAULT_STEPS,
     route_starts: Mapping[str, int] | None = None,
+    capped: Mapping[int, CapReached] | None = None,
 ) -> Decision:
-    """`route_starts`: leads each `round_robin` route started before (see `rotating_route`)."""
-    ctx = CascadeContext(facts=facts, config=config, at=at, rng=rng, route_starts=route_starts or {})
+    """`route_starts`: leads each `round_robin` route started before (see `rotating_route`). `capped`: agents
+    at a cap, with the cap reached, that advanced distribution, click to claim and routes pass over."""
+    ctx = CascadeContext(
+        facts=facts, config=config, at=at, rng=rng, route_starts=route_starts or {}, capped=capped or {}
+    )
     for step in steps:
         outcome = step.apply(ctx)
         if outcome is not None:

@@ -13,13 +13,16 @@ Pure: no I/O, the moment and the agents are handed in.
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from leadrouter.domain.agents import Agent
 from leadrouter.domain.model import AgentNumber, Model, WholeNumber
 from leadrouter.domain.time_zones import zone
+
+if TYPE_CHECKING:  # caps reads leads, which read routes
+    from leadrouter.domain.caps import CapReached
 
 WEEKDAYS: tuple[str, ...] = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -232,10 +235,15 @@ def member_name(agents: Mapping[int, Agent], agent_id: int) -> str:
 
 
 def next_member(
-    turn: RouteTurn, agents: Mapping[int, Agent], declined: Iterable[int], at: datetime, after: int
+    turn: RouteTurn,
+    agents: Mapping[int, Agent],
+    declined: Iterable[int],
+    at: datetime,
+    after: int,
+    at_cap: "Mapping[int, CapReached] | None" = None,
 ) -> NextMember:
     """The first member after position `after` (-1: from the start) who is available now: an existing,
-    active agent who is not away and has not passed on or declined this lead."""
+    active agent who is not away, not in `at_cap` and has not passed on or declined this lead."""
     declined_ids = set(declined)
     skipped: list[MemberSkip] = []
     for position in range(after + 1, len(turn.members)):
@@ -245,6 +253,8 @@ def next_member(
             reason: str | None = "no longer an agent of the company"
         elif agent_id in declined_ids:
             reason = "already passed on or declined this lead"
+        elif at_cap and agent_id in at_cap:
+            reason = at_cap[agent_id].reason()
         else:
             reason = agent.unavailable_reason(at)
         if reason is None:

@@ -21,7 +21,7 @@ configuration is immutable by contract: a change is a new CompanyConfig, hence a
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -216,6 +216,14 @@ class RoutingIndex:
                 mask ^= lowest
             return found
         return list(compress(self._ids, bin(mask)[:1:-1].encode().translate(_SELECTORS)))
+
+    @cached_property
+    def _positions(self) -> dict[int, int]:
+        return {agent_id: position for position, agent_id in enumerate(self._ids)}
+
+    def mask_of(self, agent_ids: Iterable[int]) -> int:
+        """The active agents among `agent_ids`, as a mask (ids of no active agent are left out)."""
+        return _mask([self._positions[agent_id] for agent_id in agent_ids if agent_id in self._positions])
 
     def agents(self, mask: int) -> list[Agent]:
         return [self._agents[agent_id] for agent_id in self.ids(mask)]

@@ -11,6 +11,7 @@ so a retry or a double click of the same request finds the stored lead and answe
 - a repeat of a stored request takes no round-robin turn (the lead is looked up before the turn); of two
   identical requests at the same moment, the one whose write loses has taken a turn, which is spent."""
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,10 +21,13 @@ from aws_lambda_powertools import Logger
 
 from leadrouter.domain import caps
 from leadrouter.domain.cascade import (
+    AdvancedDistributionStep,
     AssignTo,
     Decision,
     LeadFacts,
+    OfferTo,
     RoundRobinTurn,
+    RouteOffer,
     StepReport,
     ToPool,
     decide,
@@ -40,7 +44,7 @@ from leadrouter.domain.people import EarlierLead, PersonRaced
 from leadrouter.domain.ports import Clock, RandomSource
 from leadrouter.observability import correlate
 from leadrouter.service.lead_changes import LeadChanges, Snapshot
-from leadrouter.service.people_desk import PeopleDesk
+from leadrouter.service.people_desk import PeopleDesk, PersonMatch
 from leadrouter.service.ports import ConfigRepository, LeadCounters, LeadRepository, RouteRotation
 from leadrouter.service.round_robin_turns import RoundRobinTurns
 
@@ -51,6 +55,9 @@ logger = Logger(child=True)
 
 # Lambda's longest timeout: without an invocation's own deadline, an attempt is taken to run until then.
 LONGEST_INVOCATION: Final = timedelta(minutes=15)
+# The steps that assign on their own, whose assignments a cap turns away (round robin takes turns instead);
+# an agent code, a dropdown, a returning lead's owner, an exclusive listing or the default agent is named.
+_CAPPED_ASSIGNMENTS: Final = frozenset({AdvancedDistributionStep.name})
 # Sign-ups of one person racing each other: each lost race means another lead of theirs was just stored.
 _PERSON_ATTEMPTS: Final = 3
 
@@ -75,6 +82,37 @@ def facts_of(submission: LeadSubmission, returning: EarlierLead | None = None) -
     )
 
 
+@dataclass(frozen=True)
+class _Routing:
+    """What one attempt at routing a new lead knows before it decides whom the lead goes to."""
+
+    config: CompanyConfig
+    request: IntakeRequest
+    lead_id: str
+    submission: LeadSubmission
+    link_base_url: str | None
+    left_out: Sequence[str]
+    running_for: timedelta | None
+    now: datetime
+    person: PersonMatch | None
+
+
+def _offered(config: CompanyConfig, decision: Decision) -> tuple[int, ...]:
+    """The agents a claim offer of the decision may reach: click to claim's recipients, a route's members."""
+    outcome = decision.outcome
+    if isinstance(outcome, OfferTo):
+        return outcome.recipients
+    if isinstance(outcome, RouteOffer) and outcome.next.route_id in config.routes:
+        members = config.routes[outcome.next.route_id].members
+        return tuple(agent_id for agent_id in members if agent_id in config.agents)
+    return ()
+
+
+def _refusals(step: str, refused: dict[int, str]) -> tuple[StepReport, ...]:
+    """The history's lines for the agents whose caps turned this lead away, in the order of their turns."""
+    return tuple(StepReport(step, False, words, True, agent_id) for agent_id, words in refused.items())
+
+
 class IntakeService:
     def __init__(
         self,
@@ -91,12 +129,15 @@ class IntakeService:
     ) -> None:
         """`people`: matching returning leads (service/people_desk.py); without it every lead is new.
         `escalations` builds, on the first lead of a company that escalates, what starts the escalation timer
-        each such lead gets (None: no timers). `counters`: leads per agent per period (None: no caps are kept,
-        as in tests of other rules). `rotation`: the `round_robin` routes' counts (None: every route starts
+        each such lead gets (None: no timers). `counters`: leads per agent per period; with them, the lead's write
+        counts it for its agent and the automatic steps respect caps (None: no caps are kept, as in tests of
+        other rules).
+        `rotation`: the `round_robin` routes' counts (None: every route starts
         with its first member)."""
         self._people = people
         self._escalations = escalations
         self._counters = counters
+        self._counts = counters is not None
         self._rotation = rotation
         self._config = config
         self._leads = leads
@@ -162,38 +203,121 @@ class IntakeService:
             earlier = self._leads.first_stored(company_id, earlier_ids)
             if earlier is not None and request.repeated_by(earlier.created_at, now):
                 return self._answer_repeat(earlier, request, config, now)
+        started: dict[str, int] = {}
         if rotating is not None and self._rotation is not None:
             # The route's count is taken once the lead is known to be new, like a round-robin turn.
             started = {rotating: self._rotation.take(company_id, rotating)}
             decision = decide(facts, config, now, self._rng, route_starts=started)
-        lead = self._commit(config, lead_id, submission, decision, link_base_url, left_out, now)
+        routing = _Routing(config, request, lead_id, submission, link_base_url, left_out, running_for, now, person)
+        return self._assign(routing, facts, decision, started)
+
+    def _assign(
+        self, routing: "_Routing", facts: LeadFacts, decision: Decision, started: dict[str, int]
+    ) -> IntakeResult:
+        """The lead written as decided, counted for its agent in the same write. A named assignment is counted
+        whatever the caps; an automatic step's is refused by a cap reached meanwhile, and the lead is decided
+        again with that agent passed over (the refusal in its history), as an unavailable one would be."""
+        config, now = routing.config, routing.now
+        store = functools.partial(self._store, routing)
+        periods = caps.periods(now, config.settings.time_zone)
+        capped: dict[int, caps.CapReached] = {}
+        offered = _offered(config, decision)
+        if offered:
+            # Claim offers are no assignment to refuse in the write: the capped recipients' counts are read
+            # first (only theirs, and only when one has a cap), and the lead decided again without them.
+            capped = self._at_cap(config, offered, periods)
+            if capped:
+                decision = decide(facts, config, now, self._rng, route_starts=started, capped=capped)
+        while True:
+            outcome = decision.outcome
+            if isinstance(outcome, RoundRobinTurn):
+                return self._by_turns(config, decision, outcome, periods, store)
+            if not isinstance(outcome, AssignTo) or not self._counts:
+                return store(decision, None)
+            automatic = decision.step in _CAPPED_ASSIGNMENTS
+            limits = caps.caps_of(config.agents[outcome.agent_id]) if automatic else {}
+            try:
+                return store(decision, caps.Tally(outcome.agent_id, periods, limits))
+            except caps.CapRefused as refusal:
+                capped[outcome.agent_id] = refusal.reached
+                decision = decide(facts, config, now, self._rng, route_starts=started, capped=capped)
+
+    def _store(self, routing: "_Routing", chosen: Decision, tally: caps.Tally | None) -> IntakeResult:
+        """Write the lead as `chosen` routes it, with `tally` in the same write (CapRefused: nothing written),
+        and answer it; a repeat found by the write is answered as the repeat."""
+        config, request, now, person = routing.config, routing.request, routing.now, routing.person
+        lead = self._routed(
+            config, routing.lead_id, routing.submission, chosen, routing.link_base_url, routing.left_out, now
+        )
         if person is not None:
-            person.file(lead, decision.step)
+            person.file(lead, chosen.step)
         lead.intake = IntakeMark(
             body=request.body,
             attempt=self._rng.token_bytes(8).hex(),
             answered=lead.status,
-            in_flight_until=now + (LONGEST_INVOCATION if running_for is None else running_for),
+            in_flight_until=now + (LONGEST_INVOCATION if routing.running_for is None else routing.running_for),
         )
         if person is None or self._people is None:
-            stored = self._leads.create_once(lead)
+            stored = self._leads.create_once(lead, tally)
         else:
-            stored = self._people.create_once(lead, person)
+            stored = self._people.create_once(lead, person, tally)
         if stored is not None and (stored.intake is None or stored.intake.attempt != lead.intake.attempt):
             return self._answer_repeat(stored, request, config, now)
         # Else stored: this attempt's own write, which the SDK sent again after a timeout though it had landed.
         logger.info(
             "lead routed",
             extra={
-                "company_id": company_id,
+                "company_id": config.company.company_id,
                 "lead_id": lead.lead_id,
-                "step": decision.step,
+                "step": chosen.step,
                 "status": lead.status,
             },
         )
         # The lead is stored: start timers and send emails; failures are recorded on the lead.
         self._after_write(lead, config)
         return IntakeResult(lead.lead_id, lead.status)
+
+    def _at_cap(
+        self, config: CompanyConfig, agent_ids: Sequence[int], periods: tuple[caps.Period, ...]
+    ) -> dict[int, caps.CapReached]:
+        """Those of these agents at a cap now, with the cap; one read of the capped ones' counts."""
+        capped_ids = [agent_id for agent_id in agent_ids if caps.caps_of(config.agents[agent_id])]
+        if not capped_ids or self._counters is None:
+            return {}
+        counts = self._counters.counts_of(config.company.company_id, capped_ids, periods)
+        at_cap = {agent_id: caps.first_reached(config.agents[agent_id], counts[agent_id]) for agent_id in capped_ids}
+        return {agent_id: reached for agent_id, reached in at_cap.items() if reached is not None}
+
+    def _by_turns(
+        self,
+        config: CompanyConfig,
+        decision: Decision,
+        outcome: RoundRobinTurn,
+        periods: tuple[caps.Period, ...],
+        store: Callable[[Decision, caps.Tally | None], IntakeResult],
+    ) -> IntakeResult:
+        """Round robin: the lead written for the agent of the turn, counted in that very write under the
+        agent's caps. A cap refusing the write spends the turn: the next turn is taken and the lead written
+        again, the refusal in its history. A turn taken for a write that then fails costs that agent one
+        turn, never a lead (docs/DECISIONS.md)."""
+        company_id = config.company.company_id
+        refused: dict[int, str] = {}
+        *before, applied = decision.reports
+        while len(refused) < len(set(outcome.queue)):
+            agent_id, words = self._turns.next_turn(company_id, outcome, refused)
+            refusals = _refusals(decision.step, refused)
+            assigned = round_robin_assignment(config, outcome, agent_id, words)
+            limits = caps.caps_of(config.agents[agent_id])
+            tally = caps.Tally(agent_id, periods, limits) if self._counts else None
+            try:
+                return store(Decision(decision.step, assigned, (*before, *refusals, applied)), tally)
+            except caps.CapRefused as refusal:
+                refused[agent_id] = refusal.reached.words()
+        detail = "Every agent of the round-robin queue is at a cap: to the pool."
+        pooled = StepReport(decision.step, True, detail)
+        return store(
+            Decision(decision.step, ToPool(detail), (*before, *_refusals(decision.step, refused), pooled)), None
+        )
 
     def _after_write(self, lead: Lead, config: CompanyConfig) -> None:
         self._changes.after_commit(lead, config, Snapshot.of(None))
@@ -225,7 +349,7 @@ class IntakeService:
             self._after_write(lead, config)
         return IntakeResult(lead.lead_id, mark.answered)
 
-    def _commit(
+    def _routed(
         self,
         config: CompanyConfig,
         lead_id: str,
@@ -235,44 +359,12 @@ class IntakeService:
         left_out: Sequence[str],
         now: datetime,
     ) -> Lead:
-        """The routed lead, not yet written; a round-robin turn is taken here, before the write: a write that
-        fails after it costs that agent one turn, never a lead (docs/DECISIONS.md)."""
+        """The lead as `decision` routes it, not yet written."""
         lead = new_lead(lead_id, config.company.company_id, submission, now, left_out)
         lead.link_base_url = base_url
-        decision = self._counted(config, lead_id, decision, now)
         office_of = {agent_id: agent.office_id for agent_id, agent in config.agents.items()}
         apply_decision(lead, decision, office_of, lead.created_at, self._terms(config, lead), config.agents)
         return lead
-
-    def _counted(self, config: CompanyConfig, lead_id: str, decision: Decision, now: datetime) -> Decision:
-        """The decision with its round-robin turn taken, and the lead counted against the agent's caps:
-        a turn's agent must be under every cap (else the turn passes on, the refusal in the history); an
-        assignment that names its agent is counted whatever the caps. Counted before the lead's write,
-        like the turn: a write that fails after it costs the agent one lead of a cap, never a lead."""
-        company_id = config.company.company_id
-        periods = caps.periods(now, config.settings.time_zone)
-        outcome = decision.outcome
-        if isinstance(outcome, RoundRobinTurn):
-
-            def admit(agent_id: int) -> str | None:
-                if self._counters is None:
-                    return None
-                limits = caps.caps_of(config.agents[agent_id])
-                reached = self._counters.count(company_id, agent_id, lead_id, periods, limits)
-                return reached.words() if reached is not None else None
-
-            turn = self._turns.take_turn(company_id, outcome, admit)
-            refusals = tuple(StepReport(decision.step, False, words, True, agent) for agent, words in turn.refused)
-            *before, applied = decision.reports
-            if turn.agent_id is None:
-                detail = "Every agent of the round-robin queue is at a cap: to the pool."
-                reports = (*before, *refusals, StepReport(decision.step, True, detail))
-                return Decision(decision.step, ToPool(detail), reports)
-            assigned = round_robin_assignment(config, outcome, turn.agent_id, turn.words)
-            return Decision(decision.step, assigned, (*before, *refusals, applied))
-        if isinstance(outcome, AssignTo) and self._counters is not None:
-            self._counters.count(company_id, outcome.agent_id, lead_id, periods, {})
-        return decision
 
     def _terms(self, config: CompanyConfig, lead: Lead) -> OfferTerms:
         return OfferTerms(new_offer_id(lead.created_at, self._rng), config.settings)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from aws_lambda_powertools import Logger
 
+from leadrouter.domain.caps import tally_of_change
 from leadrouter.domain.cascade import RoundRobinTurn
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.errors import Conflict, Unavailable
@@ -96,9 +97,11 @@ class LeadChanges:
             lead = self._leads.get(company_id, lead_id)
             config = self._config.load(company_id)
             before = Snapshot.of(lead)
+            held_by = lead.agent_id
             change(lead, config, turns)
             try:
-                self._leads.save(lead)
+                # The agent the change gives the lead to is counted in the same write (never refused).
+                self._leads.save(lead, tally_of_change(held_by, lead, config.settings.time_zone))
             except Conflict:
                 landed = self._landed(lead)
                 if landed is not None:

@@ -19,6 +19,7 @@ from typing import Final, Protocol
 
 from aws_lambda_powertools import Logger
 
+from leadrouter.domain.caps import Tally
 from leadrouter.domain.cascade import ReturningLeadStep
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.leads import Contact, EarlierInquiry, HistoryEntry, Lead
@@ -47,7 +48,7 @@ _PAGE: Final = 200
 class PeopleIndex(Protocol):
     def find(self, company_id: str, keys: Sequence[IdentityKey]) -> list[IndexEntry]: ...
 
-    def create_lead(self, lead: Lead, claims: Sequence[IndexClaim]) -> None: ...
+    def create_lead(self, lead: Lead, claims: Sequence[IndexClaim], tally: Tally | None = None) -> None: ...
 
     def remove(self, company_id: str, person_id: str, digests: Sequence[str]) -> None: ...
 
@@ -128,13 +129,14 @@ class PeopleDesk:
                 return found
         return None
 
-    def create_once(self, lead: Lead, match: PersonMatch) -> Lead | None:
-        """Write a new lead with its index items unless its id is taken: then answer the stored lead (a
-        repeat of the request that made it). PersonRaced when the index changed since `match` read it."""
+    def create_once(self, lead: Lead, match: PersonMatch, tally: Tally | None = None) -> Lead | None:
+        """Write a new lead with its index items and `tally` unless its id is taken: then answer the stored
+        lead (a repeat of the request that made it). PersonRaced when the index changed since `match` read
+        it, CapRefused when a cap refused the tally."""
         if not match.claims:  # nothing to find the person by (a phone without a last name): the lead alone
-            return self._leads.create_once(lead)
+            return self._leads.create_once(lead, tally)
         try:
-            self._index.create_lead(lead, match.claims)
+            self._index.create_lead(lead, match.claims, tally)
         except LeadExists:
             return self._leads.get(lead.company_id, lead.lead_id)
         return None

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from leadrouter.domain.agents import Agent, Office
-from leadrouter.domain.caps import CapReached, Period, PeriodKind
+from leadrouter.domain.caps import Period, PeriodKind, Tally
 from leadrouter.domain.company import Company, CompanySettings
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.credentials import Credential
@@ -70,13 +70,13 @@ class ConfigRepository(Protocol):
 
 
 class LeadRepository(Protocol):
-    def create_once(self, lead: Lead) -> Lead | None: ...
+    def create_once(self, lead: Lead, tally: Tally | None = None) -> Lead | None: ...
 
     def first_stored(self, company_id: str, lead_ids: list[str]) -> Lead | None: ...
 
     def get(self, company_id: str, lead_id: str) -> Lead: ...
 
-    def save(self, lead: Lead) -> None: ...
+    def save(self, lead: Lead, tally: Tally | None = None) -> None: ...
 
     def get_many(self, company_id: str, lead_ids: list[str]) -> dict[str, Lead]: ...
 
@@ -105,16 +105,11 @@ class RoundRobinCounter(Protocol):
 class LeadCounters(Protocol):
     """Leads per agent per calendar period (adapters/dynamo_counters.py)."""
 
-    def count(
-        self,
-        company_id: str,
-        agent_id: int,
-        lead_id: str,
-        periods: tuple[Period, ...],
-        caps: Mapping[PeriodKind, int],
-    ) -> CapReached | None: ...
-
     def counts(self, company_id: str, period: Period) -> dict[int, int]: ...
+
+    def counts_of(
+        self, company_id: str, agent_ids: Sequence[int], periods: Sequence[Period]
+    ) -> dict[int, dict[PeriodKind, int]]: ...
 
 
 class RouteRotation(Protocol):

@@ -103,16 +103,24 @@ class RoundRobinTurns:
 
     def take_turn(self, company_id: str, turn: RoundRobinTurn, admit: Admit | None = None) -> TakenTurn:
         """A turn, and another while `admit` refuses the agent of the last one (at most one per agent)."""
-        ordered = tuple(sorted(turn.queue))
-        aligned = _aligned(ordered, turn.weights)
         refused: dict[int, str] = {}
-        while len(refused) < len(ordered):
-            agent_id, words = self._one_turn(company_id, ordered, aligned, turn.declined, turn.keep_place, refused)
+        while len(refused) < len(set(turn.queue)):
+            agent_id, words = self.next_turn(company_id, turn, refused)
             reason = admit(agent_id) if admit is not None else None
             if reason is None:
                 return TakenTurn(agent_id, words, tuple(refused.items()))
             refused[agent_id] = reason
         return TakenTurn(None, None, tuple(refused.items()))
+
+    def next_turn(
+        self, company_id: str, turn: RoundRobinTurn, refused: Mapping[int, str] | None = None
+    ) -> tuple[int, str | None]:
+        """The agent of the next turn and the words of the choice (None for the plain rotation), passing over
+        the agents in `refused` (their turns are spent on the way): for a caller that learns of a refusal
+        only when it writes the lead (a cap, in the lead's own transaction)."""
+        ordered = tuple(sorted(turn.queue))
+        aligned = _aligned(ordered, turn.weights)
+        return self._one_turn(company_id, ordered, aligned, turn.declined, turn.keep_place, refused or {})
 
     def _one_turn(
         self,
