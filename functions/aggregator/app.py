@@ -25,8 +25,12 @@ def count(record: dict[str, Any]) -> None:
 @traced
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    answer = ordered_stream_batch(event, count)
+    errors: list[str] = []
+    answer = ordered_stream_batch(event, count, lambda error: errors.append(type(error).__name__))
     failed = answer["batchItemFailures"]
     if failed:
-        logger.warning("lead changes not counted yet; the stream gives them again", extra={"records": len(failed)})
+        logger.warning(
+            "lead changes not counted yet; the stream gives them again",
+            extra={"records": len(failed), "error": errors[0]},
+        )
     return dict(answer)

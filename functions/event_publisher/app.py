@@ -29,8 +29,12 @@ def publish(record: dict[str, Any]) -> None:
 @traced
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    answer = ordered_stream_batch(event, publish)
+    errors: list[str] = []
+    answer = ordered_stream_batch(event, publish, lambda error: errors.append(type(error).__name__))
     failed = answer["batchItemFailures"]
     if failed:
-        logger.warning("lead events not published yet; the stream gives them again", extra={"records": len(failed)})
+        logger.warning(
+            "lead events not published yet; the stream gives them again",
+            extra={"records": len(failed), "error": errors[0]},
+        )
     return dict(answer)

@@ -68,3 +68,14 @@ def test_a_stream_batch_that_fails_at_its_first_record_is_answered_not_raised() 
     answer = ordered_stream_batch(_stream("a", "b"), refuse)
 
     assert answer == {"batchItemFailures": [{"itemIdentifier": "s-a"}, {"itemIdentifier": "s-b"}]}
+
+
+def test_a_stream_batch_tells_what_held_it_up() -> None:
+    errors: list[Exception] = []
+
+    def handle(record: dict[str, object]) -> None:
+        raise KeyError("status")
+
+    ordered_stream_batch(_stream("a", "b"), handle, errors.append)
+
+    assert [type(error) for error in errors] == [KeyError]  # the first failure only: the rest were not tried

@@ -41,14 +41,20 @@ def queue_batch(event: Mapping[str, Any], handle: Callable[[str], object]) -> Ba
     return {"batchItemFailures": failed}
 
 
-def ordered_stream_batch(event: Mapping[str, Any], handle: Callable[[dict[str, Any]], object]) -> BatchResponse:
+def ordered_stream_batch(
+    event: Mapping[str, Any],
+    handle: Callable[[dict[str, Any]], object],
+    failed: Callable[[Exception], object] = lambda error: None,
+) -> BatchResponse:
     """Each DynamoDB stream record to `handle`, in order, up to the first that fails; that one and the rest
-    reported."""
+    reported. `failed` is told what the first failure raised: a record held up again and again must say why
+    in the logs (the error's class; its message may quote the record)."""
     records = event["Records"]
     for position, record in enumerate(records):
         try:
             handle(record)
-        except Exception:  # the stream gives this record again: reported, not raised
+        except Exception as error:  # the stream gives this record again: reported, not raised
+            failed(error)
             later = records[position:]
             return {"batchItemFailures": [{"itemIdentifier": one["dynamodb"]["SequenceNumber"]} for one in later]}
     return {"batchItemFailures": []}
