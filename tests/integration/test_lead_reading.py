@@ -104,6 +104,8 @@ def test_filter_by_a_time_range_with_inclusive_bounds(company: Company) -> None:
     assert lead_ids(company, created_from=stamp, created_to=stamp) == [ids[1]]
     assert lead_ids(company, created_from=first.isoformat(), created_to=middle.isoformat()) == [ids[1], ids[0]]
     assert lead_ids(company, created_from=(last + timedelta(seconds=1)).isoformat()) == []
+    # A number is no time (pydantic alone would read it as seconds since 1970, and list every lead).
+    assert company.api.get("/v1/leads", key=company.admin_key, params={"created_from": "0"}).status == 422
 
 
 def test_filter_by_an_upper_time_bound_alone(company: Company) -> None:

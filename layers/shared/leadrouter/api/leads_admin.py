@@ -1,6 +1,5 @@
 """Admins' and office managers' view of leads."""
 
-from datetime import datetime
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
@@ -13,7 +12,7 @@ from leadrouter.api.resolver import new_router
 from leadrouter.api.views import KEY_REQUIRED, LeadDetail, LeadPage, LeadView, documented
 from leadrouter.domain.agents import OfficeId
 from leadrouter.domain.leads import LeadStatus
-from leadrouter.domain.model import AgentNumber, Model
+from leadrouter.domain.model import AgentNumber, IsoDatetime, Model
 from leadrouter.domain.people import PERSON_ID_PATTERN
 from leadrouter.domain.principals import Role
 from leadrouter.domain.queries import LeadQuery
@@ -49,8 +48,8 @@ def list_leads(
     office_id: Annotated[str | None, Query(max_length=63)] = None,
     source: Annotated[str | None, Query(max_length=64)] = None,
     person_id: Annotated[str | None, Query(pattern=PERSON_ID_PATTERN, description="A person's leads")] = None,
-    created_from: Annotated[datetime | None, Query(description="ISO 8601, inclusive")] = None,
-    created_to: Annotated[datetime | None, Query(description="ISO 8601, inclusive")] = None,
+    created_from: Annotated[IsoDatetime | None, Query(description="ISO 8601, inclusive")] = None,
+    created_to: Annotated[IsoDatetime | None, Query(description="ISO 8601, inclusive")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> LeadPage:

@@ -10,14 +10,14 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from leadrouter.api.caller import caller
 from leadrouter.api.resolver import new_router
 from leadrouter.api.views import KEY_REQUIRED, documented
 from leadrouter.domain.errors import InvalidInput
 from leadrouter.domain.leads import LeadStatus
-from leadrouter.domain.model import Model
+from leadrouter.domain.model import Model, Moment
 from leadrouter.domain.principals import Role
 from leadrouter.domain.reports import COUNTERS, MAX_REPORT_DAYS, Dimension, ReportRow
 from leadrouter.domain.summaries import summary_of
@@ -147,8 +147,8 @@ def _routing_responses() -> dict[int, OpenAPIResponse]:
     responses=_routing_responses(),
 )
 def routing_report(
-    start: Annotated[AwareDatetime | None, Query(alias="from", description="ISO 8601 with offset")] = None,
-    end: Annotated[AwareDatetime | None, Query(alias="to", description="ISO 8601 with offset; default: now")] = None,
+    start: Annotated[Moment | None, Query(alias="from", description="ISO 8601 with offset")] = None,
+    end: Annotated[Moment | None, Query(alias="to", description="ISO 8601 with offset; default: now")] = None,
     group_by: Annotated[Dimension, Query()] = "agent",
 ) -> Response[str]:
     principal = caller(router, Role.ADMIN, Role.OFFICE_MANAGER)
