@@ -11,6 +11,7 @@ from leadrouter.api.preconditions import etag, expected_version
 from leadrouter.api.resolver import new_router
 from leadrouter.api.views import KEY_REQUIRED, LeadDetail, LeadPage, LeadView, documented
 from leadrouter.domain.agents import OfficeId
+from leadrouter.domain.ids import LEAD_ID_PATTERN
 from leadrouter.domain.leads import LeadStatus
 from leadrouter.domain.model import AgentNumber, IsoDatetime, Model
 from leadrouter.domain.people import PERSON_ID_PATTERN
@@ -19,7 +20,7 @@ from leadrouter.domain.queries import LeadQuery
 from leadrouter.wiring import services
 
 router = new_router()
-LeadId = Annotated[str, Path(pattern=r"^ld_[0-9a-z]{26}$")]
+LeadId = Annotated[str, Path(pattern=LEAD_ID_PATTERN)]
 
 
 class Assignment(Model):

@@ -10,6 +10,7 @@ from leadrouter.api.caller import caller
 from leadrouter.api.offer_links import LinkAnswer, answered
 from leadrouter.api.resolver import new_router
 from leadrouter.api.views import KEY_REQUIRED, AgentLeadView, LeadSummaryView, documented
+from leadrouter.domain.ids import OFFER_ID_PATTERN
 from leadrouter.domain.model import Model
 from leadrouter.domain.offers import OfferAction, OfferKind
 from leadrouter.domain.principals import Principal, Role
@@ -17,7 +18,7 @@ from leadrouter.wiring import services
 
 router = new_router()
 
-OfferId = Annotated[str, Path(pattern=r"^of_[0-9a-z]{26}$", description="The offer's id.")]
+OfferId = Annotated[str, Path(pattern=OFFER_ID_PATTERN, description="The offer's id.")]
 
 
 class MyOffer(Model):

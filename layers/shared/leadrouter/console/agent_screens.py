@@ -3,36 +3,26 @@ the page's script fetches every few seconds), My leads (send one back to the poo
 Each calls the API's own code with the agent's Principal; a refusal or a lost race comes back as the API's
 message on the next page."""
 
-import re
-from typing import Final
-
 from aws_lambda_powertools.event_handler import Response
 
 from leadrouter.api.me import leads_of, offers_of
 from leadrouter.api.offer_links import ANSWER_HEADINGS
 from leadrouter.api.resolver import new_router
 from leadrouter.api.views import PoolLeadView
-from leadrouter.console.web import SECURITY_HEADERS, Session, back_with_notice, checked_form, page, renderer, session_of
-from leadrouter.domain.errors import DomainError, Forbidden, NotFound
+from leadrouter.console.web import SECURITY_HEADERS, Session, acted, checked_form, known_id, page, renderer, session_of
+from leadrouter.domain.errors import Forbidden, NotFound
+from leadrouter.domain.ids import LEAD_ID_PATTERN, OFFER_ID_PATTERN
 from leadrouter.domain.offers import OfferAction
 from leadrouter.domain.principals import Role
 from leadrouter.wiring import services
 
 router = new_router()
-_OFFER_ID: Final = re.compile(r"^of_[0-9a-z]{26}$")
-_LEAD_ID: Final = re.compile(r"^ld_[0-9a-z]{26}$")
 
 
 def _agent() -> Session:
     session = session_of(router)
     session.principal.require(Role.AGENT)
     return session
-
-
-def _known(pattern: re.Pattern[str], value: str, what: str) -> str:
-    if not pattern.match(value):
-        raise NotFound(f"No such {what}.")
-    return value
 
 
 @router.get("/app/offers")
@@ -64,17 +54,19 @@ def live_offers() -> Response[str]:
 def answer_offer(offer_id: str, action: str) -> Response[str]:
     session = _agent()
     checked_form(router, session)
-    _known(_OFFER_ID, offer_id, "offer")
+    known_id(OFFER_ID_PATTERN, offer_id, "offer")
     chosen = next((item for item in OfferAction if item.value == action), None)
     if chosen is None:
         raise NotFound("No such action.")
     root = session.place.root
-    try:
-        services().offer_desk.answer_mine(session.principal, offer_id, chosen)
-    except DomainError as error:
-        return back_with_notice(session, f"{root}/offers", error.message)
     mine = chosen in (OfferAction.CLAIM, OfferAction.ACCEPT)
-    return back_with_notice(session, f"{root}/{'my-leads' if mine else 'offers'}", ANSWER_HEADINGS[chosen])
+    return acted(
+        session,
+        lambda: services().offer_desk.answer_mine(session.principal, offer_id, chosen),
+        ANSWER_HEADINGS[chosen],
+        f"{root}/{'my-leads' if mine else 'offers'}",
+        refused_to=f"{root}/offers",
+    )
 
 
 @router.get("/app/my-leads")
@@ -88,13 +80,13 @@ def my_leads() -> Response[str]:
 def send_back(lead_id: str) -> Response[str]:
     session = _agent()
     checked_form(router, session)
-    _known(_LEAD_ID, lead_id, "lead")
-    root = session.place.root
-    try:
-        services().pool_desk.release(session.principal, lead_id)
-    except DomainError as error:
-        return back_with_notice(session, f"{root}/my-leads", error.message)
-    return back_with_notice(session, f"{root}/my-leads", "You sent the lead back to the pool.")
+    known_id(LEAD_ID_PATTERN, lead_id, "lead")
+    return acted(
+        session,
+        lambda: services().pool_desk.release(session.principal, lead_id),
+        "You sent the lead back to the pool.",
+        f"{session.place.root}/my-leads",
+    )
 
 
 @router.get("/app/pool")
@@ -111,10 +103,12 @@ def lead_pool() -> Response[str]:
 def claim(lead_id: str) -> Response[str]:
     session = _agent()
     checked_form(router, session)
-    _known(_LEAD_ID, lead_id, "lead")
+    known_id(LEAD_ID_PATTERN, lead_id, "lead")
     root = session.place.root
-    try:
-        services().pool_desk.claim(session.principal, lead_id)
-    except DomainError as error:
-        return back_with_notice(session, f"{root}/pool", error.message)
-    return back_with_notice(session, f"{root}/my-leads", "You claimed the lead: it is yours.")
+    return acted(
+        session,
+        lambda: services().pool_desk.claim(session.principal, lead_id),
+        "You claimed the lead: it is yours.",
+        f"{root}/my-leads",
+        refused_to=f"{root}/pool",
+    )

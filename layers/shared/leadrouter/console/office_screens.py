@@ -3,22 +3,19 @@ waiting ones; all for an admin), filtered by status; a lead's page with its hist
 API's own sentences; Assign to an agent, Send back to the pool. The same lead desk as /v1/leads, with the
 user's Principal: a manager sees only their offices."""
 
-import re
-from typing import Final
-
 from aws_lambda_powertools.event_handler import Response
 
 from leadrouter.api.resolver import new_router
 from leadrouter.api.views import LeadDetail, LeadView
-from leadrouter.console.web import Session, back_with_notice, checked_form, page, session_of
-from leadrouter.domain.errors import DomainError, InvalidInput, NotFound
+from leadrouter.console.web import Session, acted, checked_form, known_id, page, session_of
+from leadrouter.domain.errors import InvalidInput
+from leadrouter.domain.ids import LEAD_ID_PATTERN
 from leadrouter.domain.leads import LeadStatus
 from leadrouter.domain.principals import Role
 from leadrouter.domain.queries import LeadQuery
 from leadrouter.wiring import services
 
 router = new_router()
-_LEAD_ID: Final = re.compile(r"^ld_[0-9a-z]{26}$")
 
 
 def _manager() -> Session:
@@ -48,9 +45,7 @@ def leads() -> Response[str]:
 
 
 def _lead_id(lead_id: str) -> str:
-    if not _LEAD_ID.match(lead_id):
-        raise NotFound("No such lead.")
-    return lead_id
+    return known_id(LEAD_ID_PATTERN, lead_id, "lead")
 
 
 @router.get("/app/leads/<lead_id>")
@@ -82,14 +77,14 @@ def assign(lead_id: str) -> Response[str]:
     session = _manager()
     form = checked_form(router, session)
     location = f"{session.place.root}/leads/{_lead_id(lead_id)}"
-    try:
+
+    def assign_to_the_chosen_agent() -> None:
         agent = form.get("agent_id", "")
         if not agent.isdigit():
             raise InvalidInput("Choose an agent.")
         services().lead_desk.assign_to_agent(session.principal, lead_id, int(agent), None)
-    except DomainError as error:
-        return back_with_notice(session, location, error.message)
-    return back_with_notice(session, location, "The lead is assigned.")
+
+    return acted(session, assign_to_the_chosen_agent, "The lead is assigned.", location)
 
 
 @router.post("/app/leads/<lead_id>/release")
@@ -97,8 +92,9 @@ def send_back(lead_id: str) -> Response[str]:
     session = _manager()
     checked_form(router, session)
     location = f"{session.place.root}/leads/{_lead_id(lead_id)}"
-    try:
-        services().pool_desk.release(session.principal, lead_id)
-    except DomainError as error:
-        return back_with_notice(session, location, error.message)
-    return back_with_notice(session, location, "The lead is back in the pool.")
+    return acted(
+        session,
+        lambda: services().pool_desk.release(session.principal, lead_id),
+        "The lead is back in the pool.",
+        location,
+    )

@@ -2,7 +2,8 @@
 Content-Security-Policy: scripts and styles from /app/static only, nothing inline), forms and their CSRF
 check, notices shown once, and redirects."""
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC
 from functools import cache, cached_property
@@ -19,7 +20,7 @@ from leadrouter.api.bodies import content_type
 from leadrouter.api.links import link_base_url
 from leadrouter.console import sessions
 from leadrouter.domain.console_users import ConsoleUser
-from leadrouter.domain.errors import BadRequest, Forbidden, UnsupportedMediaType
+from leadrouter.domain.errors import BadRequest, DomainError, Forbidden, NotFound, UnsupportedMediaType
 from leadrouter.domain.offers import duration_words
 from leadrouter.domain.principals import Principal
 from leadrouter.wiring import services
@@ -180,3 +181,23 @@ def redirect(
 def back_with_notice(session: Session, location: str, notice: str) -> Response[str]:
     """Post/redirect/get: the next page shows `notice` once."""
     return redirect(location, cookies=[session.place.cookie(sessions.NOTICE_COOKIE, notice, max_age=60)])
+
+
+def known_id(pattern: str, value: str, what: str) -> str:
+    """`value` when it has the shape of the ids `pattern` describes (domain/ids.py); a 404 otherwise, before
+    anything is read."""
+    if not re.match(pattern, value):
+        raise NotFound(f"No such {what}.")
+    return value
+
+
+def acted(
+    session: Session, act: Callable[[], object], done: str, to: str, refused_to: str | None = None
+) -> Response[str]:
+    """Runs a screen's change and goes back with its notice: `done` at `to`, or the service's refusal (the
+    API's own words) at `refused_to` (default `to`)."""
+    try:
+        act()
+    except DomainError as error:
+        return back_with_notice(session, refused_to or to, error.message)
+    return back_with_notice(session, to, done)

@@ -6,6 +6,10 @@ from datetime import UTC, datetime, timedelta
 from leadrouter.domain.ports import RandomSource
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+# What the ids made here look like: paths that carry one are checked against these (the API's and the console's).
+LEAD_ID_PATTERN = r"^ld_[0-9a-z]{26}$"
+OFFER_ID_PATTERN = r"^of_[0-9a-z]{26}$"
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
