@@ -1,70 +1,14 @@
 """End to end: the local stack `make run` starts, as a subprocess, spoken to over real HTTP."""
 
-import json
-import os
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.support.client import ApiClient, HttpTransport
+from tests.support.browser import CHROMIUM, QUIET_FLAGS
+from tests.support.client import ApiClient
+from tests.support.local_stack import LocalStack, started_stack
 from tests.support.scenario import Company, create_company
-
-ROOT = Path(__file__).resolve().parents[2]
-START_TIMEOUT_SECONDS = 90
-
-
-@dataclass(frozen=True)
-class LocalStack:
-    api_url: str
-    operator_key: str
-    demo_company_id: str
-    demo_admin_key: str
-    log: Path
-    # The demo company's console users, with their passwords (`make run` prints them).
-    logins: tuple[dict[str, Any], ...] = ()
-
-    def client(self) -> ApiClient:
-        return ApiClient(HttpTransport(self.api_url))
-
-
-@contextmanager
-def started_stack(state: Path) -> Iterator[LocalStack]:
-    """`make run`'s local stack in a subprocess, its state in `state`; stopped on exit."""
-    log = state / "console.log"
-    env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
-    with log.open("w") as console:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "devstack", "--port", "0", "--state-dir", str(state)],
-            cwd=ROOT,
-            env=env,
-            stdout=console,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        stack_json = state / "stack.json"
-        deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        while not stack_json.exists():
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the local stack did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.2)
-        info = json.loads(stack_json.read_text())
-        yield LocalStack(
-            info["api_url"], info["operator_key"], info["company_id"], info["admin_key"], log, tuple(info["logins"])
-        )
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @pytest.fixture(scope="session")
@@ -81,3 +25,18 @@ def api(local_stack: LocalStack) -> ApiClient:
 @pytest.fixture
 def company(api: ApiClient, local_stack: LocalStack) -> Company:
     return create_company(api, local_stack.operator_key, name="E2E Realty", time_zone="America/Chicago")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for the session's console journeys (each opens its own contexts)."""
+    from playwright.sync_api import sync_playwright
+
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=QUIET_FLAGS)
+        try:
+            yield launched
+        finally:
+            launched.close()

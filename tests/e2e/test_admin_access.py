@@ -4,8 +4,8 @@ stack's injected fault: it lands, then answers 500, and the SDK sends it again) 
 
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.e2e.conftest import LocalStack
 from tests.support.client import ApiClient
+from tests.support.local_stack import LocalStack
 from tests.support.scenario import Company, create_company, expect
 
 

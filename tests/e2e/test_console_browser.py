@@ -3,76 +3,17 @@ agent signs in with the keyboard, a new lead shows on New leads without a reload
 (one wins and sees the contact, the other is told it was taken), a change without the page's CSRF token is
 refused, an offer another agent took says so and disappears, the page fits a 390-pixel phone, and the broker
 sees the lead held, with its history.
+"""
 
-CONSOLE_SCREENSHOTS=<folder> also saves the main pages there (docs/console/ holds the committed ones)."""
-
-import os
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
-
-from tests.e2e.conftest import LocalStack
-from tests.e2e.test_browser import CHROMIUM, QUIET_FLAGS
+from tests.support.browser import NEEDS_CHROMIUM, PHONE, SHOTS, login, reload_until, shoot, sign_in
 from tests.support.client import ApiClient
+from tests.support.local_stack import LocalStack
 from tests.support.scenario import expect, unique_lead
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (see tests/e2e/test_browser.py)"),
-]
-PHONE = {"width": 390, "height": 844}
-SHOTS = os.environ.get("CONSOLE_SCREENSHOTS")
-
-
-def login(stack: LocalStack, role: str, agent_id: int | None = None) -> dict[str, Any]:
-    return next(
-        item for item in stack.logins if item["role"] == role and (agent_id is None or item.get("agent_id") == agent_id)
-    )
-
-
-def shoot(page: Any, name: str) -> None:
-    if SHOTS:
-        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM is not None
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=QUIET_FLAGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-def sign_in(page: Any, stack: LocalStack, who: dict[str, Any], *, keyboard: bool = False) -> None:
-    page.goto(f"{stack.api_url}/app/")
-    if keyboard:
-        page.get_by_label("Email").focus()
-        page.keyboard.type(who["email"])
-        page.keyboard.press("Tab")
-        page.keyboard.type(who["password"])
-        page.keyboard.press("Enter")
-    else:
-        page.get_by_label("Email").fill(who["email"])
-        page.get_by_label("Password").fill(who["password"])
-        page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-
-
-def reload_until(page: Any, selector: str, timeout: float = 15.0) -> None:
-    """For a page without script: reload until `selector` is there (a deadline, never a fixed sleep)."""
-    deadline = time.monotonic() + timeout
-    while page.locator(selector).count() == 0:
-        assert time.monotonic() < deadline, f"{selector} never showed"
-        time.sleep(0.3)
-        page.reload()
+pytestmark = NEEDS_CHROMIUM
 
 
 def test_two_agents_race_for_a_new_lead_and_the_broker_sees_it_held_with_its_history(

@@ -1,8 +1,8 @@
 """A deactivated agent's email link over HTTP against the local stack: refused (409) with the reason, while
 the same claim email still works for the others."""
 
-from tests.e2e.mailbox import offer_link, path_of, wait_for_emails
 from tests.support.client import ApiClient
+from tests.support.mailbox import offer_link, path_of, wait_for_emails
 from tests.support.scenario import Company, expect
 
 JSON = {"Accept": "application/json"}

@@ -6,8 +6,8 @@ address clears the mark."""
 import time
 from typing import Any
 
-from tests.e2e.mailbox import emails_to, wait_for_emails
 from tests.support.client import ApiClient
+from tests.support.mailbox import emails_to, wait_for_emails
 from tests.support.scenario import Company, expect
 
 BOUNCE = "bounce@simulator.amazonses.com"

@@ -6,8 +6,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from tests.e2e.mailbox import path_of, wait_for_emails
 from tests.support.client import ApiClient
+from tests.support.mailbox import path_of, wait_for_emails
 from tests.support.scenario import Company, expect
 
 JSON = {"Accept": "application/json"}

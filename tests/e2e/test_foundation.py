@@ -3,8 +3,8 @@
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.e2e.conftest import LocalStack
 from tests.support.client import ApiClient
+from tests.support.local_stack import LocalStack
 from tests.support.scenario import Company, create_company, expect, unique_lead
 
 

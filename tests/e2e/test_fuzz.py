@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import LocalStack
+from tests.support.local_stack import LocalStack
 from tests.support.scenario import Company, create_company
 
 BUDGET_SECONDS = 15

@@ -12,8 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.e2e.conftest import LocalStack, started_stack
 from tests.support.client import Answer
+from tests.support.local_stack import LocalStack, started_stack
 from tests.support.scenario import Company, create_company, expect, unique_lead
 
 INTAKES = int(os.environ.get("LOAD_INTAKES", "300"))

@@ -6,8 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from threading import Barrier
 
-from tests.e2e.mailbox import emails_to, offer_link, path_of, wait_for_emails
 from tests.support.client import ApiClient
+from tests.support.mailbox import emails_to, offer_link, path_of, wait_for_emails
 from tests.support.scenario import Company, expect
 
 JSON = {"Accept": "application/json"}

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from tests.e2e.conftest import LocalStack
 from tests.support.client import Answer, ApiClient
+from tests.support.local_stack import LocalStack
 from tests.support.scenario import Company, expect, unique_lead
 
 

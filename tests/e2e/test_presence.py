@@ -5,8 +5,8 @@ away by auto-away, gets an "I'm back" email, and its link's button makes them av
 import time
 from typing import Any
 
-from tests.e2e.mailbox import path_of, wait_for_emails
 from tests.support.client import ApiClient
+from tests.support.mailbox import path_of, wait_for_emails
 from tests.support.scenario import Company, expect, unique_lead
 
 JSON = {"Accept": "application/json"}

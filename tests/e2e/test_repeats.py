@@ -5,8 +5,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from tests.e2e.mailbox import emails_to, wait_for_emails
 from tests.support.client import Answer
+from tests.support.mailbox import emails_to, wait_for_emails
 from tests.support.scenario import Company, expect, unique_lead
 
 REPEATS = 6

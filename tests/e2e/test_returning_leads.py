@@ -8,9 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 from threading import Barrier
 from typing import Any
 
-from tests.e2e.conftest import LocalStack
-from tests.e2e.mailbox import offer_link, path_of, wait_for_emails
 from tests.support.client import ApiClient
+from tests.support.local_stack import LocalStack
+from tests.support.mailbox import offer_link, path_of, wait_for_emails
 from tests.support.scenario import Company, expect
 
 JSON = {"Accept": "application/json"}

@@ -2,8 +2,6 @@
 requests dispatched through the local gateway's routing and authorizer (what API Gateway would do)."""
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,12 +15,14 @@ from devstack.resources import CreatedResources, create_resources
 from devstack.streams import StreamPoller
 from devstack.template import Template, load_template
 from leadrouter import wiring
+from tests.support.aws_calls import AwsCalls
 from tests.support.aws_state import stream_consumers
 from tests.support.client import ApiClient, WsgiTransport
+from tests.support.clocks import MovableClock
+from tests.support.console import Browsers, ConsoleBrowser
 from tests.support.faults import Faults
+from tests.support.local_stack import ROOT
 from tests.support.scenario import Company, create_company
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
@@ -84,27 +84,6 @@ def other_company(api: ApiClient, operator_key: str) -> Company:
     return create_company(api, operator_key, name="Other Realty")
 
 
-class AwsCalls:
-    """Counts the AWS requests the code makes (after moto's own set-up calls)."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, str, dict[str, Any]]] = []
-
-    def reset(self) -> None:
-        self.calls.clear()
-
-    def names(self) -> list[str]:
-        return [f"{service}.{operation}" for service, operation, _ in self.calls]
-
-    def queried_partitions(self) -> list[str]:
-        """The partition key of each DynamoDB Query, in order (what a query read: a company, a log...)."""
-        return [
-            str(params.get("ExpressionAttributeValues", {}).get(":pk", {}).get("S", ""))
-            for service, operation, params in self.calls
-            if (service, operation) == ("dynamodb", "Query")
-        ]
-
-
 @pytest.fixture
 def aws_calls(monkeypatch: pytest.MonkeyPatch) -> AwsCalls:
     counter = AwsCalls()
@@ -125,19 +104,6 @@ def _shared_botocore_loader() -> Iterator[None]:
 
     with shared_botocore_loader():
         yield
-
-
-class MovableClock:
-    """The services' clock: real time until a test moves it (offers expire without waiting)."""
-
-    def __init__(self) -> None:
-        self._offset = timedelta()
-
-    def now(self) -> datetime:
-        return datetime.now(UTC) + self._offset
-
-    def advance(self, **delta: float) -> None:
-        self._offset += timedelta(**delta)
 
 
 @pytest.fixture
@@ -164,3 +130,25 @@ def faults(aws: CreatedResources, monkeypatch: pytest.MonkeyPatch) -> Faults:
 
     monkeypatch.setattr(BaseClient, "_make_api_call", call)
     return injected
+
+
+# The console, as a browser reaches it through the gateway (tests/support/console.py drives it).
+
+
+@pytest.fixture
+def gateway(api: object, template: Template, runtime: LambdaRuntime) -> Iterator[Gateway]:
+    served = Gateway(template, runtime, port=0)
+    try:
+        yield served
+    finally:
+        served.stop()
+
+
+@pytest.fixture
+def browsers(gateway: Gateway) -> Browsers:
+    return lambda: ConsoleBrowser(WsgiTransport(gateway.wsgi))
+
+
+@pytest.fixture
+def pool_id(template: Template) -> str:
+    return template.user_pools[0].pool_id

@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 
 from devstack.template import Template
-from tests.integration.conftest import ROOT
 from tests.support.client import Answer, ApiClient
+from tests.support.local_stack import ROOT
 from tests.support.offers import link_for
 from tests.support.scenario import Company, create_company, expect, unique_lead
 

@@ -9,7 +9,7 @@ import pytest
 
 from leadrouter.adapters import dynamo_config_log
 from leadrouter.adapters.dynamo_config import DynamoConfigRepository
-from tests.integration.conftest import AwsCalls
+from tests.support.aws_calls import AwsCalls
 from tests.support.scenario import Company, expect
 from tests.support.seeding import seed_agents
 

@@ -7,7 +7,7 @@ from typing import Any
 import boto3
 
 from leadrouter.adapters.dynamo_config import DynamoConfigRepository
-from tests.integration.conftest import AwsCalls
+from tests.support.aws_calls import AwsCalls
 from tests.support.client import Answer
 from tests.support.scenario import Company, expect
 from tests.support.seeding import seed_agents

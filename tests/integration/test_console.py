@@ -3,45 +3,11 @@ leads, my leads and the pool answered with forms, CSRF and origin checks, compan
 managers' leads with a lead's history. The browser journeys themselves: tests/e2e/test_console_browser.py."""
 
 import re
-from collections.abc import Callable, Iterator
 
-import boto3
-import pytest
-
-from devstack.gateway import Gateway
-from devstack.lambdas import LambdaRuntime
 from devstack.template import Template
-from tests.support.client import WsgiTransport
-from tests.support.console import ConsoleBrowser, add_login
+from tests.support.console import Browsers, add_login
 from tests.support.offers import claim_company, emails_to, submit
 from tests.support.scenario import Company, expect
-
-
-@pytest.fixture
-def gateway(api: object, template: Template, runtime: LambdaRuntime) -> Iterator[Gateway]:
-    served = Gateway(template, runtime, port=0)
-    try:
-        yield served
-    finally:
-        served.stop()
-
-
-Browsers = Callable[[], ConsoleBrowser]
-
-
-@pytest.fixture
-def browsers(gateway: Gateway) -> Browsers:
-    """A new browser (its own cookies) each call."""
-    return lambda: ConsoleBrowser(WsgiTransport(gateway.wsgi))
-
-
-@pytest.fixture
-def pool_id(template: Template) -> str:
-    return template.user_pools[0].pool_id
-
-
-def login(company: Company, pool_id: str, email: str, **scope: object) -> None:
-    add_login(company, boto3.client("cognito-idp"), pool_id, email, **scope)
 
 
 def test_an_invited_agent_chooses_a_password_and_lands_on_new_leads_and_nobody_else_gets_in(
@@ -109,8 +75,8 @@ def test_an_agent_claims_an_offer_the_other_is_told_it_was_taken_and_an_acceptan
     company: Company, pool_id: str, browsers: Browsers
 ) -> None:
     claim_company(company)
-    login(company, pool_id, "one@b.test", role="agent", agent_id=1)
-    login(company, pool_id, "two@b.test", role="agent", agent_id=2)
+    add_login(company, pool_id, "one@b.test", role="agent", agent_id=1)
+    add_login(company, pool_id, "two@b.test", role="agent", agent_id=2)
     first, second = browsers(), browsers()
     first.sign_in("one@b.test")
     second.sign_in("two@b.test")
@@ -154,7 +120,7 @@ def test_a_change_without_the_csrf_token_or_from_another_site_or_company_is_refu
         each.agent(1, lead_management=True)
         each.settings(agents_can_claim_unassigned=True)
     theirs = submit(other_company, 1)
-    login(company, pool_id, "one@b.test", role="agent", agent_id=1)
+    add_login(company, pool_id, "one@b.test", role="agent", agent_id=1)
     browser = browsers()
     browser.sign_in("one@b.test")
     lead_id = submit(company, 1)
@@ -188,7 +154,7 @@ def test_managers_see_leads_with_their_history_assign_and_send_back_and_sign_out
 ) -> None:
     company.agent(1)
     lead_id = submit(company, 1)
-    login(company, pool_id, "admin@b.test", role="admin")
+    add_login(company, pool_id, "admin@b.test", role="admin")
     browser = browsers()
     assert browser.sign_in("admin@b.test").headers["Location"] == "/app/leads"
     assert lead_id in browser.get("/app/leads").text
@@ -211,7 +177,7 @@ def test_managers_see_leads_with_their_history_assign_and_send_back_and_sign_out
     expect(
         company.api.post(f"/v1/leads/{waiting}/assign", json_body={"office_id": "north"}, key=company.admin_key), 200
     )
-    login(company, pool_id, "om@b.test", role="office_manager", office_ids=["north"])
+    add_login(company, pool_id, "om@b.test", role="office_manager", office_ids=["north"])
     manager = browsers()
     listed = manager.sign_in("om@b.test")
     assert listed.headers["Location"] == "/app/leads"

@@ -16,9 +16,9 @@ from devstack.lambdas import LambdaRuntime
 from devstack.mailbox import Mailbox
 from devstack.resources import CreatedResources
 from devstack.template import Template
-from tests.integration.conftest import MovableClock
 from tests.support.aws_state import bus_events
 from tests.support.client import ApiClient
+from tests.support.clocks import MovableClock
 from tests.support.faults import Faults, client_error
 from tests.support.offers import claim_company, emails_to, link_for, offer_links, post_action, submit
 from tests.support.scenario import Company, expect

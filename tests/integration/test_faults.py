@@ -15,9 +15,9 @@ from devstack.lambdas import LambdaRuntime
 from devstack.resources import CreatedResources
 from devstack.template import Template
 from leadrouter import wiring
-from tests.integration.conftest import MovableClock
 from tests.support.aws_state import bus_events
 from tests.support.client import ApiClient
+from tests.support.clocks import MovableClock
 from tests.support.faults import Fault, Faults, always, client_error, first
 from tests.support.offers import claim_company, emails_to, submit
 from tests.support.scenario import Company, expect, unique_lead

@@ -16,8 +16,8 @@ import pytest
 from devstack.lambdas import LambdaRuntime
 from devstack.resources import CreatedResources
 from devstack.template import Template
-from tests.integration.conftest import MovableClock
 from tests.support.client import ApiClient
+from tests.support.clocks import MovableClock
 from tests.support.offers import JSON, claim_company, emails_to, link_for, offer_links
 from tests.support.scenario import Company, expect, unique_lead
 from tests.support.timers import fire, pending_timers

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from devstack.template import Template
-from tests.integration.conftest import MovableClock
 from tests.support.client import ApiClient
+from tests.support.clocks import MovableClock
 from tests.support.offers import claim_company, emails_to, link_for, submit
 from tests.support.scenario import Company, expect
 

@@ -14,9 +14,9 @@ from devstack.lambdas import LambdaRuntime
 from devstack.resources import CreatedResources
 from devstack.template import Template
 from leadrouter.observability import logger
-from tests.integration.conftest import MovableClock
 from tests.support.aws_state import deliver_stream_records
 from tests.support.client import ApiClient
+from tests.support.clocks import MovableClock
 from tests.support.faults import Faults, always, client_error
 from tests.support.offers import link_for, post_action, submit
 from tests.support.scenario import Company, expect

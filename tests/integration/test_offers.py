@@ -9,8 +9,8 @@ import pytest
 from devstack.lambdas import LambdaRuntime
 from devstack.resources import CreatedResources
 from devstack.template import Template
-from tests.integration.conftest import MovableClock
 from tests.support.client import ApiClient
+from tests.support.clocks import MovableClock
 from tests.support.offers import JSON, claim_company, emails_to, link_for, offer_links, post_action, submit
 from tests.support.scenario import Company, expect
 from tests.support.timers import fire, live_timers

@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 from devstack.lambdas import LambdaRuntime
 from devstack.resources import CreatedResources
 from devstack.template import Template
-from tests.integration.conftest import MovableClock
 from tests.support.aws_state import bus_events
+from tests.support.clocks import MovableClock
 from tests.support.offers import emails_to, link_for, post_action
 from tests.support.scenario import Company, expect, unique_lead
 from tests.support.timers import fire, live_timers

@@ -31,8 +31,10 @@ def rows_by_key(found: Report) -> dict[Any, dict[str, Any]]:
 
 
 @pytest.fixture
-def claiming(company: Company) -> Company:
-    """Agents 1 (north office, weight 1) and 2 (weight 3) in the round-robin queue, claiming from the pool."""
+def claiming(company: Company, clock: MovableClock) -> Company:
+    """Agents 1 (north office, weight 1) and 2 (weight 3) in the round-robin queue, claiming from the pool;
+    at noon in the company's time zone, so that a test's leads fall on one local day."""
+    clock.advance_to_local(12, "America/Chicago")
     company.settings(agents_can_claim_unassigned=True)
     company.office("north")
     company.agent(1, lead_management=True, in_auto_assign_queue=True, office_id="north")

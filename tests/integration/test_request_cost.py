@@ -6,7 +6,8 @@ makes the next intake reload it once."""
 
 import pytest
 
-from tests.integration.conftest import AwsCalls, MovableClock
+from tests.support.aws_calls import AwsCalls
+from tests.support.clocks import MovableClock
 from tests.support.intake_windows import just_inside_a_window, mid_window
 from tests.support.scenario import Company, expect, unique_lead
 from tests.support.seeding import seed_agents

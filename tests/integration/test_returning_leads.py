@@ -11,8 +11,9 @@ from typing import Any
 import boto3
 
 from devstack.template import Template
-from tests.integration.conftest import AwsCalls, MovableClock
+from tests.support.aws_calls import AwsCalls
 from tests.support.client import ApiClient
+from tests.support.clocks import MovableClock
 from tests.support.intake_windows import mid_window
 from tests.support.offers import claim_company, emails_to, link_for, post_action
 from tests.support.scenario import Company, expect

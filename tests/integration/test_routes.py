@@ -10,9 +10,9 @@ import pytest
 from devstack.lambdas import LambdaRuntime
 from devstack.resources import CreatedResources
 from devstack.template import Template
-from tests.integration.conftest import MovableClock
 from tests.support.aws_state import bus_events, table_items
 from tests.support.client import ApiClient
+from tests.support.clocks import MovableClock
 from tests.support.offers import emails_to, link_for, post_action, submit
 from tests.support.scenario import Company, expect
 from tests.support.timers import fire, live_timers, pending_timers

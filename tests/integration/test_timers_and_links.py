@@ -11,8 +11,8 @@ import pytest
 from devstack.lambdas import LambdaRuntime
 from devstack.resources import CreatedResources
 from devstack.template import Template
-from tests.integration.conftest import MovableClock
 from tests.support.client import ApiClient
+from tests.support.clocks import MovableClock
 from tests.support.offers import JSON, claim_company, link_for, post_action, submit
 from tests.support.scenario import Company, expect
 from tests.support.timers import arrive, fire, live_timers, pending_timers

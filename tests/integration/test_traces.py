@@ -16,9 +16,9 @@ from devstack.lambdas import LambdaRuntime
 from devstack.resources import CreatedResources
 from devstack.template import Template
 from leadrouter import observability
-from tests.integration.conftest import MovableClock
 from tests.support.aws_state import deliver_stream_records
 from tests.support.client import ApiClient
+from tests.support.clocks import MovableClock
 from tests.support.email_feedback import BOUNCE, Feedback, feedback_queue
 from tests.support.offers import JSON, link_for, post_action
 from tests.support.scenario import Company, expect

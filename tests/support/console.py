@@ -2,7 +2,10 @@
 form, and sends each page's CSRF token back with the next change. Over any transport (in-process or HTTP)."""
 
 import re
+from collections.abc import Callable
 from typing import Any
+
+import boto3
 
 from tests.support.client import Answer, ApiClient, Transport
 from tests.support.scenario import Company, expect
@@ -37,9 +40,14 @@ class ConsoleBrowser:
         return self.get("/app/")
 
 
-def add_login(company: Company, cognito: Any, pool_id: str, email: str, **scope: Any) -> dict[str, Any]:
+# A new browser (its own cookies) each call: the `browsers` fixture of tests/integration.
+Browsers = Callable[[], ConsoleBrowser]
+
+
+def add_login(company: Company, pool_id: str, email: str, **scope: Any) -> dict[str, Any]:
     """A console user with a known password (as `make run` makes its demo logins): invited through the API,
-    then given a permanent password in the user pool."""
+    then given a permanent password in the user pool (moto's, through boto3's default endpoint)."""
+    cognito = boto3.client("cognito-idp")
     user: dict[str, Any] = expect(
         company.api.post("/v1/users", json_body={"email": email, **scope}, key=company.admin_key), 201
     )

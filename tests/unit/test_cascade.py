@@ -18,7 +18,7 @@ from leadrouter.domain.cascade import (
     round_robin_assignment,
 )
 from leadrouter.domain.round_robin import next_in_queue
-from tests.unit.fakes import (
+from tests.support.fakes import (
     NOW,
     ScriptedRandom,
     agent,

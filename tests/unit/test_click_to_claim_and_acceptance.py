@@ -5,7 +5,7 @@ from datetime import timedelta
 from leadrouter.domain.acceptance import after_decline
 from leadrouter.domain.agents import Criteria
 from leadrouter.domain.cascade import AssignTo, OfferTo, RoundRobinTurn, ToPool
-from tests.unit.fakes import NOW, agent, company, interest, lead, note_details, route
+from tests.support.fakes import NOW, agent, company, interest, lead, note_details, route
 
 AWAY = NOW + timedelta(days=1)
 

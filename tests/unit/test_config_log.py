@@ -4,7 +4,7 @@ into a new object, leaving the cached one as it was."""
 from typing import Any
 
 from leadrouter.adapters.dynamo_config_log import applied
-from tests.unit.fakes import agent, company
+from tests.support.fakes import agent, company
 
 
 def entry(

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from leadrouter.domain.agents import Criteria
 from leadrouter.domain.criteria import criteria_match
 from leadrouter.domain.leads import Interest
-from tests.unit.fakes import interest
+from tests.support.fakes import interest
 
 # Zips ---------------------------------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ import pytest
 
 from leadrouter.adapters.ses_feedback import read_feedback
 from leadrouter.service.email_bounces import EmailFeedback, FeedbackKind
-from tests.unit.fakes import agent
+from tests.support.fakes import agent
 
 TAGS = {"company_id": ["co_1"], "lead_id": ["ld_1"], "offer_id": ["of_1"], "agent_id": ["7"]}
 

@@ -24,7 +24,7 @@ from leadrouter.domain.summaries import summary_of
 from leadrouter.domain.texts import offer_text
 from leadrouter.service.offer_texts import OfferTexts
 from leadrouter.service.ports import SendFailed, TextMessage
-from tests.unit.fakes import COMPANY_ID, NOW, FixedClock, agent, company
+from tests.support.fakes import COMPANY_ID, NOW, FixedClock, agent, company
 
 
 def a_lead(status: LeadStatus = LeadStatus.UNASSIGNED, office_id: str | None = "north") -> Lead:

@@ -12,7 +12,7 @@ from leadrouter.domain.cascade import RoundRobinTurn
 from leadrouter.domain.fair_share import PickSequence, Standing, credits_on_return, share_words
 from leadrouter.domain.round_robin import next_in_queue
 from leadrouter.service.round_robin_turns import RoundRobinTurns
-from tests.unit.fakes import COMPANY_ID, MemoryCounter, ScriptedRandom
+from tests.support.fakes import COMPANY_ID, MemoryCounter, ScriptedRandom
 
 agent_ids = st.lists(st.integers(min_value=1, max_value=60), min_size=1, max_size=12, unique=True)
 weights = st.sampled_from([0.1, 0.5, 1.0, 1.5, 2.0, 3.0, 7.5, 10.0])

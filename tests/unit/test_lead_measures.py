@@ -6,7 +6,7 @@ from datetime import timedelta
 from leadrouter.domain.lead_measures import Measure, change_measures, entries_measures, is_late
 from leadrouter.domain.leads import HistoryEntry, Lead, LeadSubmission
 from leadrouter.domain.lifecycle import apply_decision, assign, new_lead
-from tests.unit.fakes import NOW, agent, company, lead, route
+from tests.support.fakes import NOW, agent, company, lead, route
 
 
 def received() -> Lead:

@@ -9,7 +9,7 @@ from leadrouter.domain.lead_events import PUBLISHED_EVENTS, published
 from leadrouter.domain.leads import HistoryEntry, Lead, LeadStatus, LeadSubmission
 from leadrouter.domain.lifecycle import apply_decision, new_lead, to_office, to_pool
 from leadrouter.domain.round_robin import next_in_queue
-from tests.unit.fakes import NOW, ScriptedRandom, agent, company, lead, route
+from tests.support.fakes import NOW, ScriptedRandom, agent, company, lead, route
 
 LEAD_ID = "ld_01jpbx0000000000000000000"
 

@@ -20,7 +20,7 @@ from leadrouter.domain.key_secrets import (
     secret_matches,
 )
 from leadrouter.domain.leads import LeadSubmission
-from tests.unit.fakes import NOW, FixedClock, ScriptedRandom
+from tests.support.fakes import NOW, FixedClock, ScriptedRandom
 
 # Lead submissions -----------------------------------------------------------------------------------------
 

@@ -34,7 +34,7 @@ from leadrouter.domain.offers import (
     new_token,
 )
 from leadrouter.domain.summaries import contact_visible_to, summary_of
-from tests.unit.fakes import NOW, ScriptedRandom, company
+from tests.support.fakes import NOW, ScriptedRandom, company
 
 LATER = NOW + timedelta(minutes=5)
 

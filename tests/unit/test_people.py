@@ -19,7 +19,7 @@ from leadrouter.domain.offers import OfferKind, OfferOrigin
 from leadrouter.domain.owner_first import decide_without_owner
 from leadrouter.domain.people import EarlierLead, MatchedBy, earlier_lead, erase, identity_of
 from leadrouter.domain.phones import e164
-from tests.unit.fakes import NOW, NoRandom, agent, company, lead, route
+from tests.support.fakes import NOW, NoRandom, agent, company, lead, route
 
 SECRET = b"k" * 32
 EARLIER = EarlierLead("ld_01jc7k0000000000000000000a", NOW - timedelta(days=10), "zillow", 7, MatchedBy.EMAIL)

@@ -15,7 +15,7 @@ from leadrouter.domain.lifecycle import (
     to_office,
 )
 from leadrouter.domain.offers import Offer, OfferKind, OfferState
-from tests.unit.fakes import NOW
+from tests.support.fakes import NOW
 
 
 def pooled() -> Lead:

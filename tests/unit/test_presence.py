@@ -13,7 +13,7 @@ from leadrouter.domain.agents import Agent
 from leadrouter.domain.cascade import AssignTo, LeadFacts, decide
 from leadrouter.domain.presence import HoursBlock, OutOfOffice, WorkingHours
 from leadrouter.domain.presence_changes import presence_change
-from tests.unit.fakes import NoRandom, company
+from tests.support.fakes import NoRandom, company
 
 CHICAGO = "America/Chicago"
 

@@ -29,7 +29,7 @@ from leadrouter.service.lead_desk import LeadDesk
 from leadrouter.service.offer_desk import OfferDesk
 from leadrouter.service.ports import Email
 from leadrouter.service.round_robin_turns import RoundRobinTurns
-from tests.unit.fakes import COMPANY_ID, FixedClock, MemoryCounter, MemoryMeter, ScriptedRandom, agent, company
+from tests.support.fakes import COMPANY_ID, FixedClock, MemoryCounter, MemoryMeter, ScriptedRandom, agent, company
 
 AGENTS = (1, 2, 3, 4)
 MODES: dict[str, dict[str, Any]] = {

@@ -21,7 +21,7 @@ from leadrouter.domain.round_robin import (
     upcoming,
 )
 from leadrouter.service.round_robin_turns import RoundRobinTurns
-from tests.unit.fakes import COMPANY_ID, MemoryCounter, ScriptedRandom
+from tests.support.fakes import COMPANY_ID, MemoryCounter, ScriptedRandom
 
 
 def test_first_turn_of_a_fresh_queue_goes_to_the_lowest_id() -> None:

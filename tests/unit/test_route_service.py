@@ -9,7 +9,7 @@ from leadrouter.domain.config import CompanyConfig, StaleConfiguration
 from leadrouter.domain.errors import InvalidInput
 from leadrouter.domain.routes import Route
 from leadrouter.service.routes import RouteService
-from tests.unit.fakes import FixedClock, MemoryConfigReads, ScriptedRandom, agent, company
+from tests.support.fakes import FixedClock, MemoryConfigReads, ScriptedRandom, agent, company
 
 BODY = {"name": "Weekend", "priority": 10, "members": [1]}
 

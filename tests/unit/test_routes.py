@@ -16,7 +16,7 @@ from leadrouter.domain.lifecycle import OfferTerms, answer_offer, apply_decision
 from leadrouter.domain.offers import Offer, OfferAction, OfferClosed, OfferOrigin, OfferState
 from leadrouter.domain.route_checks import evaluate
 from leadrouter.domain.routes import Route, RouteConditions, for_people
-from tests.unit.fakes import agent, company, lead, note_details, route
+from tests.support.fakes import agent, company, lead, note_details, route
 
 CHICAGO = "America/Chicago"
 _ids = itertools.count(1)

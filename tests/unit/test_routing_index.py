@@ -20,8 +20,8 @@ from leadrouter.domain.criteria import criteria_match
 from leadrouter.domain.leads import Interest, Listing
 from leadrouter.domain.presence import HoursBlock, OutOfOffice, WorkingHours
 from leadrouter.domain.routes import DateRange, Route, RouteConditions, by_priority
+from tests.support.fakes import ScriptedRandom
 from tests.support.reference_cascade import reference_decide, round_robin_queue
-from tests.unit.fakes import ScriptedRandom
 
 BASE = datetime(2026, 3, 7, 0, 0, tzinfo=UTC)  # a Saturday; Chicago moves to summer time the day after
 TIME_ZONES = ("UTC", "America/Chicago", "Asia/Kolkata", "Pacific/Chatham", "Europe/London")

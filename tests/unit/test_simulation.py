@@ -7,7 +7,7 @@ from leadrouter.domain.cascade import decide
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.routes import Route
 from leadrouter.domain.simulation import PreviewRandom, Simulation, explain
-from tests.unit.fakes import agent, company, interest, lead
+from tests.support.fakes import agent, company, interest, lead
 
 SATURDAY = datetime(2025, 3, 15, 15, 12, tzinfo=UTC)  # 10:12 in Chicago
 

@@ -8,7 +8,19 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 
 from leadrouter.api.errors import status_of
 from leadrouter.api.resolver import build_resolver, new_router
-from leadrouter.console import agent_screens, office_screens, sign_in
+from leadrouter.console import (
+    agent_screens,
+    agent_setup_screens,
+    office_screens,
+    people_screens,
+    pool_screens,
+    queue_screens,
+    report_screens,
+    route_screens,
+    settings_screens,
+    sign_in,
+    status_screens,
+)
 from leadrouter.console.web import Place, SignInRequired, page, redirect
 from leadrouter.domain.errors import DomainError, NotFound
 
@@ -29,7 +41,20 @@ def static_file(name: str) -> Response[str]:
 
 
 def build_console() -> APIGatewayRestResolver:
-    app = build_resolver(sign_in.router, agent_screens.router, office_screens.router, static_files)
+    app = build_resolver(
+        sign_in.router,
+        agent_screens.router,
+        status_screens.router,
+        office_screens.router,
+        pool_screens.router,
+        settings_screens.router,
+        agent_setup_screens.router,
+        route_screens.router,
+        queue_screens.router,
+        report_screens.router,
+        people_screens.router,
+        static_files,
+    )
 
     @app.exception_handler(SignInRequired)  # type: ignore[untyped-decorator]
     def _sign_in(_: SignInRequired) -> Response[str]:
