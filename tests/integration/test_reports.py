@@ -11,8 +11,9 @@ from devstack.lambdas import LambdaRuntime
 from devstack.resources import CreatedResources
 from devstack.streams import StreamPoller
 from devstack.template import Template
-from tests.integration.conftest import AwsCalls, MovableClock
+from tests.support.aws_calls import AwsCalls
 from tests.support.aws_state import bus_events, deliver_stream_records, table_keys
+from tests.support.clocks import MovableClock
 from tests.support.faults import Faults, client_error
 from tests.support.reports import as_csv_cell, csv_rows, speed_figures
 from tests.support.scenario import Company, expect, unique_lead
