@@ -28,7 +28,7 @@ def notice_after(browser: ConsoleBrowser, path: str, form: dict[str, str]) -> st
     assert answer.status == 303
     shown = re.findall(r'class="notice">([^<]*)', browser.get(answer.headers["Location"]).text)
     assert len(shown) == 1, shown
-    return shown[0].replace("&#39;", "'")
+    return str(shown[0]).replace("&#39;", "'")
 
 
 def to_office(company: Company, lead_id: str, office_id: str) -> None:
@@ -179,6 +179,8 @@ def test_leads_are_searched_by_status_agent_office_source_and_time_and_a_bad_fil
     ):
         answer = broker.get(path)
         assert answer.status == status, (path, answer.text[:300])
-        assert re.search(r'class="error" role="alert">([^<]*)', answer.text).group(1).startswith(words), path  # type: ignore[union-attr]
+        shown = re.findall(r'class="error" role="alert">([^<]*)', answer.text)
+        assert len(shown) == 1, path
+        assert shown[0].startswith(words), (path, shown)
         assert 'name="source"' in answer.text
         assert "data-lead-id" not in answer.text
