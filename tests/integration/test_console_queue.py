@@ -7,6 +7,8 @@ import html
 import re
 from typing import Any
 
+import pytest
+
 from tests.support.console import Browsers, ConsoleBrowser, add_login
 from tests.support.scenario import Company, expect, unique_lead
 
@@ -85,7 +87,7 @@ def test_the_queue_page_shows_the_apis_order_and_next_agent_and_an_adjustment_ch
 
 
 def test_try_a_lead_shows_the_apis_steps_and_a_moment_outside_a_routes_hours_changes_the_answer(
-    company: Company, pool_id: str, browsers: Browsers
+    company: Company, pool_id: str, browsers: Browsers, caplog: pytest.LogCaptureFixture
 ) -> None:
     company.settings(auto_assign_enabled=True)
     company.agents([1, 2], in_auto_assign_queue=True)
@@ -127,6 +129,9 @@ def test_try_a_lead_shows_the_apis_steps_and_a_moment_outside_a_routes_hours_cha
     now = browser.post("/app/try", {"source": "website"})
     assert now.status == 200
     assert "America/Chicago" in now.text
+    # The contact tried is in no log record, nor in any record's fields ("authorized" is one of them).
+    assert "authorized" in [record.getMessage() for record in caplog.records]
+    assert not [record for record in caplog.records if "pat@example.net" in str(vars(record))]
 
 
 def test_bad_input_is_a_clear_message_and_only_admins_have_these_pages(
