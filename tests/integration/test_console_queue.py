@@ -73,7 +73,7 @@ def test_the_queue_page_shows_the_apis_order_and_next_agent_and_an_adjustment_ch
     assert next_shown(after.text)[0] == queue_answer(company)["next_agent_id"] == 3
     adjustments = texts_of(after.text.replace("<li>", '<li class="step">'), "Adjustments, newest first")
     assert len(adjustments) == 1
-    assert "Agent 2 (agent 2): +3 credits, took a walk-in by user_" in adjustments[0]
+    assert "Agent 2 (agent 2): +3 credits, took a walk-in by admin@b.test" in adjustments[0]
 
     # A refusal of the desk (no such agent, nothing to change) comes back in the API's words, changing nothing.
     for form, words in (

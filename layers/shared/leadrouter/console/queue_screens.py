@@ -24,7 +24,7 @@ from leadrouter.console.web import Session, acted, checked_form, page, session_o
 from leadrouter.domain.agents import Agent, LeadType
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.errors import InvalidInput
-from leadrouter.domain.fair_share import number
+from leadrouter.domain.fair_share import Adjustment, number
 from leadrouter.domain.principals import Role
 from leadrouter.domain.simulation import Simulation
 from leadrouter.domain.time_zones import zone
@@ -111,6 +111,14 @@ def next_words(next_agent_id: int | None, rows: list[QueueRow]) -> str:
     )
 
 
+def makers(session: Session, adjustments: list[Adjustment]) -> dict[str, str]:
+    """The console users' emails by the key ids their adjustments are recorded with (`user_<id>`); an API
+    key's id stays as it is. Asked of the user pool only when a console user made one of them."""
+    if not any(adjustment.by.startswith("user_") for adjustment in adjustments):
+        return {}
+    return {user.principal().key_id: user.email for user in services().user_desk.users(session.principal)}
+
+
 @router.get("/app/routing/queue")
 def queue_page() -> Response[str]:
     session = _admin()
@@ -129,6 +137,7 @@ def queue_page() -> Response[str]:
         next_words=next_words(view.next_agent_id, rows),
         rows=rows,
         adjustments=view.adjustments,
+        makers=makers(session, view.adjustments),
         names={agent_id: agent.name for agent_id, agent in config.agents.items()},
     )
 
