@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler import Response
 
 from leadrouter.api.presence import PresenceView
 from leadrouter.api.resolver import new_router
-from leadrouter.console.web import Session, acted, checked_form, page, session_of
+from leadrouter.console.web import acted, checked_form, page, session_of
 from leadrouter.domain.presence import DAYS
 from leadrouter.domain.principals import Role
 from leadrouter.wiring import services
@@ -24,15 +24,9 @@ STATUSES = (
 )
 
 
-def _agent() -> Session:
-    session = session_of(router)
-    session.principal.require(Role.AGENT)
-    return session
-
-
 @router.get("/app/status")
 def my_status() -> Response[str]:
-    session = _agent()
+    session = session_of(router, Role.AGENT)
     presence = PresenceView.of(services().presence_desk.mine(session.principal))
     config = services().configuration.load(session.principal.company)
     hours = presence.working_hours
@@ -53,7 +47,7 @@ def my_status() -> Response[str]:
 
 @router.post("/app/status")
 def set_my_status() -> Response[str]:
-    session = _agent()
+    session = session_of(router, Role.AGENT)
     form = checked_form(router, session)
     status = form.get("status", "")
     reason = form.get("reason", "").strip() or None

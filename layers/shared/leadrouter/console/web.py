@@ -28,7 +28,7 @@ from leadrouter.console import sessions
 from leadrouter.domain.console_users import ConsoleUser
 from leadrouter.domain.errors import BadRequest, DomainError, Forbidden, NotFound, UnsupportedMediaType
 from leadrouter.domain.offers import duration_words
-from leadrouter.domain.principals import Principal
+from leadrouter.domain.principals import Principal, Role
 from leadrouter.wiring import services
 
 TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
@@ -128,9 +128,16 @@ def cookies_of(router: Requests) -> dict[str, str]:
     return sessions.read_cookies(headers.get("cookie") or headers.get("Cookie"))
 
 
-def session_of(router: Requests) -> Session:
+def session_of(router: Requests, *roles: Role) -> Session:
     """The signed-in user of this request, their access token renewed if it had expired; SignInRequired when
-    there is none, or it ended."""
+    there is none, or it ended; Forbidden when `roles` are given and the user has none of them."""
+    session = _session(router)
+    if roles:
+        session.principal.require(*roles)
+    return session
+
+
+def _session(router: Requests) -> Session:
     known = router.context.get(_SESSION)
     if isinstance(known, Session):
         return known
