@@ -174,7 +174,13 @@ def test_an_admin_adds_an_agent_edits_every_group_of_fields_and_the_api_shows_ea
     assert _read(company, 2)["out_of_office"] == []
 
     # Clearing: no hours, no criteria, back to available.
-    cleared = {**form, "has_hours": "", "status": "available", "status_reason": "", "away_until": ""}
+    cleared = {
+        **_form(browser, "/app/routing/agents/2"),
+        "has_hours": "",
+        "status": "available",
+        "status_reason": "",
+        "away_until": "",
+    }
     cleared.update(zips="", cities="", type_buy="", type_rent="", price_min="", price_max="", sources="")
     browser.post("/app/routing/agents/2", cleared)
     agent = _read(company, 2)
@@ -216,6 +222,26 @@ def test_a_refused_value_is_shown_in_the_apis_words_as_typed_and_nothing_changes
     assert "email: is not in the expected format" in added.text
     assert _read(company, 1) == before
     assert expect(company.api.get("/v1/agents", key=company.admin_key), 200)["agents"] == [before]
+
+
+def test_a_save_sends_only_what_the_admin_changed_and_keeps_what_changed_meanwhile(
+    company: Company, pool_id: str, browsers: Browsers
+) -> None:
+    company.agent(1, criteria={"zips": ["60601"]})
+    browser = _admin(company, pool_id, browsers)
+    form = _form(browser, "/app/routing/agents/1")
+    # Meanwhile the agent goes away on their phone and another admin narrows the criteria.
+    changes = {"status": "away", "status_reason": "at a showing", "criteria": {"zips": ["60601"], "types": ["buy"]}}
+    expect(company.api.patch("/v1/agents/1", json_body=changes, key=company.admin_key), 200)
+
+    browser.post("/app/routing/agents/1", {**form, "weight": "4", "cities": "Evanston"})
+    agent = _read(company, 1)
+    assert (agent["weight"], agent["status"], agent["status_reason"]) == (4.0, "away", "at a showing")
+    assert (agent["criteria"]["zips"], agent["criteria"]["types"], agent["criteria"]["cities"]) == (
+        ["60601"],
+        ["buy"],
+        ["Evanston"],
+    )
 
 
 def test_an_admin_deactivates_and_reactivates_an_agent(company: Company, pool_id: str, browsers: Browsers) -> None:

@@ -5,9 +5,11 @@ reactivate.
 
 Guarantees: every change goes through the configuration service the /v1/agents routers call, with the
 signed-in admin's company, so the API's rules and words decide; a refused form is shown again as it was
-typed, with the API's message, and nothing is stored. An edit is a PATCH of the form's fields, so what the
-form does not show (active, the bounce mark, the out-of-office periods) stays as it is."""
+typed, with the API's message, and nothing is stored. An edit is a PATCH of the fields the admin changed on
+the page, so what the form does not show (active, the bounce mark, the out-of-office periods) and what
+someone else changed since the page was opened (the agent's own status) stay as they are."""
 
+import json
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Final
@@ -171,6 +173,35 @@ def body_of(form: dict[str, str], company_zone: str) -> dict[str, Any]:
     return body
 
 
+def _shown(form: dict[str, str]) -> dict[str, str] | None:
+    """The fields as the form showed them (its hidden `shown` field), None when it has none or not that."""
+    try:
+        shown = json.loads(form.get("shown", ""))
+    except ValueError:
+        return None
+    if not isinstance(shown, dict) or not all(isinstance(value, str) for value in shown.values()):
+        return None
+    return shown
+
+
+def edits_of(form: dict[str, str], company_zone: str, current: Agent) -> dict[str, Any]:
+    """Only the fields the admin changed on the page (all of them when the page's own values are missing): a
+    field someone else changed meanwhile (the agent's own status, another admin) keeps that change."""
+    typed = body_of(form, company_zone)
+    shown = _shown(form)
+    if shown is None:
+        return typed
+    before = body_of(shown, company_zone)
+    changes = {name: value for name, value in typed.items() if name != "criteria" and before.get(name) != value}
+    if "status" in changes or "status_reason" in changes:
+        # Together: a new status alone would drop the reason the page still shows (patch_agent's rule).
+        changes.update(status=typed["status"], status_reason=typed["status_reason"])
+    criteria = {name: value for name, value in typed["criteria"].items() if before["criteria"].get(name) != value}
+    if criteria:
+        changes["criteria"] = {**current.criteria.model_dump(mode="json"), **criteria}
+    return changes
+
+
 # Pages -------------------------------------------------------------------------------------------------
 
 
@@ -192,7 +223,12 @@ def agents() -> Response[str]:
 
 
 def _form_page(
-    session: Session, agent: Agent | None, values: dict[str, str], status: int = 200, error: str | None = None
+    session: Session,
+    agent: Agent | None,
+    values: dict[str, str],
+    status: int = 200,
+    error: str | None = None,
+    shown: str = "",
 ) -> Response[str]:
     config = services().configuration
     others = [other for other in config.agents(session.principal) if agent is None or other.agent_id != agent.agent_id]
@@ -208,6 +244,7 @@ def _form_page(
         section="agents",
         agent=agent,
         values=values,
+        shown=shown,
         error=error,
         offices=config.offices(session.principal),
         others=others,
@@ -219,13 +256,14 @@ def _form_page(
 
 
 def _saved_or_shown_again(
-    session: Session, agent: Agent | None, form: dict[str, str], save: Callable[[dict[str, Any]], Agent], done: str
+    session: Session, agent: Agent | None, form: dict[str, str], save: Callable[[str], Agent], done: str
 ) -> Response[str]:
-    """Runs `save` with the form's body; on a refusal, the form again as typed with the API's words."""
+    """Runs `save` (given the company's zone); on a refusal, the form again as typed with the API's words."""
     try:
-        saved: Agent = save(body_of(form, _company_zone(session)))
+        saved = save(_company_zone(session))
     except DomainError as error:
-        return _form_page(session, agent, form, status_of(error).value, error.message)
+        # The page's own values stay the ones it first showed, so that a second try still sends only edits.
+        return _form_page(session, agent, form, status_of(error).value, error.message, form.get("shown", ""))
     return back_with_notice(session, f"{session.place.root}/routing/agents/{saved.agent_id}", done)
 
 
@@ -242,7 +280,8 @@ def add_agent() -> Response[str]:
     company = session.principal.company
     chosen = _optional(form, "agent_id")  # an id the brokerage already uses; none: the next free one
 
-    def create(body: dict[str, Any]) -> Agent:
+    def create(company_zone: str) -> Agent:
+        body = body_of(form, company_zone)
         if chosen is not None:
             body["agent_id"] = int(chosen) if chosen.isdigit() else chosen
         return services().configuration.create_agent(company, body)
@@ -260,7 +299,8 @@ def add_agent() -> Response[str]:
 def agent_page(agent_id: str) -> Response[str]:
     session = _admin()
     agent = services().configuration.agent(session.principal, _agent_id(agent_id))
-    return _form_page(session, agent, values_of(agent, _company_zone(session)))
+    values = values_of(agent, _company_zone(session))
+    return _form_page(session, agent, values, shown=json.dumps(values, separators=(",", ":")))
 
 
 @router.post("/app/routing/agents/<agent_id>")
@@ -273,7 +313,9 @@ def save_agent(agent_id: str) -> Response[str]:
         session,
         agent,
         form,
-        lambda body: services().configuration.patch_agent(company, agent.agent_id, body),
+        lambda company_zone: services().configuration.patch_agent(
+            company, agent.agent_id, edits_of(form, company_zone, agent)
+        ),
         "The agent is saved.",
     )
 
