@@ -24,6 +24,8 @@ def test_the_demo_admin_creates_a_night_route_sees_its_week_grid_and_deletes_it(
         sign_in(page, local_stack, login(local_stack, "admin"))
         page.goto(f"{local_stack.api_url}/app/routing/routes")
         page.get_by_role("link", name="New route").click()
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        shoot(page, "route-form-phone")
         page.get_by_label("Name").fill(NAME)
         page.get_by_label("Active").uncheck()
         page.get_by_label("Members, in order").fill("101, 103")
