@@ -109,6 +109,9 @@ def test_the_week_grid_marks_exactly_the_hours_of_each_route_including_a_night_a
     assert set(_grid(holiday_card).values()) == {"applies"}  # every hour of its dates
     assert "<li>2026-12-25</li>" in holiday_card
     assert 'aria-current="page">Routes' in page.text
+    for shown in (page.text, browser.get(f"/app/routing/routes/{night['route_id']}").text):
+        assert "style=" not in shown  # the CSP allows no inline style
+        assert "<script>" not in shown
 
 
 def test_a_route_created_edited_and_deleted_in_the_console_is_the_route_the_api_answers(
