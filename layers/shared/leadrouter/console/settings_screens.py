@@ -149,17 +149,18 @@ GROUPS: Final = (
     ),
     Group(
         "Returning leads",
-        "Added since: ROUTING.md, Returning leads",
+        "Added after the first release: a person who comes back",
         (
             Setting(
                 "returning_leads",
                 "Returning Leads",
-                "What happens to a new lead of a person whose earlier lead an active agent holds.",
+                "Where a new lead goes when an active agent holds an earlier lead of the same person; offered "
+                "first, it is routed as new if they pass.",
                 "choice",
                 choices=lambda: (
-                    ("owner", "Assign it to the agent who holds the earlier lead"),
-                    ("offer_owner_first", "Offer it to that agent first, then route it as new"),
-                    ("new", "Route it as a new lead"),
+                    ("owner", "Assign to the earlier lead's agent"),
+                    ("offer_owner_first", "Offer to that agent first"),
+                    ("new", "Route as a new lead"),
                 ),
             ),
             Setting(
@@ -180,7 +181,7 @@ GROUPS: Final = (
     ),
     Group(
         "Escalation",
-        "Added since: unclaimed leads",
+        "Added after the first release: leads nobody takes",
         (
             Setting(
                 "escalate_unclaimed_after_seconds",
@@ -200,7 +201,7 @@ GROUPS: Final = (
     ),
     Group(
         "Fair share and presence",
-        "Added since: ROUTING.md, Fair share and caps; Presence",
+        "Added after the first release: the round robin and who is away",
         (
             Setting(
                 "fair_share_on_return",
@@ -209,7 +210,7 @@ GROUPS: Final = (
                 "choice",
                 choices=lambda: (
                     ("start_even", "Starts even with the others"),
-                    ("keep_place", "Keeps their own count (catches up on the turns missed)"),
+                    ("keep_place", "Keeps their count (catches up)"),
                 ),
             ),
             Setting(
@@ -224,7 +225,7 @@ GROUPS: Final = (
     ),
     Group(
         "Company",
-        "Added since: the company's own",
+        "The company as a whole",
         (
             Setting(
                 "time_zone",
@@ -385,41 +386,46 @@ def offices_page() -> Response[str]:
     )
 
 
-@router.post("/app/routing/offices")
-def add_office() -> Response[str]:
+def _offices_changed(
+    act: Callable[[str, dict[str, str]], object], done: Callable[[dict[str, str]], str]
+) -> Response[str]:
+    """An admin's change of the offices, with the page's form (its fields trimmed): back to the list with
+    the notice `done` words, or the service's refusal."""
     session = _admin()
-    form = checked_form(router, session)
-    body = {"name": form.get("name", "").strip(), "office_id": form.get("office_id", "").strip() or None}
+    form = {name: value.strip() for name, value in checked_form(router, session).items()}
     return acted(
         session,
-        lambda: services().configuration.create_office(session.principal.company, body),
-        f"Office {body['name']} is added.",
+        lambda: act(session.principal.company, form),
+        done(form),
         f"{session.place.root}/routing/offices",
+    )
+
+
+@router.post("/app/routing/offices")
+def add_office() -> Response[str]:
+    return _offices_changed(
+        lambda company, form: services().configuration.create_office(
+            company, {"name": form.get("name", ""), "office_id": form.get("office_id") or None}
+        ),
+        lambda form: f"Office {form.get('name', '')} is added.",
     )
 
 
 @router.post("/app/routing/offices/<office_id>/rename")
 def rename_office(office_id: str) -> Response[str]:
-    session = _admin()
     office_id = _office_id(office_id)
-    form = checked_form(router, session)
-    name = form.get("name", "").strip()
-    return acted(
-        session,
-        lambda: services().configuration.replace_office(session.principal.company, office_id, {"name": name}),
-        f"Office {office_id} is now called {name}.",
-        f"{session.place.root}/routing/offices",
+    return _offices_changed(
+        lambda company, form: services().configuration.replace_office(
+            company, office_id, {"name": form.get("name", "")}
+        ),
+        lambda form: f"Office {office_id} is now called {form.get('name', '')}.",
     )
 
 
 @router.post("/app/routing/offices/<office_id>/delete")
 def delete_office(office_id: str) -> Response[str]:
-    session = _admin()
     office_id = _office_id(office_id)
-    checked_form(router, session)
-    return acted(
-        session,
-        lambda: services().configuration.delete_office(session.principal.company, office_id),
-        f"Office {office_id} is deleted.",
-        f"{session.place.root}/routing/offices",
+    return _offices_changed(
+        lambda company, _: services().configuration.delete_office(company, office_id),
+        lambda _: f"Office {office_id} is deleted.",
     )
