@@ -319,7 +319,11 @@ def shown(setting: Setting, settings: CompanySettings) -> dict[str, Any]:
     elif setting.control == "lines":
         control["text"] = "\n".join(value)
     elif setting.control == "choice":
-        control["choices"] = setting.choices()
+        choices = setting.choices()
+        # A stored value the list lacks (a zone a later tzdata dropped) stays chosen: saving the page
+        # unchanged must never change it to the first of the list.
+        known = any(choice == value for choice, _ in choices)
+        control["choices"] = choices if known else ((str(value), str(value)), *choices)
     return control
 
 
