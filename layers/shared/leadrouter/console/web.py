@@ -50,10 +50,23 @@ SECURITY_HEADERS: Final = {
 
 # Whatever knows the current request: a router, or the resolver itself (its error handlers).
 Requests = Router | APIGatewayRestResolver
-# The request's session and the cookie of its renewed token, in the resolver's context (cleared after each
-# request by Powertools, so nothing of one request reaches the next).
-_SESSION: Final = "console_session"
-_RENEWED: Final = "console_renewed"
+# The request's session and the cookie of its renewed token, kept on the request's own event object (each
+# invocation makes a new one, so nothing of one request reaches the next). Not in the resolver's `context`:
+# a module's router hands `context` to the last resolver it was included in, which is not always the one
+# serving the request (two console containers in one process, as the local stack runs them in tests), and
+# only the serving resolver clears its own.
+_STATE: Final = "_console_request_state"
+_SESSION: Final = "session"
+_RENEWED: Final = "renewed"
+
+
+def _request_state(router: Requests) -> dict[str, object]:
+    event = router.current_event
+    state = event.__dict__.get(_STATE)
+    if not isinstance(state, dict):
+        state = {}
+        event.__dict__[_STATE] = state
+    return state
 
 
 class SignInRequired(Exception):
@@ -138,7 +151,7 @@ def session_of(router: Requests, *roles: Role) -> Session:
 
 
 def _session(router: Requests) -> Session:
-    known = router.context.get(_SESSION)
+    known = _request_state(router).get(_SESSION)
     if isinstance(known, Session):
         return known
     cookies = cookies_of(router)
@@ -153,17 +166,17 @@ def _session(router: Requests) -> Session:
             token, user = renewed.access_token, desk.session_user(renewed.access_token)
             if user is not None:
                 cookie = place.cookie(sessions.SESSION_COOKIE, token, max_age=renewed.expires_in)
-                router.context[_RENEWED] = cookie
+                _request_state(router)[_RENEWED] = cookie
     if token is None or user is None:
         raise SignInRequired
     session = Session(user, token, place, refresh)
-    router.context[_SESSION] = session
+    _request_state(router)[_SESSION] = session
     return session
 
 
 def renewal_cookies(router: Requests) -> list[Cookie]:
     """The cookie of this request's renewed access token, if it was renewed: for its answer, whatever it is."""
-    renewed = router.context.get(_RENEWED)
+    renewed = _request_state(router).get(_RENEWED)
     return [renewed] if isinstance(renewed, Cookie) else []
 
 
