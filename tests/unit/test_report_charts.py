@@ -4,7 +4,8 @@ figure is missing, and a page that shows the figures as given, escaped."""
 from datetime import UTC, datetime
 from typing import Any
 
-from leadrouter_cli.charts import bar_chart, charts, render
+from leadrouter.console.charts import bar_chart
+from leadrouter_cli.charts import charts, render
 
 
 def row(key: Any, median: int | None, share: float | None, target: float | None, received: int = 0) -> dict[str, Any]:
