@@ -19,7 +19,7 @@ from aws_lambda_powertools.event_handler import Response
 from leadrouter.api.errors import status_of
 from leadrouter.api.reports import CSV, DEFAULT_DAYS, PoolReportView, RoutingReportView, routing_csv, routing_view
 from leadrouter.api.resolver import new_router
-from leadrouter.console.charts import pool_by_age, routing_charts
+from leadrouter.console.charts import Label, pool_by_age, routing_charts
 from leadrouter.console.web import SECURITY_HEADERS, Session, page, session_of
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.errors import DomainError, InvalidInput
@@ -84,7 +84,7 @@ def _report(session: Session, asked: Asked, config: CompanyConfig) -> RoutingRep
     return routing_view(session.principal, start, end, asked.group_by)
 
 
-def _labeller(group_by: Dimension, config: CompanyConfig) -> Any:
+def _labeller(group_by: Dimension, config: CompanyConfig) -> Label:
     """How a row's key reads: agents, offices and routes by name (with the id the CSV carries)."""
     names: dict[Any, str] = {}
     if group_by == "agent":
@@ -116,9 +116,11 @@ def reports() -> Response[str]:
     try:
         asked = _asked(config)
         view = _report(session, asked, config)
-    except DomainError as error:
-        return page(router, "reports.html.j2", status_of(error).value, session=session, chosen=chosen,
-                    report=None, error=error.message, **shown)  # fmt: skip
+    except DomainError as error:  # the form again, with what was asked and the API's words
+        status = status_of(error).value
+        return page(
+            router, "reports.html.j2", status, session=session, chosen=chosen, report=None, error=error.message, **shown
+        )
     label = _labeller(asked.group_by, config)
     figures = view.model_dump(mode="json", by_alias=True)
     return page(
