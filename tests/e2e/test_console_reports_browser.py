@@ -1,6 +1,6 @@
 """Reports in a real browser (headless Chromium through Playwright) against `make run`'s stack: the demo
 admin, on a 390-pixel phone, opens Reports, groups by day, sees the figures as a table and charts that fit
-the screen, and downloads the CSV: the API's CSV of the same days. (No lead is submitted: the demo company
+the screen, and downloads the CSV: the API's CSV of the same days; then People, which fits the phone as well. (No lead is submitted: the demo company
 stays as the other journeys expect it; the figures are whatever the stack holds.)"""
 
 import re
@@ -66,5 +66,15 @@ def test_the_demo_admin_reads_the_report_on_a_phone_and_downloads_the_apis_csv(
         assert saved.splitlines()[0].startswith("key,received,offered,claimed,")
         # The table shows the same rows as the CSV.
         assert page.locator("#figures tbody tr").count() == len(saved.splitlines()) - 1
+
+        # People fits the phone too: the demo logins listed, the invite and key forms labelled.
+        page.get_by_role("link", name="People").click()
+        page.wait_for_load_state()
+        assert page.get_by_role("heading", level=1).inner_text() == "People"
+        assert page.get_by_role("button", name=f"Remove {login(local_stack, 'admin')['email']}").is_visible()
+        assert page.get_by_label("Email").is_visible()
+        assert page.get_by_label("Label").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        shoot(page, "people-phone")
     finally:
         context.close()
