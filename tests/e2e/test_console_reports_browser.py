@@ -1,7 +1,8 @@
 """Reports in a real browser (headless Chromium through Playwright) against `make run`'s stack: the demo
 admin, on a 390-pixel phone, opens Reports, groups by day, sees the figures as a table and charts that fit
-the screen, and downloads the CSV: the API's CSV of the same days; then People, which fits the phone as well. (No lead is submitted: the demo company
-stays as the other journeys expect it; the figures are whatever the stack holds.)"""
+the screen, and downloads the CSV: the API's CSV of the same days; then People, which fits the phone too.
+(No lead is submitted: the demo company stays as the other journeys expect it; the figures are whatever
+the stack holds.)"""
 
 import re
 import time
