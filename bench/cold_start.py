@@ -39,6 +39,7 @@ FIRST_EVENT = {
     "EventPublisherFunction": "events/event_publisher/lead_assigned.json",
     "AggregatorFunction": "events/aggregator/lead_assigned.json",
     "EmailEventsFunction": "events/email_events/hard_bounce.json",
+    "ConsoleFunction": "events/console/sign_in_page.json",
 }
 CLIENTS = {
     "IntakeFunction": ["dynamodb", "sesv2", "sqs", "scheduler"],
@@ -51,6 +52,8 @@ CLIENTS = {
     "EventPublisherFunction": ["events"],
     "AggregatorFunction": ["dynamodb"],
     "EmailEventsFunction": ["dynamodb"],
+    # The sign-in page: no request yet; a signed-in page reads the user (Cognito) and the table.
+    "ConsoleFunction": ["dynamodb", "cognito-idp"],
 }
 
 HANDLER = """

@@ -63,6 +63,19 @@ def test_the_real_template_routes_and_their_authorizer(template: Template) -> No
     assert api.gateway_responses["UNAUTHORIZED"].status_code == 401
 
 
+def test_the_console_refresh_cookie_lasts_as_long_as_the_user_pool_clients_refresh_token(template: Template) -> None:
+    from leadrouter.console.sessions import REFRESH_SECONDS
+
+    [pool] = template.user_pools
+    [(_, _, client)] = pool.clients
+    units = {"minutes": 60, "hours": 3600, "days": 86400}
+    validity = client["TokenValidityUnits"]
+    assert client["RefreshTokenValidity"] * units[validity["RefreshToken"]] == REFRESH_SECONDS
+    assert client["AccessTokenValidity"] * units[validity["AccessToken"]] == 3600
+    assert "ALLOW_REFRESH_TOKEN_AUTH" in client["ExplicitAuthFlows"]
+    assert client["EnableTokenRevocation"] is True
+
+
 def test_parameters_can_be_overridden(tmp_path: Path) -> None:
     overridden = load_template(REPO / "template.yaml", parameters={"SenderEmail": "team@brokerage.test"})
     assert overridden.functions["IntakeFunction"].environment["SENDER_EMAIL"] == "team@brokerage.test"

@@ -32,10 +32,11 @@ class WsgiTransport:
     def __init__(self, app: Any) -> None:
         from werkzeug.test import Client
 
-        self._client = Client(app)
+        # Public: a test may look at the cookies it holds (tests/support/console.py).
+        self.client = Client(app)
 
     def send(self, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> Answer:
-        response = self._client.open(path, method=method, data=body, headers=headers)
+        response = self.client.open(path, method=method, data=body, headers=headers)
         return Answer(response.status_code, dict(response.headers), response.get_data(as_text=True))
 
 

@@ -7,7 +7,8 @@ from typing import Any
 
 import boto3
 
-from tests.support.client import Answer, ApiClient, Transport
+from devstack.template import Template
+from tests.support.client import Answer, ApiClient, Transport, WsgiTransport
 from tests.support.scenario import Company, expect
 
 _CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]{64})"')
@@ -53,3 +54,33 @@ def add_login(company: Company, pool_id: str, email: str, **scope: Any) -> dict[
     )
     cognito.admin_set_user_password(UserPoolId=pool_id, Username=user["user_id"], Password=PASSWORD, Permanent=True)
     return user
+
+
+def expire_access_tokens(template: Template, pool_id: str) -> None:
+    """Every access token of the pool ends, as Cognito's do an hour after they were issued: moto's never do,
+    so its record of them is forgotten (in-process moto only). Refresh tokens stay as they were."""
+    from moto.cognitoidp.models import cognitoidp_backends
+
+    pool = cognitoidp_backends[template.context.account_id][template.context.region].user_pools[pool_id]
+    pool.access_tokens.clear()
+
+
+def _jar(browser: ConsoleBrowser) -> Any:
+    transport = browser.client.transport
+    assert isinstance(transport, WsgiTransport), "only the in-process browser's cookies are at hand"
+    return transport.client
+
+
+def held_cookie(browser: ConsoleBrowser, name: str, path: str = "/app") -> Any:
+    """The cookie the (in-process) browser holds, with its attributes (werkzeug's Cookie), or None."""
+    return _jar(browser).get_cookie(name, path=path)
+
+
+def drop_cookie(browser: ConsoleBrowser, name: str, path: str = "/app") -> None:
+    """The browser forgets a cookie, as it does when its Max-Age has passed."""
+    _jar(browser).delete_cookie(name, path=path)
+
+
+def plant_cookie(browser: ConsoleBrowser, name: str, value: str, path: str = "/app") -> None:
+    """A cookie the browser sends from now on (one copied from another browser, say)."""
+    _jar(browser).set_cookie(name, value, path=path)

@@ -129,10 +129,16 @@ class CognitoUsers:
         return user_of(str(found["Username"]), list(found.get("UserAttributes", [])))
 
     def delete(self, user_id: str) -> None:
-        """Sign the user out everywhere, then remove them: their sessions end at once."""
+        """Sign the user out everywhere, then remove them: their sessions end at once, and their refresh
+        tokens renew nothing."""
+        user = self.find(user_id)
+        if user is None:
+            return
         client = self._client()
         try:
-            client.admin_user_global_sign_out(UserPoolId=self._pool, Username=user_id)
+            # By the address they sign in with: Cognito takes it or the id alike, and the local stack's moto
+            # revokes refresh tokens only under the name they signed in with (and fails a refresh otherwise).
+            client.admin_user_global_sign_out(UserPoolId=self._pool, Username=user.email or user_id)
             client.admin_delete_user(UserPoolId=self._pool, Username=user_id)
         except ClientError as error:
             if _code(error) != "UserNotFoundException":
@@ -179,6 +185,29 @@ class CognitoUsers:
         result = answer.get("AuthenticationResult") or {}
         if "AccessToken" not in result:
             raise Unauthorized(f"Cognito asks for {answer.get('ChallengeName')}, which the console does not offer.")
+        refresh = result.get("RefreshToken")
+        return Tokens(
+            access_token=str(result["AccessToken"]),
+            expires_in=int(result.get("ExpiresIn", 3600)),
+            refresh_token=str(refresh) if refresh else None,
+        )
+
+    def refresh(self, refresh_token: str) -> Tokens | None:
+        """A new access token for a session's refresh token (REFRESH_TOKEN_AUTH, which the app client allows);
+        None once the refresh token expired or was revoked (a sign-out, the user removed) or is not one."""
+        try:
+            answer = self._client().initiate_auth(
+                ClientId=self._app, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": refresh_token}
+            )
+        except ClientError as error:
+            if _code(error) in _SESSION_ENDED | {"ResourceNotFoundException"}:
+                return None
+            if _code(error) in _THROTTLED:
+                raise Unavailable("Too many sign-ins at once; try again in a moment.") from error
+            raise
+        result = answer.get("AuthenticationResult") or {}
+        if "AccessToken" not in result:
+            return None
         return Tokens(access_token=str(result["AccessToken"]), expires_in=int(result.get("ExpiresIn", 3600)))
 
     def who(self, access_token: str) -> ConsoleUser | None:
@@ -192,6 +221,8 @@ class CognitoUsers:
         return user_of(str(found["Username"]), list(found.get("UserAttributes", [])))
 
     def sign_out(self, access_token: str) -> None:
+        """Every token of the user ends, refresh tokens included (GlobalSignOut: RevokeToken would end this
+        browser's alone, but the local stack's moto does not offer it; docs/DECISIONS.md)."""
         try:
             self._client().global_sign_out(AccessToken=access_token)
         except ClientError as error:

@@ -236,7 +236,7 @@ class DynamoLeadRepository:
         request: dict[str, Any] = {
             "TableName": self._table,
             "IndexName": index,
-            "ScanIndexForward": False,
+            "ScanIndexForward": query.oldest_first,
             "Limit": query.limit,
             "KeyConditionExpression": key_condition,
             "ExpressionAttributeNames": names,

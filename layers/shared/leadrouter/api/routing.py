@@ -13,13 +13,21 @@ from leadrouter.api.views import KEY_REQUIRED, documented
 from leadrouter.domain.leads import LeadSubmission
 from leadrouter.domain.model import AgentNumber, Model
 from leadrouter.domain.principals import Role
-from leadrouter.domain.routes import MAX_MEMBERS, Route, RouteConditions, RouteOrder, WindowSeconds
+from leadrouter.domain.routes import (
+    MAX_MEMBERS,
+    MAX_PRIORITY,
+    ROUTE_ID_PATTERN,
+    Route,
+    RouteConditions,
+    RouteOrder,
+    WindowSeconds,
+)
 from leadrouter.domain.simulation import Simulation
 from leadrouter.service.intake import facts_of
 from leadrouter.wiring import services
 
 router = new_router()
-RouteIdPath = Annotated[str, Path(pattern=r"^rt_[0-9a-z]{26}$", description="The route's id.")]
+RouteIdPath = Annotated[str, Path(pattern=ROUTE_ID_PATTERN, description="The route's id.")]
 
 
 class RouteBody(Model):
@@ -30,7 +38,7 @@ class RouteBody(Model):
     name: Annotated[str, Field(min_length=1, max_length=100)]
     priority: Annotated[
         int,
-        Field(ge=0, le=1_000_000, description="Lower numbers are tried first; unique among active routes"),
+        Field(ge=0, le=MAX_PRIORITY, description="Lower numbers are tried first; unique among active routes"),
     ]
     active: bool = True
     conditions: RouteConditions = Field(

@@ -11,6 +11,7 @@ from leadrouter.api.views import KEY_REQUIRED, documented
 from leadrouter.domain.company import (
     CompanySettings,
     EscalationEmails,
+    FairShareOnReturn,
     MissesInARow,
     Origins,
     OwnershipDays,
@@ -76,6 +77,7 @@ class SettingsChange(Model):
     ownership_days: OwnershipDays | None = None
     phone_region: PhoneRegion | None = None
     auto_away_after_misses: MissesInARow | None = None
+    fair_share_on_return: FairShareOnReturn | None = None
 
 
 @router.get(

@@ -1,16 +1,15 @@
 """The agent's screens: New leads (open offers with their time left, answered with a button; a small list
-the page's script fetches every few seconds), My leads (send one back to the pool) and the Lead pool (claim).
-Each calls the API's own code with the agent's Principal; a refusal or a lost race comes back as the API's
-message on the next page."""
+the page's script fetches every few seconds) and My leads (send one back to the pool); the Lead pool is
+console/pool_screens.py's, beside the managers' pool. Each calls the API's own code with the agent's
+Principal; a refusal or a lost race comes back as the API's message on the next page."""
 
 from aws_lambda_powertools.event_handler import Response
 
 from leadrouter.api.me import leads_of, offers_of
 from leadrouter.api.offer_links import ANSWER_HEADINGS
 from leadrouter.api.resolver import new_router
-from leadrouter.api.views import PoolLeadView
 from leadrouter.console.web import SECURITY_HEADERS, Session, acted, checked_form, known_id, page, renderer, session_of
-from leadrouter.domain.errors import Forbidden, NotFound
+from leadrouter.domain.errors import NotFound
 from leadrouter.domain.ids import LEAD_ID_PATTERN, OFFER_ID_PATTERN
 from leadrouter.domain.offers import OfferAction
 from leadrouter.domain.principals import Role
@@ -86,29 +85,4 @@ def send_back(lead_id: str) -> Response[str]:
         lambda: services().pool_desk.release(session.principal, lead_id),
         "You sent the lead back to the pool.",
         f"{session.place.root}/my-leads",
-    )
-
-
-@router.get("/app/pool")
-def lead_pool() -> Response[str]:
-    session = _agent()
-    try:
-        leads = [PoolLeadView.of(lead) for lead in services().pool_desk.pool(session.principal, 100).items]
-    except Forbidden as error:
-        return page(router, "pool.html.j2", 403, session=session, title="Lead pool", active="pool", error=error.message)
-    return page(router, "pool.html.j2", session=session, title="Lead pool", active="pool", leads=leads)
-
-
-@router.post("/app/pool/<lead_id>/claim")
-def claim(lead_id: str) -> Response[str]:
-    session = _agent()
-    checked_form(router, session)
-    known_id(LEAD_ID_PATTERN, lead_id, "lead")
-    root = session.place.root
-    return acted(
-        session,
-        lambda: services().pool_desk.claim(session.principal, lead_id),
-        "You claimed the lead: it is yours.",
-        f"{root}/my-leads",
-        refused_to=f"{root}/pool",
     )

@@ -1,10 +1,12 @@
 """The console's resolver: its routers, its static files, and how a refusal looks in a browser (a page with
-the API's message and status, api/errors.status_of; a missing or ended session: the sign-in page)."""
+the API's message and status, api/errors.status_of; a missing or ended session: the sign-in page, its
+cookies cleared), and the renewed access token's cookie on every answer of a request that renewed it."""
 
 from pathlib import Path
 from typing import Final
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 
 from leadrouter.api.errors import status_of
 from leadrouter.api.resolver import build_resolver, new_router
@@ -21,7 +23,7 @@ from leadrouter.console import (
     sign_in,
     status_screens,
 )
-from leadrouter.console.web import Place, SignInRequired, page, redirect
+from leadrouter.console.web import Place, SignInRequired, page, redirect, renewal_cookies
 from leadrouter.domain.errors import DomainError, NotFound
 
 STATIC: Final = Path(__file__).resolve().parent / "static"
@@ -56,12 +58,24 @@ def build_console() -> APIGatewayRestResolver:
         static_files,
     )
 
+    def _renewed(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[str]:
+        response: Response[str] = next_middleware(app)
+        response.cookies.extend(renewal_cookies(app))
+        return response
+
+    app.use(middlewares=[_renewed])
+
     @app.exception_handler(SignInRequired)  # type: ignore[untyped-decorator]
     def _sign_in(_: SignInRequired) -> Response[str]:
-        return redirect(f"{Place.of(app).root}/sign-in")
+        # A refresh token that no longer works is not sent again.
+        place = Place.of(app)
+        return redirect(f"{place.root}/sign-in", cookies=place.forget_session())
 
     @app.exception_handler(DomainError)  # type: ignore[untyped-decorator]
     def _refused(error: DomainError) -> Response[str]:
-        return page(app, "error.html.j2", status_of(error).value, title="Not possible", message=error.message)
+        status = status_of(error).value
+        answer = page(app, "error.html.j2", status, title="Not possible", message=error.message)
+        answer.cookies.extend(renewal_cookies(app))
+        return answer
 
     return app

@@ -40,9 +40,7 @@ _OFFICE: Final = "office:"
 
 
 def _admin() -> Session:
-    session = session_of(router)
-    session.principal.require(Role.ADMIN)
-    return session
+    return session_of(router, Role.ADMIN)
 
 
 def _scope(form: Mapping[str, str]) -> dict[str, Any]:

@@ -48,9 +48,7 @@ class Asked:
 
 
 def _reader() -> Session:
-    session = session_of(router)
-    session.principal.require(Role.ADMIN, Role.OFFICE_MANAGER)
-    return session
+    return session_of(router, Role.ADMIN, Role.OFFICE_MANAGER)
 
 
 def _day(name: str, label: str) -> date | None:

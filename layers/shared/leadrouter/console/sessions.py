@@ -1,10 +1,14 @@
 """The console's cookies and CSRF tokens: what the browser holds, and what a change must carry.
 
-The browser holds Cognito's access token only in an HttpOnly, SameSite=Strict cookie (Secure everywhere but
-plain-http localhost), limited to the console's path; its script can neither read it nor send it elsewhere.
-Every change (a POST) must carry a CSRF token in a form field or an X-CSRF-Token header: a keyed hash of
-the session's token, which another site can neither read nor compute. A session ends with its token (an
-hour), at sign-out, and when the user is removed (the token is checked with Cognito on every request)."""
+The browser holds Cognito's tokens only in HttpOnly, SameSite=Strict cookies (Secure everywhere but
+plain-http localhost), limited to the console's path; its script can neither read them nor send them
+elsewhere. The access token (an hour) is checked with Cognito on every request; the refresh token (a
+working day, REFRESH_SECONDS, as the template's user pool client says) renews it without the password when
+it has expired (console/web.py, session_of). Every change (a POST) must carry a CSRF token in a form field or
+an X-CSRF-Token header: a keyed hash of the session's lasting secret (its refresh token), which another site
+can neither read nor compute, and which stays the same when the access token is renewed under an open page.
+A session ends at sign-out (every token of the user is revoked), when the user is removed, and at the end of
+the working day."""
 
 import hashlib
 import hmac
@@ -15,6 +19,10 @@ from urllib.parse import quote, unquote
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 
 SESSION_COOKIE: Final = "lr_session"
+# Cognito's refresh token: renews the access token for a working day (docs/DECISIONS.md, "A console session
+# lasts a working day"). The template's RefreshTokenValidity says the same (tests/unit/test_console_sessions.py).
+REFRESH_COOKIE: Final = "lr_refresh"
+REFRESH_SECONDS: Final = 12 * 3600
 # The sign-in in progress of an invited user who must still choose a password (Cognito's challenge session).
 CHALLENGE_COOKIE: Final = "lr_challenge"
 # One message for the next page (a claim won or lost), shown once.

@@ -1,6 +1,7 @@
 """Signing in and out: email and password against the Cognito user pool, an invited user's first password,
 and a new temporary password by email for a forgotten one. The pages never say whether an address has an
-account."""
+account. A sign-in holds for a working day (the refresh token's cookie, console/sessions.py); signing out
+revokes every token of the user and clears both cookies."""
 
 from typing import Final
 
@@ -34,13 +35,13 @@ def sign_in_page() -> Response[str]:
 
 
 def _signed_in(place: Place, tokens: Tokens) -> Response[str]:
-    return redirect(
-        f"{place.root}/",
-        cookies=[
-            place.cookie(sessions.SESSION_COOKIE, tokens.access_token, max_age=tokens.expires_in),
-            place.forget(sessions.CHALLENGE_COOKIE),
-        ],
-    )
+    cookies = [
+        place.cookie(sessions.SESSION_COOKIE, tokens.access_token, max_age=tokens.expires_in),
+        place.forget(sessions.CHALLENGE_COOKIE),
+    ]
+    if tokens.refresh_token:
+        cookies.append(place.cookie(sessions.REFRESH_COOKIE, tokens.refresh_token, max_age=sessions.REFRESH_SECONDS))
+    return redirect(f"{place.root}/", cookies=cookies)
 
 
 def _outcome(place: Place, email: str, outcome: Tokens | NewPasswordRequired) -> Response[str]:
@@ -115,7 +116,7 @@ def sign_out() -> Response[str]:
     return redirect(
         f"{place.root}/sign-in",
         cookies=[
-            place.forget(sessions.SESSION_COOKIE),
+            *place.forget_session(),
             place.cookie(sessions.NOTICE_COOKIE, "You are signed out.", max_age=60),
         ],
     )

@@ -1,6 +1,12 @@
 """What every console page shares: where the console lives, the signed-in user, the page's headers (a strict
 Content-Security-Policy: scripts and styles from /app/static only, nothing inline), forms and their CSRF
-check, notices shown once, and redirects."""
+check, notices shown once, and redirects.
+
+A session's access token that Cognito no longer takes (it expired: an hour), or that the browser dropped
+with its cookie, is renewed from the session's refresh token on the same request: the page works, and the
+response sets the new token's cookie (`renewal_cookies`, which the console's resolver adds to every answer).
+Once the refresh token is refused too (signed out, the user removed, the working day over) the browser goes
+to the sign-in page, and both cookies are cleared."""
 
 import re
 from collections.abc import Callable, Mapping
@@ -24,7 +30,7 @@ from leadrouter.domain.console_users import ConsoleUser
 from leadrouter.domain.errors import BadRequest, DomainError, Forbidden, InvalidInput, NotFound, UnsupportedMediaType
 from leadrouter.domain.model import problem_text
 from leadrouter.domain.offers import duration_words
-from leadrouter.domain.principals import Principal
+from leadrouter.domain.principals import Principal, Role
 from leadrouter.wiring import services
 
 TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
@@ -46,6 +52,10 @@ SECURITY_HEADERS: Final = {
 
 # Whatever knows the current request: a router, or the resolver itself (its error handlers).
 Requests = Router | APIGatewayRestResolver
+# The request's session and the cookie of its renewed token, in the resolver's context (cleared after each
+# request by Powertools, so nothing of one request reaches the next).
+_SESSION: Final = "console_session"
+_RENEWED: Final = "console_renewed"
 
 
 class SignInRequired(Exception):
@@ -90,20 +100,30 @@ class Place:
     def forget(self, name: str) -> Cookie:
         return sessions.clear_cookie(name, path=self.root, secure=self.secure)
 
+    def forget_session(self) -> list[Cookie]:
+        return [self.forget(sessions.SESSION_COOKIE), self.forget(sessions.REFRESH_COOKIE)]
+
 
 @dataclass(frozen=True)
 class Session:
     user: ConsoleUser
     token: str
     place: Place
+    # None for a session signed in before sessions had one: it ends with its access token.
+    refresh_token: str | None = None
 
     @property
     def principal(self) -> Principal:
         return self.user.principal()
 
     @property
+    def lasting_secret(self) -> str:
+        # What lasts the whole session: a form opened before a renewal is still accepted after it.
+        return self.refresh_token or self.token
+
+    @property
     def csrf(self) -> str:
-        return sessions.csrf_token(self.token)
+        return sessions.csrf_token(self.lasting_secret)
 
 
 def cookies_of(router: Requests) -> dict[str, str]:
@@ -111,12 +131,43 @@ def cookies_of(router: Requests) -> dict[str, str]:
     return sessions.read_cookies(headers.get("cookie") or headers.get("Cookie"))
 
 
-def session_of(router: Requests) -> Session:
-    token = sessions.cookie_value(cookies_of(router), sessions.SESSION_COOKIE)
-    user = services().user_desk.session_user(token) if token else None
+def session_of(router: Requests, *roles: Role) -> Session:
+    """The signed-in user of this request, their access token renewed if it had expired; SignInRequired when
+    there is none, or it ended; Forbidden when `roles` are given and the user has none of them."""
+    session = _session(router)
+    if roles:
+        session.principal.require(*roles)
+    return session
+
+
+def _session(router: Requests) -> Session:
+    known = router.context.get(_SESSION)
+    if isinstance(known, Session):
+        return known
+    cookies = cookies_of(router)
+    token = sessions.cookie_value(cookies, sessions.SESSION_COOKIE)
+    refresh = sessions.cookie_value(cookies, sessions.REFRESH_COOKIE)
+    desk = services().user_desk
+    place = Place.of(router)
+    user = desk.session_user(token) if token else None
+    if user is None and refresh:
+        renewed = desk.renew(refresh)
+        if renewed is not None:
+            token, user = renewed.access_token, desk.session_user(renewed.access_token)
+            if user is not None:
+                cookie = place.cookie(sessions.SESSION_COOKIE, token, max_age=renewed.expires_in)
+                router.context[_RENEWED] = cookie
     if token is None or user is None:
         raise SignInRequired
-    return Session(user, token, Place.of(router))
+    session = Session(user, token, place, refresh)
+    router.context[_SESSION] = session
+    return session
+
+
+def renewal_cookies(router: Requests) -> list[Cookie]:
+    """The cookie of this request's renewed access token, if it was renewed: for its answer, whatever it is."""
+    renewed = router.context.get(_RENEWED)
+    return [renewed] if isinstance(renewed, Cookie) else []
 
 
 def form_of(router: Requests) -> dict[str, str]:
@@ -138,7 +189,7 @@ def checked_form(router: Requests, session: Session) -> dict[str, str]:
     """The form of a change: refused (403) unless it carries the session's CSRF token."""
     form = form_of(router)
     sent = form.get(sessions.CSRF_FIELD) or router.current_event.headers.get(sessions.CSRF_HEADER)
-    if not sessions.csrf_matches(session.token, sent):
+    if not sessions.csrf_matches(session.lasting_secret, sent):
         raise Forbidden("This form is out of date or was not sent from the console: reload the page and try again.")
     return form
 

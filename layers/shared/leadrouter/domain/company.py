@@ -1,5 +1,6 @@
 """A company (one brokerage, the tenant) and its routing settings."""
 
+import hashlib
 from datetime import datetime
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfoNotFoundError
@@ -26,6 +27,8 @@ Seconds = Annotated[WholeNumber, Field(ge=1, le=30 * 24 * 3600)]
 SenderEmail = Annotated[str, Field(pattern=EMAIL_PATTERN, max_length=254)]
 # How returning leads are routed (ROUTING.md, "Returning leads").
 ReturningLeads = Literal["owner", "offer_owner_first", "new"]
+# Where an agent who becomes eligible again starts in the round-robin queue (domain/fair_share.py).
+FairShareOnReturn = Literal["start_even", "keep_place"]
 
 
 def _check_phone_region(value: str) -> str:
@@ -70,8 +73,12 @@ class CompanySettings(Model):
     phone_region: PhoneRegion = "US"
     # Presence: an agent who lets this many offers in a row run out is set away (null: never).
     auto_away_after_misses: MissesInARow | None = None
-    # Where an agent who becomes eligible again starts in the round-robin queue (domain/fair_share.py).
-    fair_share_on_return: Literal["start_even", "keep_place"] = "start_even"
+    fair_share_on_return: FairShareOnReturn = "start_even"
+
+    def fingerprint(self) -> str:
+        """These values in 16 hex digits. A form names the fingerprint of the settings it showed, and its save
+        is refused once they differ (service/configuration.py): someone else changed them meanwhile."""
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:16]
 
 
 class Company(Model):

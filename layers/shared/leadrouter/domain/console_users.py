@@ -35,10 +35,12 @@ class ConsoleUser:
 
 @dataclass(frozen=True)
 class Tokens:
-    """What a successful sign-in hands the console's server (never the browser's script)."""
+    """What a successful sign-in hands the console's server (never the browser's script): the access token
+    (an hour) and, at a sign-in, the refresh token that renews it for a working day (a renewal has none)."""
 
     access_token: str
     expires_in: int
+    refresh_token: str | None = None
 
 
 @dataclass(frozen=True)

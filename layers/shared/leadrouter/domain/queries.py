@@ -17,6 +17,7 @@ class LeadQuery:
     person_id: str | None = None
     created_from: datetime | None = None
     created_to: datetime | None = None
+    oldest_first: bool = False  # newest first unless asked (the console's pool shows the longest waiting)
     limit: int = 50
     cursor: str | None = None
 

@@ -29,10 +29,12 @@ Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "satur
 ClockTime = Annotated[
     str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="Local wall-clock time, HH:MM (24-hour)")
 ]
-RouteId = Annotated[str, Field(pattern=r"^rt_[0-9a-z]{26}$")]
+ROUTE_ID_PATTERN = r"^rt_[0-9a-z]{26}$"
+RouteId = Annotated[str, Field(pattern=ROUTE_ID_PATTERN)]
 Source = Annotated[str, Field(min_length=1, max_length=64)]
 WindowSeconds = Annotated[WholeNumber, Field(ge=1, le=30 * 24 * 3600)]
 MAX_MEMBERS = 100
+MAX_PRIORITY = 1_000_000
 
 
 class DateRange(Model):
@@ -115,7 +117,7 @@ class Route(Model):
 
     route_id: RouteId
     name: Annotated[str, Field(min_length=1, max_length=100)]
-    priority: Annotated[WholeNumber, Field(ge=0, le=1_000_000, description="Lower numbers are tried first")]
+    priority: Annotated[WholeNumber, Field(ge=0, le=MAX_PRIORITY, description="Lower numbers are tried first")]
     active: bool = True
     conditions: RouteConditions = Field(default_factory=RouteConditions)
     members: Annotated[list[AgentNumber], Field(min_length=1, max_length=MAX_MEMBERS)]

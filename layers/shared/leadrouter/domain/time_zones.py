@@ -28,3 +28,10 @@ def zone(key: str) -> ZoneInfo:
     except (ImportError, FileNotFoundError, IsADirectoryError, ValueError) as exc:
         # ValueError: a file of the package that is not a zone (its __init__.py).
         raise ZoneInfoNotFoundError(f"No time zone found with key {key}") from exc
+
+
+@lru_cache(maxsize=1)
+def zone_names() -> tuple[str, ...]:
+    """Every key of that database, sorted: the choices of a company's time zone in the console."""
+    listed = resources.files("tzdata").joinpath("zones").read_text(encoding="utf-8")
+    return tuple(sorted(line.strip() for line in listed.splitlines() if line.strip()))

@@ -41,10 +41,18 @@ class ConfigurationService:
 
     # Settings --------------------------------------------------------------------------------------------
 
-    def update_settings(self, company_id: str, changes: dict[str, Any]) -> CompanySettings:
-        """PUT takes any subset of the settings; the ones left out keep their values."""
+    def update_settings(self, company_id: str, changes: dict[str, Any], read_at: str | None = None) -> CompanySettings:
+        """PUT takes any subset of the settings; the ones left out keep their values. `read_at`: the
+        fingerprint of the settings the change was made on (a console form); when the stored ones differ,
+        someone else changed them since, and the change is refused rather than overwrite theirs. Checked on
+        the configuration the write is conditional on, so a change landing meanwhile is seen too."""
 
         def write(config: ConfigReads) -> CompanySettings:
+            if read_at is not None and config.company.settings.fingerprint() != read_at:
+                raise Conflict(
+                    "Someone else changed the settings since this page was opened; nothing was saved. "
+                    "The page now shows their values: make your change again."
+                )
             merged = {**config.company.settings.model_dump(mode="json"), **changes}
             try:
                 settings = CompanySettings.model_validate(merged)

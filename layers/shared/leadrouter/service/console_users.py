@@ -39,6 +39,8 @@ class UserDirectory(Protocol):
 
     def choose_password(self, email: str, session: str, password: str) -> Tokens | NewPasswordRequired: ...
 
+    def refresh(self, refresh_token: str) -> Tokens | None: ...
+
     def who(self, access_token: str) -> ConsoleUser | None: ...
 
     def sign_out(self, access_token: str) -> None: ...
@@ -155,6 +157,14 @@ class UserDesk:
 
     def choose_password(self, email: str, session: str, password: str) -> Tokens | NewPasswordRequired:
         return self._directory.choose_password(email, session, password)
+
+    def renew(self, refresh_token: str) -> Tokens | None:
+        """A session's new access token, from its refresh token; None once the session ended (signed out,
+        the user removed, the working day over). Who it stands for is still `session_user`'s question."""
+        tokens = self._directory.refresh(refresh_token)
+        if tokens is not None:
+            logger.info("renewed a console session")
+        return tokens
 
     def sign_out(self, access_token: str) -> None:
         self._directory.sign_out(access_token)
