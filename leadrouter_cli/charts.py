@@ -9,7 +9,6 @@ by the page, nothing but the reports' own figures (no contact details: the repor
 import argparse
 import json
 import sys
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,105 +16,41 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "layers" / "shared"))
 
 import requests
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from leadrouter.console import charts as drawing
+from leadrouter.console.charts import Chart
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-WIDTH, BAR_AREA = 720, 200
+# The console's templates hold the chart itself (_chart.html.j2): this page and the console draw the same.
+CONSOLE_TEMPLATES = Path(drawing.__file__).resolve().parent / "templates"
 
 
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    value: float  # what the bar stands for, shown in its title
-    x: float
-    y: float
-    width: float
-    height: float
-    series: int  # which of the chart's series (its colour)
-
-
-@dataclass(frozen=True)
-class Chart:
-    title: str
-    unit: str
-    series: tuple[str, ...]
-    bars: tuple[Bar, ...]
-    labels: tuple[tuple[str, float], ...]  # (text, x of its group's middle)
-    top: float  # the value of the axis's top
-    empty: bool
-
-
-def bar_chart(title: str, unit: str, groups: list[tuple[str, list[float | None]]], series: tuple[str, ...]) -> Chart:
-    """Grouped bars, one group per label and one bar per series, scaled to the largest value; a missing
-    value (no lead held) draws no bar."""
-    values = [value for _, group in groups for value in group if value is not None]
-    top = max(values, default=0.0) or 1.0
-    slot = WIDTH / max(1, len(groups))
-    width = slot * 0.8 / max(1, len(series))
-    bars, labels = [], []
-    for n, (label, group) in enumerate(groups):
-        left = n * slot + slot * 0.1
-        labels.append((label, left + slot * 0.4))
-        for s, value in enumerate(group):
-            if value is None:
-                continue
-            height = BAR_AREA * value / top
-            bars.append(Bar(label, value, left + s * width, BAR_AREA - height, width * 0.9, height, s))
-    return Chart(title, unit, series, tuple(bars), tuple(labels), top, not values)
+def _agent(key: Any) -> str:
+    return f"agent {key}"
 
 
 def charts(
     routing_by_day: dict[str, Any], routing_by_agent: dict[str, Any], by_source: dict[str, Any], pool: dict[str, Any]
 ) -> list[Chart]:
-    def speeds(row: dict[str, Any]) -> list[float | None]:
-        return [row["speed_to_lead_seconds"]["median"], row["speed_to_lead_seconds"]["p90"]]
-
     agents = [row for row in routing_by_agent["rows"] if row["key"] is not None]
     return [
-        bar_chart(
-            "Speed to lead per day",
-            "seconds",
-            [(str(row["key"])[5:], speeds(row)) for row in routing_by_day["rows"]],
-            ("median", "p90"),
-        ),
-        bar_chart(
-            "Leads held within 5, 15 and 60 minutes, per agent",
-            "share",
-            [
-                (f"agent {row['key']}", [row["within_5_minutes"], row["within_15_minutes"], row["within_1_hour"]])
-                for row in agents
-            ],
-            ("5 minutes", "15 minutes", "1 hour"),
-        ),
-        bar_chart(
-            "Share of the leads held, against the target share",
-            "share",
-            [(f"agent {row['key']}", [row["share"], row["target_share"]]) for row in agents],
-            ("share", "target share"),
-        ),
-        bar_chart(
-            "Leads received per source",
-            "leads",
-            [(str(row["key"]), [float(row["received"])]) for row in by_source["rows"]],
-            ("received",),
-        ),
-        bar_chart(
-            "Waiting leads by age",
-            "leads",
-            [(name.replace("_", " "), [float(count)]) for name, count in pool["by_age"].items()],
-            ("waiting",),
-        ),
+        drawing.speed_to_lead(routing_by_day["rows"], "day", lambda key: str(key)[5:]),
+        drawing.held_within(agents, "agent", _agent),
+        drawing.shares(agents, _agent),
+        drawing.received(by_source["rows"], "source", str),
+        drawing.pool_by_age(pool),
     ]
 
 
 def render(charts_: list[Chart], title: str, generated_at: datetime, period: str) -> str:
     environment = Environment(
-        loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]), undefined=StrictUndefined
+        loader=ChoiceLoader([FileSystemLoader(TEMPLATES), FileSystemLoader(CONSOLE_TEMPLATES)]),
+        autoescape=select_autoescape(["html", "j2"]),
+        undefined=StrictUndefined,
     )
     page = environment.get_template("report.html.j2")
-    return page.render(
-        charts=charts_, title=title, generated_at=generated_at, period=period, width=WIDTH, bar_area=BAR_AREA
-    )
+    return page.render(charts=charts_, title=title, generated_at=generated_at, period=period)
 
 
 def _get(api_url: str, key: str, path: str, **params: str) -> dict[str, Any]:

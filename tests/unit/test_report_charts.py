@@ -1,10 +1,12 @@
-"""`make report`'s charts (leadrouter_cli/charts.py): bars scaled to the largest figure, no bar where a
-figure is missing, and a page that shows the figures as given, escaped."""
+"""The reports' charts (console/charts.py, drawn by the console's Reports and by `make report`): bars
+scaled to the largest figure, no bar where a figure is missing, the charts each grouping gets, no more
+labels than fit, and a page that shows the figures as given, escaped."""
 
 from datetime import UTC, datetime
 from typing import Any
 
-from leadrouter_cli.charts import bar_chart, charts, render
+from leadrouter.console.charts import bar_chart, routing_charts
+from leadrouter_cli.charts import charts, render
 
 
 def row(key: Any, median: int | None, share: float | None, target: float | None, received: int = 0) -> dict[str, Any]:
@@ -47,3 +49,23 @@ def test_the_page_draws_every_chart_and_escapes_what_it_shows() -> None:
     ]
     assert "<script>x" not in page
     assert "&lt;script&gt;x" in page
+
+
+def test_the_consoles_charts_follow_the_grouping_and_thin_their_labels_to_what_fits() -> None:
+    def counted(key: Any) -> dict[str, Any]:
+        return {**row(key, 3, 0.5, 0.5, received=2), "claimed": 1, "accepted": 0, "assigned": 0}
+
+    by_agent = routing_charts({"group_by": "agent", "rows": [counted(1), counted(None)]}, str)
+    assert [chart.title for chart in by_agent] == [
+        "Leads claimed, accepted and assigned per agent",
+        "Speed to lead per agent",
+        "Leads held within 5, 15 and 60 minutes, per agent",
+        "Share of the leads held, against the target share",
+    ]
+    assert {bar.label for chart in by_agent for bar in chart.bars} == {"1"}  # no agent held nothing
+    by_source = routing_charts({"group_by": "source", "rows": [counted("web")]}, str)
+    assert by_source[-1].title == "Leads received per source"
+
+    month = bar_chart("Days", "leads", [(f"12-{day:02}", [1.0]) for day in range(1, 31)], ("received",))
+    assert [label for label, _ in month.labels] == [f"12-{day:02}" for day in range(1, 31, 3)]
+    assert len(month.bars) == 30

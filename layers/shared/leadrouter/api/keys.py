@@ -13,8 +13,9 @@ from leadrouter.api.resolver import new_router, no_content
 from leadrouter.api.views import KEY_REQUIRED, documented
 from leadrouter.domain.agents import OfficeId
 from leadrouter.domain.credentials import Credential
+from leadrouter.domain.key_secrets import KEY_ID_PATTERN
 from leadrouter.domain.model import AgentNumber, Model
-from leadrouter.domain.principals import Role
+from leadrouter.domain.principals import Principal, Role
 from leadrouter.domain.scopes import check_scope
 from leadrouter.wiring import services
 
@@ -61,8 +62,14 @@ class KeyList(Model):
     keys: list[KeyView]
 
 
-def _check_scope(company_id: str, body: NewKey) -> None:
-    check_scope(services().configuration.load(company_id), body.role, body.agent_id, body.office_ids, "key")
+def issue_as(principal: Principal, body: NewKey) -> "IssuedKey":
+    """An admin issues a key of a role and scope the company has (domain/scopes.py): the API's and the
+    console's one way to make a key."""
+    principal.require(Role.ADMIN)
+    check_scope(services().configuration.load(principal.company), body.role, body.agent_id, body.office_ids, "key")
+    return services().keys.issue(
+        body.role, principal.company, body.agent_id, body.office_ids, body.label, issued_by=principal.key_id
+    )
 
 
 @router.post(
@@ -73,12 +80,7 @@ def _check_scope(company_id: str, body: NewKey) -> None:
     responses=documented(400, 401, 403, 422, ok=201, model=IssuedKeyView, description="Issued"),
 )
 def issue_key(body: Annotated[NewKey, Body()]) -> Response[str]:
-    principal = caller(router, Role.ADMIN)
-    _check_scope(principal.company, body)
-    issued = services().keys.issue(
-        body.role, principal.company, body.agent_id, body.office_ids, body.label, issued_by=principal.key_id
-    )
-    view = IssuedKeyView.of_issued(issued)
+    view = IssuedKeyView.of_issued(issue_as(caller(router, Role.ADMIN), body))
     return Response(201, content_types.APPLICATION_JSON, json.dumps(view.model_dump(mode="json")))
 
 
@@ -101,7 +103,7 @@ def list_keys() -> KeyList:
     tags=["Admin"],
     responses=documented(401, 403, 404, 409, ok=204, description="Revoked (409: the company's last admin key)"),
 )
-def revoke_key(key_id: Annotated[str, Path(pattern=r"^key_[0-9a-f]{16}$")]) -> Response[str]:
+def revoke_key(key_id: Annotated[str, Path(pattern=KEY_ID_PATTERN)]) -> Response[str]:
     principal = caller(router, Role.ADMIN)
     services().keys.revoke(principal.company, key_id)
     return no_content()

@@ -18,7 +18,7 @@ from leadrouter.api.views import KEY_REQUIRED, documented
 from leadrouter.domain.errors import InvalidInput
 from leadrouter.domain.leads import LeadStatus
 from leadrouter.domain.model import Model, Moment
-from leadrouter.domain.principals import Role
+from leadrouter.domain.principals import Principal, Role
 from leadrouter.domain.reports import COUNTERS, MAX_REPORT_DAYS, Dimension, ReportRow
 from leadrouter.domain.summaries import summary_of
 from leadrouter.service.report_desk import PoolReport, RoutingReport
@@ -105,7 +105,8 @@ CSV_COLUMNS = (
 )
 
 
-def _csv(view: RoutingReportView) -> str:
+def routing_csv(view: RoutingReportView) -> str:
+    """The report's rows as CSV with a header line: what `Accept: text/csv` answers and the console downloads."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
@@ -115,6 +116,20 @@ def _csv(view: RoutingReportView) -> str:
         fields["speed_to_lead_p90_seconds"] = row.speed_to_lead_seconds.p90
         writer.writerow(["" if fields[column] is None else fields[column] for column in CSV_COLUMNS])
     return out.getvalue()
+
+
+def routing_view(
+    principal: Principal, start: datetime | None, end: datetime | None, group_by: Dimension
+) -> RoutingReportView:
+    """The routing report of `start` to `end` (default: now, and the last DEFAULT_DAYS days), as the API
+    answers it and the console shows it."""
+    end = end or services().clock.now()
+    try:
+        start = start or end - timedelta(days=DEFAULT_DAYS - 1)
+        report = services().report_desk.routing(principal, start, end, group_by)
+    except OverflowError as error:  # a moment near year 1 or 9999, moved into the company's time zone
+        raise InvalidInput("`from` and `to` must be moments this service can count days of.") from error
+    return RoutingReportView.of(report)
 
 
 def _wants_csv() -> bool:
@@ -151,16 +166,9 @@ def routing_report(
     end: Annotated[Moment | None, Query(alias="to", description="ISO 8601 with offset; default: now")] = None,
     group_by: Annotated[Dimension, Query()] = "agent",
 ) -> Response[str]:
-    principal = caller(router, Role.ADMIN, Role.OFFICE_MANAGER)
-    end = end or services().clock.now()
-    try:
-        start = start or end - timedelta(days=DEFAULT_DAYS - 1)
-        report = services().report_desk.routing(principal, start, end, group_by)
-    except OverflowError as error:  # a moment near year 1 or 9999, moved into the company's time zone
-        raise InvalidInput("`from` and `to` must be moments this service can count days of.") from error
-    view = RoutingReportView.of(report)
+    view = routing_view(caller(router, Role.ADMIN, Role.OFFICE_MANAGER), start, end, group_by)
     if _wants_csv():
-        return Response(200, CSV, _csv(view))
+        return Response(200, CSV, routing_csv(view))
     return Response(200, content_types.APPLICATION_JSON, view.model_dump_json(by_alias=True))
 
 

@@ -13,7 +13,7 @@ from leadrouter.api.resolver import new_router, no_content
 from leadrouter.api.views import KEY_REQUIRED, documented
 from leadrouter.domain.agents import OfficeId
 from leadrouter.domain.company import EMAIL_PATTERN
-from leadrouter.domain.console_users import ConsoleUser
+from leadrouter.domain.console_users import USER_ID_PATTERN, ConsoleUser
 from leadrouter.domain.model import AgentNumber, Model
 from leadrouter.domain.principals import Role
 from leadrouter.service.console_users import Invitation
@@ -21,7 +21,7 @@ from leadrouter.wiring import services
 
 router = new_router()
 
-UserId = Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$", description="The user's id (Cognito's sub).")]
+UserId = Annotated[str, Path(pattern=USER_ID_PATTERN, description="The user's id (Cognito's sub).")]
 
 
 class NewUser(Model):
@@ -31,6 +31,10 @@ class NewUser(Model):
     role: Role
     agent_id: AgentNumber | None = None
     office_ids: list[OfficeId] = Field(default_factory=list, max_length=100)
+
+    def invitation(self) -> Invitation:
+        """What the people desk is asked (addresses are kept in lower case: one account per address)."""
+        return Invitation(str(self.email).lower(), self.role, self.agent_id, tuple(self.office_ids))
 
 
 class UserView(Model):
@@ -65,8 +69,7 @@ class UserList(Model):
 def invite_user(body: Annotated[NewUser, Body()]) -> Response[str]:
     principal = caller(router, Role.ADMIN)
     base = link_base_url(router.current_event) or ""
-    invitation = Invitation(str(body.email).lower(), body.role, body.agent_id, tuple(body.office_ids))
-    user = services().user_desk.invite(principal, invitation, f"{base}/app/")
+    user = services().user_desk.invite(principal, body.invitation(), f"{base}/app/")
     return Response(201, content_types.APPLICATION_JSON, json.dumps(UserView.of(user).model_dump(mode="json")))
 
 

@@ -20,13 +20,15 @@ from urllib.parse import parse_qs, urlsplit
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.shared.cookies import Cookie
+from pydantic import BaseModel, ValidationError
 
 from leadrouter.adapters.templates import JinjaRenderer
 from leadrouter.api.bodies import content_type
 from leadrouter.api.links import link_base_url
 from leadrouter.console import sessions
 from leadrouter.domain.console_users import ConsoleUser
-from leadrouter.domain.errors import BadRequest, DomainError, Forbidden, NotFound, UnsupportedMediaType
+from leadrouter.domain.errors import BadRequest, DomainError, Forbidden, InvalidInput, NotFound, UnsupportedMediaType
+from leadrouter.domain.model import problem_text
 from leadrouter.domain.offers import duration_words
 from leadrouter.domain.principals import Principal, Role
 from leadrouter.wiring import services
@@ -80,6 +82,7 @@ class ConsoleRenderer(JinjaRenderer):
     def _environment(self) -> Any:
         environment = super()._environment
         environment.filters["time_left"] = lambda seconds: f"{duration_words(int(seconds))} left"
+        environment.filters["duration"] = lambda seconds: duration_words(int(seconds))
         environment.filters["when"] = lambda moment: moment.astimezone(UTC).strftime("%b %d, %H:%M UTC")
         return environment
 
@@ -265,3 +268,16 @@ def acted(
     except DomainError as error:
         return back_with_notice(session, refused_to or to, error.message)
     return back_with_notice(session, to, done)
+
+
+def model_of[M: BaseModel](model: type[M], fields: Mapping[str, object]) -> M:
+    """A form's fields read by the API's own body model (api/*.py): the same rules and, when refused, the
+    same words, as an InvalidInput that `acted` or the page shows."""
+    try:
+        return model.model_validate(fields)
+    except ValidationError as error:
+        problems = [
+            f"{'.'.join(str(part) for part in problem['loc']) or 'form'}: {problem_text(problem)}"
+            for problem in error.errors()
+        ]
+        raise InvalidInput("; ".join(problems)) from error

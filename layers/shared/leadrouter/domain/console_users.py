@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 
 from leadrouter.domain.principals import Principal, Role
 
+# A user's id is Cognito's sub, a UUID: paths that carry one are checked against this (the API's and the console's).
+USER_ID_PATTERN = r"^[0-9a-f-]{36}$"
+
 # Roles a company gives its people; operators are the service's own and have no console.
 CONSOLE_ROLES = (Role.ADMIN, Role.OFFICE_MANAGER, Role.AGENT)
 

@@ -35,6 +35,10 @@ def new_secret(rng: RandomSource) -> str:
     return KEY_PREFIX + base64.urlsafe_b64encode(rng.token_bytes(32)).decode().rstrip("=")
 
 
+# What new_key_id makes: paths that carry a key id are checked against it (the API's and the console's).
+KEY_ID_PATTERN = r"^key_[0-9a-f]{16}$"
+
+
 def new_key_id(rng: RandomSource) -> str:
     return "key_" + rng.token_bytes(8).hex()
 
