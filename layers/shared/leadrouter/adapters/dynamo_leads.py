@@ -175,7 +175,13 @@ class DynamoLeadRepository:
                     self._db.put_item(**put)
                 else:
                     updates = tally_updates(self._table, lead.company_id, tally)
-                    self._db.transact_write_items(TransactItems=[{"Put": put}, *updates])  # type: ignore[typeddict-item]
+                    try:
+                        self._db.transact_write_items(TransactItems=[{"Put": put}, *updates])  # type: ignore[typeddict-item]
+                    except ClientError as error:
+                        # The lead's own condition first: a lost race (or a landed retry) is a Conflict.
+                        if 0 not in failed_conditions(error):
+                            refuse_if_capped(error, 1, tally)
+                        raise
         except Exception:
             lead.version = expected
             raise

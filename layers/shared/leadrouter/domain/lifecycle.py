@@ -1,11 +1,12 @@
 """How a lead's state changes. Every change appends a history entry in words; the entries whose event is
 one of the contract's `lead.*` names (domain/lead_events.py) are also published on the event bus."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from leadrouter.domain.agents import Agent
+from leadrouter.domain.caps import CapReached
 from leadrouter.domain.cascade import AssignTo, Decision, OfferTo, OwnerFirst, RouteOffer, StepReport, ToPool
 from leadrouter.domain.company import CompanySettings
 from leadrouter.domain.errors import Conflict, NotFound
@@ -43,6 +44,14 @@ def new_lead(
 def record_notes(lead: Lead, notes: list[StepReport], at: datetime) -> None:
     for note in notes:
         lead.record(HistoryEntry(at=at, event="routing.skipped", detail=_sentence(note.detail), step=note.step))
+
+
+def record_cap_skips(lead: Lead, reached: Iterable[CapReached], at: datetime, step: str) -> None:
+    """The agents an automatic step passed over because their write met a cap, in the history's words:
+    "Agent 7 skipped: daily cap 10 of 10 reached." """
+    for cap in reached:
+        detail = _sentence(cap.words())
+        lead.record(HistoryEntry(at=at, event="routing.skipped", agent_id=cap.agent_id, detail=detail, step=step))
 
 
 def assign(lead: Lead, agent_id: int, office_id: str | None, detail: str, at: datetime, step: str, by: str) -> None:

@@ -12,7 +12,15 @@ from aws_lambda_powertools import Logger
 
 from leadrouter.domain.acceptance import STEP as ACCEPTANCE_STEP
 from leadrouter.domain.acceptance import after_decline
-from leadrouter.domain.cascade import AssignTo, Decision, RoundRobinTurn, round_robin_assignment
+from leadrouter.domain.caps import caps_of
+from leadrouter.domain.cascade import (
+    AssignTo,
+    Decision,
+    RoundRobinTurn,
+    StepReport,
+    ToPool,
+    round_robin_assignment,
+)
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.errors import NotFound
 from leadrouter.domain.ids import new_offer_id
@@ -24,6 +32,7 @@ from leadrouter.domain.lifecycle import (
     continue_route,
     expire_offer,
     place,
+    record_cap_skips,
     to_pool,
 )
 from leadrouter.domain.offers import (
@@ -100,16 +109,26 @@ class NothingToDo(Exception):  # not an error: a timer that has nothing left to 
 
 
 def move_on(lead: Lead, config: CompanyConfig, agent_id: int, turns: Turns, at: datetime, rng: RandomSource) -> None:
-    """After a reject or an acceptance that ran out: the agent's rejected-lead agent, round robin, or the pool."""
-    outcome = after_decline(config, agent_id, lead.declined_agent_ids, at)
+    """After a reject or an acceptance that ran out: the agent's rejected-lead agent, round robin, or the pool.
+    An automatic step, as at intake: the next agent is counted in the lead's write, conditional on their
+    caps; an agent whose cap refused it is passed over on the re-run, said so in the history."""
+    outcome = after_decline(config, agent_id, lead.declined_agent_ids, at, turns.capped)
+    record_cap_skips(lead, turns.capped.values(), at, ACCEPTANCE_STEP)
     if isinstance(outcome, RoundRobinTurn):
         chosen = turns.take(outcome)
-        assigned = round_robin_assignment(config, outcome, chosen)
-        outcome = AssignTo(
-            chosen, f"{assigned.detail.rstrip('.')}: agent {agent_id} passes rejected leads to round robin."
-        )
+        if chosen is None:
+            outcome = ToPool(
+                f"Agent {agent_id} passes rejected leads to round robin, but every agent left in the queue is at a "
+                "cap: the lead goes to the pool."
+            )
+        else:
+            assigned = round_robin_assignment(config, outcome, chosen)
+            outcome = AssignTo(
+                chosen, f"{assigned.detail.rstrip('.')}: agent {agent_id} passes rejected leads to round robin."
+            )
     if isinstance(outcome, AssignTo):
         agent = config.agents[outcome.agent_id]
+        turns.chose(outcome.agent_id, caps_of(agent))
         terms = OfferTerms(new_offer_id(at, rng), config.settings)
         place(lead, outcome.agent_id, agent.office_id, outcome.detail, at, ACCEPTANCE_STEP, "routing", terms)
     else:
@@ -248,8 +267,17 @@ class OfferDesk:
         decision = decide_without_owner(lead, config, now, self._rng)
         outcome = decision.outcome
         if isinstance(outcome, RoundRobinTurn):
+            # Round robin respects caps here as at intake: a capped agent's turn is passed over on the re-run.
+            record_cap_skips(lead, turns.capped.values(), now, decision.step)
             chosen = turns.take(outcome)
-            decision = Decision(decision.step, round_robin_assignment(config, outcome, chosen), decision.reports)
+            if chosen is None:
+                detail = "Every agent of the round-robin queue left is at a cap: to the pool."
+                pooled = StepReport(decision.step, True, detail)
+                decision = Decision(decision.step, ToPool(detail), (*decision.reports, pooled))
+            else:
+                turns.chose(chosen, caps_of(config.agents[chosen]))
+                assigned = round_robin_assignment(config, outcome, chosen)
+                decision = Decision(decision.step, assigned, decision.reports)
         office_of = {agent_id: agent.office_id for agent_id, agent in config.agents.items()}
         terms = OfferTerms(new_offer_id(now, self._rng), config.settings)
         apply_decision(lead, decision, office_of, now, terms, config.agents)
