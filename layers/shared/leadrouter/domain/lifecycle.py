@@ -1,7 +1,7 @@
 """How a lead's state changes. Every change appends a history entry in words; the entries whose event is
 one of the contract's `lead.*` names (domain/lead_events.py) are also published on the event bus."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -495,10 +495,18 @@ def advance_route(
     return _post(lead, offer, offer_sentence(turn, agents, offer.expires_at), "routing", turn.agent_id)
 
 
-def continue_route(lead: Lead, offer: Offer, agents: dict[int, Agent], offer_id: str, at: datetime) -> Offer | None:
-    """A member passed or let the window run out: the next available member of the same route, at once."""
+def continue_route(
+    lead: Lead,
+    offer: Offer,
+    agents: dict[int, Agent],
+    offer_id: str,
+    at: datetime,
+    at_cap: Mapping[int, CapReached] | None = None,
+) -> Offer | None:
+    """A member passed or let the window run out: the next available member of the same route, at once,
+    passing over the members in `at_cap` (skipped with the cap in the history, as at intake)."""
     turn = offer.route
     if turn is None:
         raise TypeError("not a route offer")
-    following = next_member(turn, agents, lead.declined_agent_ids, at, after=turn.position)
+    following = next_member(turn, agents, lead.declined_agent_ids, at, after=turn.position, at_cap=at_cap)
     return advance_route(lead, following, agents, offer_id, at, started=True)

@@ -12,7 +12,7 @@ from aws_lambda_powertools import Logger
 
 from leadrouter.domain.acceptance import STEP as ACCEPTANCE_STEP
 from leadrouter.domain.acceptance import after_decline
-from leadrouter.domain.caps import caps_of
+from leadrouter.domain.caps import caps_of, periods
 from leadrouter.domain.cascade import (
     AssignTo,
     Decision,
@@ -51,8 +51,9 @@ from leadrouter.domain.ports import Clock, RandomSource
 from leadrouter.domain.principals import Principal, Role
 from leadrouter.domain.queries import LeadQuery
 from leadrouter.observability import correlate
+from leadrouter.service.cap_reads import at_cap
 from leadrouter.service.lead_changes import LeadChanges, Turns
-from leadrouter.service.ports import ConfigRepository, LeadRepository, TicketRepository
+from leadrouter.service.ports import ConfigRepository, LeadCounters, LeadRepository, TicketRepository
 
 logger = Logger(child=True)
 
@@ -145,7 +146,11 @@ class OfferDesk:
         clock: Clock,
         rng: RandomSource,
         presence: OfferPresence | None = None,
+        counters: LeadCounters | None = None,
     ) -> None:
+        """`counters`: leads per agent per period, read to pass over a route's members at a cap when its
+        chain moves on (None: no caps are kept)."""
+        self._counters = counters
         self._config = config
         self._leads = leads
         self._tickets = tickets
@@ -237,7 +242,7 @@ class OfferDesk:
                 return
             ran_out.append((config, offer.recipients))
             if offer.route is not None:
-                continue_route(lead, offer, config.agents, new_offer_id(now, self._rng), now)
+                self._continue_route(lead, offer, config, now)
             elif offer.origin == OfferOrigin.RETURNING_LEAD:
                 self._route_as_new(lead, config, turns, now)
             else:
@@ -261,6 +266,15 @@ class OfferDesk:
                 self._presence.ran_out(config, lead_id, recipients[0], offer_id)
 
     # Shared ------------------------------------------------------------------------------------------
+
+    def _continue_route(self, lead: Lead, offer: Offer, config: CompanyConfig, now: datetime) -> None:
+        """A route's chain moves on: the next member not at a cap (the counts of the later members who have
+        caps read first, as at intake: nothing is read when none has one)."""
+        turn = offer.route
+        assert turn is not None
+        later = turn.members[turn.position + 1 :]
+        capped = at_cap(self._counters, config, later, periods(now, config.settings.time_zone))
+        continue_route(lead, offer, config.agents, new_offer_id(now, self._rng), now, capped)
 
     def _route_as_new(self, lead: Lead, config: CompanyConfig, turns: Turns, now: datetime) -> None:
         """A returning lead's owner passed on their first offer: the cascade, as for a new lead, without them."""
@@ -302,7 +316,7 @@ class OfferDesk:
                 move_on(lead, config, agent_id, turns, now, self._rng)
             elif answered.offer.route is not None and answered.offer.state is OfferState.PASSED:
                 # A route member passed: the next member, at once.
-                continue_route(lead, answered.offer, config.agents, new_offer_id(now, self._rng), now)
+                self._continue_route(lead, answered.offer, config, now)
             elif answered.offer.origin == OfferOrigin.RETURNING_LEAD and answered.offer.state is OfferState.PASSED:
                 self._route_as_new(lead, config, turns, now)
 
