@@ -326,6 +326,31 @@ def answer_offer(
     return Answered(offer, declined=True)
 
 
+def skip_member_at_cap(lead: Lead, offer_id: str, reached: CapReached, agent_name: str, at: datetime, by: str) -> Offer:
+    """A route member's claim was refused by their cap (their count's condition, in the claim's own write):
+    their offer is closed as if they passed, and the history says why; the caller moves the chain on."""
+    offer = lead.offer(offer_id)
+    if offer is None or offer.route is None:
+        raise TypeError("not a route offer")
+    offer.answer(reached.agent_id, OfferAction.PASS, at)  # raises, changing nothing, if not open to them
+    lead.decline(reached.agent_id)
+    detail = (
+        f"Agent {reached.agent_id} ({agent_name}), {offer.route.member_words()}, could not claim: {reached.reason()}."
+    )
+    lead.record(
+        HistoryEntry(
+            at=at,
+            event="routing.skipped",
+            agent_id=reached.agent_id,
+            detail=detail,
+            step=offer.step,
+            by=by,
+            offer_id=offer_id,
+        )
+    )
+    return offer
+
+
 def expire_offer(lead: Lead, offer: Offer, at: datetime, agent_names: dict[int, str]) -> bool:
     """The timer fired on an open offer. Answers whether the lead must move on (an acceptance ran out: the
     same as a reject; a route member's window ran out: the next member); a click-to-claim offer that ran out

@@ -12,7 +12,7 @@ from aws_lambda_powertools import Logger
 
 from leadrouter.domain.acceptance import STEP as ACCEPTANCE_STEP
 from leadrouter.domain.acceptance import after_decline
-from leadrouter.domain.caps import caps_of, periods
+from leadrouter.domain.caps import CapReached, caps_of, periods
 from leadrouter.domain.cascade import (
     AssignTo,
     Decision,
@@ -26,6 +26,7 @@ from leadrouter.domain.errors import NotFound
 from leadrouter.domain.ids import new_offer_id
 from leadrouter.domain.leads import Lead, LeadStatus
 from leadrouter.domain.lifecycle import (
+    Answered,
     OfferTerms,
     answer_offer,
     apply_decision,
@@ -33,10 +34,12 @@ from leadrouter.domain.lifecycle import (
     expire_offer,
     place,
     record_cap_skips,
+    skip_member_at_cap,
     to_pool,
 )
 from leadrouter.domain.offers import (
     AgentNotActive,
+    ClaimAtCap,
     Offer,
     OfferAction,
     OfferOrigin,
@@ -56,6 +59,9 @@ from leadrouter.service.lead_changes import LeadChanges, Turns
 from leadrouter.service.ports import ConfigRepository, LeadCounters, LeadRepository, TicketRepository
 
 logger = Logger(child=True)
+
+# The offers an automatic step makes: claiming one is that step's assignment, which a cap refuses.
+_AUTOMATIC_OFFERS = frozenset({OfferOrigin.CLICK_TO_CLAIM, OfferOrigin.ROUTE})
 
 # What `expire` answers when it closed the offer (the other answers say why it changed nothing).
 EXPIRED = "expired"
@@ -300,29 +306,41 @@ class OfferDesk:
         agent_id = ticket.agent_id
 
         read: list[CompanyConfig] = []  # the configuration the stored answer was checked against
+        refused: list[CapReached] = []  # a route member's claim refused by their cap: the chain moved on
 
         def change(lead: Lead, config: CompanyConfig, turns: Turns) -> None:
             read[:] = [config]
+            refused.clear()
             now = self._clock.now()
             agent = config.agents.get(agent_id)
             if agent is None or not agent.active:
                 # Checked on the configuration of this very write: a deactivation that came first wins.
                 raise AgentNotActive
             office_id = agent.office_id
+            offer = lead.offer(ticket.offer_id)
+            # A claim of an automatic step's offer is that step's assignment: counted on the condition that
+            # the agent is still under their caps, so concurrent claims never take a cap past its number.
+            automatic = action is OfferAction.CLAIM and offer is not None and offer.origin in _AUTOMATIC_OFFERS
+            reached = turns.capped.get(agent_id)
+            if automatic and reached is not None and offer is not None:
+                if offer.route is None:
+                    raise ClaimAtCap(f"You reached your {reached.reason()}: the lead stays open to the others.")
+                skipped = skip_member_at_cap(lead, offer.offer_id, reached, _name(config, agent_id), now, by)
+                self._continue_route(lead, skipped, config, now)
+                refused.append(reached)
+                return
             answered = answer_offer(
                 lead, ticket.offer_id, agent_id, action, now, _name(config, agent_id), by, office_id=office_id
             )
-            if answered.declined:
-                move_on(lead, config, agent_id, turns, now, self._rng)
-            elif answered.offer.route is not None and answered.offer.state is OfferState.PASSED:
-                # A route member passed: the next member, at once.
-                self._continue_route(lead, answered.offer, config, now)
-            elif answered.offer.origin == OfferOrigin.RETURNING_LEAD and answered.offer.state is OfferState.PASSED:
-                self._route_as_new(lead, config, turns, now)
+            if automatic and answered.offer.state is OfferState.CLAIMED:
+                turns.chose(agent_id, caps_of(agent))
+            self._after_answer(lead, answered, config, agent_id, turns, now)
 
         lead = self._changes.apply(ticket.company_id, ticket.lead_id, change)
         offer = lead.offer(ticket.offer_id)
         assert offer is not None
+        if refused:
+            raise ClaimAtCap(f"You reached your {refused[0].reason()}: the lead went on to the route's next member.")
         if self._presence is not None and read:
             self._presence.answered(read[0], agent_id)
         logger.info(
@@ -330,6 +348,19 @@ class OfferDesk:
             extra={"lead_id": lead.lead_id, "offer_id": offer.offer_id, "agent_id": agent_id, "action": action.value},
         )
         return Answer(lead, offer, agent_id, action)
+
+    def _after_answer(
+        self, lead: Lead, answered: Answered, config: CompanyConfig, agent_id: int, turns: Turns, now: datetime
+    ) -> None:
+        """Where the lead goes after a reject or a pass: the acceptance chain, a route's next member, or the
+        cascade without a returning lead's owner."""
+        if answered.declined:
+            move_on(lead, config, agent_id, turns, now, self._rng)
+        elif answered.offer.route is not None and answered.offer.state is OfferState.PASSED:
+            # A route member passed: the next member, at once.
+            self._continue_route(lead, answered.offer, config, now)
+        elif answered.offer.origin == OfferOrigin.RETURNING_LEAD and answered.offer.state is OfferState.PASSED:
+            self._route_as_new(lead, config, turns, now)
 
     def _view(self, ticket: OfferTicket) -> OfferInView:
         lead = self._leads.get(ticket.company_id, ticket.lead_id)
