@@ -3,6 +3,8 @@ simulation, and claims of the automatic steps' offers respect caps and count, as
 
 from typing import Any
 
+from leadrouter.adapters.dynamo_transactions import ATTEMPTS
+from tests.support.faults import Faults, always, client_error, first
 from tests.support.scenario import Company, expect, unique_lead
 
 
@@ -107,3 +109,33 @@ def test_a_simulation_names_a_route_member_at_a_cap(company: Company) -> None:
     members = simulated["route_members"]
     assert isinstance(members, list)
     assert members[0]["detail"] == "Agent 1 (Agent 1), member 1 of 2 of route 'All', skipped: daily cap 0 of 0 reached."
+
+
+def conflict() -> Exception:
+    reasons = [{"Code": "None"}, {"Code": "TransactionConflict"}]
+    return client_error("TransactionCanceledException", "TransactWriteItems", CancellationReasons=reasons)
+
+
+def test_a_lead_write_cancelled_by_a_transaction_conflict_is_sent_again_and_lands_once(
+    company: Company, faults: Faults
+) -> None:
+    company.agent(1, in_auto_assign_queue=True)
+    faults.on("dynamodb.TransactWriteItems", first(2, conflict))
+    before = faults.seen.get("dynamodb.TransactWriteItems", 0)
+
+    lead_id = expect(company.submit(unique_lead(1, agent_code="1")), 202)["lead_id"]
+
+    assert company.lead(lead_id)["agent_id"] == 1
+    assert faults.seen["dynamodb.TransactWriteItems"] - before == 3
+    assert leads_today(company) == {1: 1}
+
+
+def test_a_conflict_that_persists_is_tried_a_few_times_then_answered_503(company: Company, faults: Faults) -> None:
+    company.agent(1, in_auto_assign_queue=True)
+    faults.on("dynamodb.TransactWriteItems", always(conflict))
+    before = faults.seen.get("dynamodb.TransactWriteItems", 0)
+
+    answer = company.submit(unique_lead(1, agent_code="1"))
+
+    assert answer.status == 503
+    assert faults.seen["dynamodb.TransactWriteItems"] - before == ATTEMPTS
