@@ -5,12 +5,7 @@ from typing import Any
 
 from leadrouter.adapters.dynamo_transactions import ATTEMPTS
 from tests.support.faults import Faults, always, client_error, first
-from tests.support.scenario import Company, expect, unique_lead
-
-
-def leads_today(company: Company) -> dict[int, int]:
-    queue = expect(company.api.get("/v1/routing/queue", key=company.admin_key), 200)
-    return {agent["agent_id"]: agent["leads_today"] for agent in queue["agents"]}
+from tests.support.scenario import Company, expect, leads_today, unique_lead
 
 
 def details(lead: dict[str, object]) -> list[str]:

@@ -10,15 +10,10 @@ from leadrouter.domain.errors import DomainError
 from leadrouter.domain.leads import LeadSubmission
 from leadrouter.domain.offers import ClaimAtCap, OfferAction
 from leadrouter.domain.principals import Principal, Role
-from tests.support.scenario import Company, expect, unique_lead
+from tests.support.scenario import Company, expect, leads_today, unique_lead
 
 LEADS = 20
 CAP = 3
-
-
-def leads_today(company: Company) -> dict[int, int]:
-    queue = expect(company.api.get("/v1/routing/queue", key=company.admin_key), 200)
-    return {agent["agent_id"]: agent["leads_today"] for agent in queue["agents"]}
 
 
 def intakes_at_once(company: Company) -> list[str]:
