@@ -137,7 +137,7 @@ class Services:
     def agent_deactivation(self) -> "AgentDeactivation":
         from leadrouter.service.agent_deactivation import AgentDeactivation
 
-        return AgentDeactivation(self.tickets, self.lead_changes, self.clock, self.rng)
+        return AgentDeactivation(self.tickets, self.lead_changes, self.clock, self.rng, self.lead_counters)
 
     @cached_property
     def routes(self) -> "RouteService":

@@ -142,6 +142,18 @@ def move_on(lead: Lead, config: CompanyConfig, agent_id: int, turns: Turns, at: 
         to_pool(lead, outcome.detail, at, ACCEPTANCE_STEP, "routing")
 
 
+def continue_past_caps(
+    counters: LeadCounters | None, lead: Lead, offer: Offer, config: CompanyConfig, now: datetime, rng: RandomSource
+) -> None:
+    """A route's chain moves on: the next member not at a cap (the counts of the later members who have caps
+    read first, as at intake: nothing is read when none has one)."""
+    turn = offer.route
+    assert turn is not None
+    later = turn.members[turn.position + 1 :]
+    capped = at_cap(counters, config, later, periods(now, config.settings.time_zone))
+    continue_route(lead, offer, config.agents, new_offer_id(now, rng), now, capped)
+
+
 class OfferDesk:
     def __init__(
         self,
@@ -274,13 +286,7 @@ class OfferDesk:
     # Shared ------------------------------------------------------------------------------------------
 
     def _continue_route(self, lead: Lead, offer: Offer, config: CompanyConfig, now: datetime) -> None:
-        """A route's chain moves on: the next member not at a cap (the counts of the later members who have
-        caps read first, as at intake: nothing is read when none has one)."""
-        turn = offer.route
-        assert turn is not None
-        later = turn.members[turn.position + 1 :]
-        capped = at_cap(self._counters, config, later, periods(now, config.settings.time_zone))
-        continue_route(lead, offer, config.agents, new_offer_id(now, self._rng), now, capped)
+        continue_past_caps(self._counters, lead, offer, config, now, self._rng)
 
     def _route_as_new(self, lead: Lead, config: CompanyConfig, turns: Turns, now: datetime) -> None:
         """A returning lead's owner passed on their first offer: the cascade, as for a new lead, without them."""
