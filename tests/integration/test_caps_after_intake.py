@@ -96,14 +96,20 @@ def test_a_simulation_skips_the_agents_at_a_cap_as_the_next_lead_does(company: C
 def test_a_simulation_names_a_route_member_at_a_cap(company: Company) -> None:
     company.agent(1, max_leads_per_day=0)
     company.agent(2)
-    route_of(company, [1, 2])
+    company.agent(3, max_leads_per_week=0)
+    route_of(company, [1, 2, 3])
 
     simulated = simulate(company)
 
     assert (simulated["outcome"], simulated["agent_id"]) == ("route_offer", 2)
     members = simulated["route_members"]
     assert isinstance(members, list)
-    assert members[0]["detail"] == "Agent 1 (Agent 1), member 1 of 2 of route 'All', skipped: daily cap 0 of 0 reached."
+    assert [member["detail"] for member in members] == [
+        "Agent 1 (Agent 1), member 1 of 3 of route 'All', skipped: daily cap 0 of 0 reached.",
+        "offered first",
+        "would be skipped if the lead reached this member: weekly cap 0 of 0 reached",
+    ]
+    assert [member["available"] for member in members] == [False, True, False]
 
 
 def conflict() -> Exception:

@@ -80,7 +80,7 @@ class RoutingSimulator:
             decision = decide(facts, config, moment, chance, route_starts=started, capped=capped)
         outcome = decision.outcome
         if not isinstance(outcome, RoundRobinTurn):
-            return explain(decision, facts, config, moment, None, chance.options)
+            return explain(decision, facts, config, moment, None, chance.options, capped=capped)
         upcoming, share, passed = self._turns.next_pick_past(company_id, outcome, capped)
         *before, applied = decision.reports
         skips = [StepReport(decision.step, False, capped[agent_id].words(), True, agent_id) for agent_id in passed]
