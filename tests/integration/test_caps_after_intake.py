@@ -3,9 +3,13 @@ simulation, and claims of the automatic steps' offers respect caps and count, as
 
 from typing import Any
 
+from devstack.lambdas import LambdaRuntime
+from devstack.resources import CreatedResources
 from leadrouter.adapters.dynamo_transactions import ATTEMPTS
+from tests.support.clocks import MovableClock
 from tests.support.faults import Faults, always, client_error, first
 from tests.support.scenario import Company, expect, leads_today, unique_lead
+from tests.support.timers import fire, live_timers
 
 
 def details(lead: dict[str, object]) -> list[str]:
@@ -48,6 +52,24 @@ def test_the_acceptance_chain_passes_over_an_agent_at_a_cap_and_counts_the_next(
     assert (lead["status"], lead["agent_id"]) == ("pending_acceptance", 3)
     assert "Agent 2 skipped: daily cap 1 of 1 reached." in details(lead)
     assert leads_today(company) == {1: 1, 2: 1, 3: 1}  # the offer to agent 3 counted when made
+
+
+def test_an_acceptance_that_runs_out_passes_over_an_agent_at_a_cap_too(
+    company: Company, aws: CreatedResources, runtime: LambdaRuntime, clock: MovableClock
+) -> None:
+    company.agents([1, 3], in_auto_assign_queue=True, rejected_lead_agent="round_robin")
+    company.agent(2, in_auto_assign_queue=True, rejected_lead_agent="round_robin", max_leads_per_month=1)
+    company.settings(auto_assign_enabled=True, acceptance_required=True, acceptance_timeout_seconds=60)
+    expect(company.submit(unique_lead(1, agent_code="2")), 202)  # named: agent 2 reaches their cap
+    lead_id = expect(company.submit(unique_lead(2)), 202)["lead_id"]
+    schedule = next(timer for timer in live_timers(aws, runtime) if timer.message.get("lead_id") == lead_id)
+
+    clock.advance(seconds=61)
+    assert fire(runtime, schedule) == "expired"
+
+    lead = company.lead(lead_id)
+    assert (lead["status"], lead["agent_id"]) == ("pending_acceptance", 3)
+    assert "Agent 2 skipped: monthly cap 1 of 1 reached." in details(lead)
 
 
 def test_a_rejected_lead_agent_at_a_cap_sends_the_lead_to_the_pool_saying_why(company: Company) -> None:
