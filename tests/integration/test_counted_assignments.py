@@ -4,12 +4,7 @@ admin's assignment and a claim by email link, never refused by a cap (ROUTING.md
 from devstack.template import Template
 from tests.support.client import ApiClient
 from tests.support.offers import link_for, post_action
-from tests.support.scenario import Company, expect, unique_lead
-
-
-def leads_today(company: Company) -> dict[int, int]:
-    queue = expect(company.api.get("/v1/routing/queue", key=company.admin_key), 200)
-    return {agent["agent_id"]: agent["leads_today"] for agent in queue["agents"]}
+from tests.support.scenario import Company, expect, leads_today, unique_lead
 
 
 def test_an_admin_s_assignment_counts_for_the_agent_even_at_a_cap_and_a_reassignment_for_the_next(

@@ -63,3 +63,9 @@ def create_company(api: ApiClient, operator_key: str, name: str = "Test Realty",
 def unique_lead(n: int, **extra: Any) -> dict[str, Any]:
     """Distinct bodies: the same body twice within the window is, on purpose, the same lead."""
     return {"first_name": "Lead", "last_name": str(n), "email": f"lead{n}@example.net", **extra}
+
+
+def leads_today(company: Company) -> dict[int, int]:
+    """Each round-robin queue agent's leads counted today against their daily cap (the queue endpoint)."""
+    queue = expect(company.api.get("/v1/routing/queue", key=company.admin_key), 200)
+    return {agent["agent_id"]: agent["leads_today"] for agent in queue["agents"]}

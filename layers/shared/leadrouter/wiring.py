@@ -14,6 +14,7 @@ from leadrouter.environment import ServiceEnvironment, environment
 if TYPE_CHECKING:
     from leadrouter.adapters.dynamo_aggregates import DynamoAggregates
     from leadrouter.adapters.dynamo_config import DynamoConfigRepository
+    from leadrouter.adapters.dynamo_counters import DynamoLeadCounters
     from leadrouter.adapters.dynamo_leads import DynamoLeadRepository
     from leadrouter.adapters.dynamo_offers import DynamoTicketRepository
     from leadrouter.adapters.dynamo_round_robin import DynamoRouteRotation
@@ -136,7 +137,7 @@ class Services:
     def agent_deactivation(self) -> "AgentDeactivation":
         from leadrouter.service.agent_deactivation import AgentDeactivation
 
-        return AgentDeactivation(self.tickets, self.lead_changes, self.clock, self.rng)
+        return AgentDeactivation(self.tickets, self.lead_changes, self.clock, self.rng, self.lead_counters)
 
     @cached_property
     def routes(self) -> "RouteService":
@@ -148,7 +149,14 @@ class Services:
     def simulator(self) -> "RoutingSimulator":
         from leadrouter.service.simulation import RoutingSimulator
 
-        return RoutingSimulator(self.config_repository, self.round_robin, self.clock, self.people, self.route_rotation)
+        return RoutingSimulator(
+            self.config_repository,
+            self.round_robin,
+            self.clock,
+            self.people,
+            self.route_rotation,
+            counters=self.lead_counters,
+        )
 
     @cached_property
     def route_rotation(self) -> "DynamoRouteRotation":
@@ -158,18 +166,14 @@ class Services:
 
     @cached_property
     def queue_desk(self) -> "QueueDesk":
-        from leadrouter.adapters.dynamo_counters import DynamoLeadCounters
         from leadrouter.adapters.dynamo_queue_log import DynamoQueueLog
         from leadrouter.service.queue_desk import QueueDesk
 
-        table = self.env.TABLE_NAME
-        counters = DynamoLeadCounters(self.clients.dynamodb, table)
-        log = DynamoQueueLog(self.clients.dynamodb, table)
-        return QueueDesk(self.config_repository, self.round_robin, counters, log, self.clock, self.rng)
+        log = DynamoQueueLog(self.clients.dynamodb, self.env.TABLE_NAME)
+        return QueueDesk(self.config_repository, self.round_robin, self.lead_counters, log, self.clock, self.rng)
 
     @cached_property
     def intake(self) -> "IntakeService":
-        from leadrouter.adapters.dynamo_counters import DynamoLeadCounters
         from leadrouter.service.intake import IntakeService
 
         return IntakeService(
@@ -181,9 +185,15 @@ class Services:
             self.rng,
             self.people,
             escalations=lambda: self.escalations,
-            counters=DynamoLeadCounters(self.clients.dynamodb, self.env.TABLE_NAME),
+            counters=self.lead_counters,
             rotation=self.route_rotation,
         )
+
+    @cached_property
+    def lead_counters(self) -> "DynamoLeadCounters":
+        from leadrouter.adapters.dynamo_counters import DynamoLeadCounters
+
+        return DynamoLeadCounters(self.clients.dynamodb, self.env.TABLE_NAME)
 
     @cached_property
     def people(self) -> "PeopleDesk":
@@ -297,6 +307,7 @@ class Services:
             self.clock,
             self.rng,
             self.auto_away,
+            counters=self.lead_counters,
         )
 
     @cached_property

@@ -19,6 +19,7 @@ from leadrouter.adapters.dynamo_keys import (
     leads_by_status,
     leads_timeline,
 )
+from leadrouter.adapters.dynamo_transactions import transact
 from leadrouter.domain.caps import Tally
 from leadrouter.domain.errors import BadRequest, Conflict, NotFound
 from leadrouter.domain.leads import Lead
@@ -123,9 +124,7 @@ class DynamoLeadRepository:
                 if tally is None:
                     self._db.put_item(**put["Put"])
                 else:
-                    self._db.transact_write_items(
-                        TransactItems=[put, *tally_updates(self._table, lead.company_id, tally)]
-                    )
+                    transact(self._db, [put, *tally_updates(self._table, lead.company_id, tally)])
                 return None
             except ClientError as error:
                 stored = _refused_lead(error)
@@ -175,7 +174,13 @@ class DynamoLeadRepository:
                     self._db.put_item(**put)
                 else:
                     updates = tally_updates(self._table, lead.company_id, tally)
-                    self._db.transact_write_items(TransactItems=[{"Put": put}, *updates])  # type: ignore[typeddict-item]
+                    try:
+                        transact(self._db, [{"Put": put}, *updates])  # type: ignore[typeddict-item]
+                    except ClientError as error:
+                        # The lead's own condition first: a lost race (or a landed retry) is a Conflict.
+                        if 0 not in failed_conditions(error):
+                            refuse_if_capped(error, 1, tally)
+                        raise
         except Exception:
             lead.version = expected
             raise

@@ -20,6 +20,7 @@ from leadrouter.adapters.dynamo_codec import from_item, to_item, to_value
 from leadrouter.adapters.dynamo_counters import refuse_if_capped, tally_updates
 from leadrouter.adapters.dynamo_keys import person_index_key
 from leadrouter.adapters.dynamo_leads import new_lead_put
+from leadrouter.adapters.dynamo_transactions import transact
 from leadrouter.domain.caps import Tally
 from leadrouter.domain.errors import Conflict
 from leadrouter.domain.leads import Lead
@@ -80,7 +81,7 @@ class DynamoPeopleIndex:
             items.extend(tally_updates(self._table, lead.company_id, tally))
         with domain_errors(lambda: PersonRaced("Another lead of this person came in at the same moment.")):
             try:
-                self._db.transact_write_items(TransactItems=items)
+                transact(self._db, items)
             except ClientError as error:
                 failed = failed_conditions(error)
                 if 0 in failed:

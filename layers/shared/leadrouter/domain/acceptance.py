@@ -2,8 +2,10 @@
 acceptance time run out. Pure: a round-robin turn is returned as a request, taken by the service with the
 same conditional cursor write as intake."""
 
+from collections.abc import Mapping
 from datetime import datetime
 
+from leadrouter.domain.caps import CapReached
 from leadrouter.domain.cascade import AssignTo, Outcome, ToPool, round_robin_turn
 from leadrouter.domain.config import CompanyConfig
 
@@ -14,10 +16,18 @@ def _upper(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def after_decline(config: CompanyConfig, agent_id: int, declined: list[int], at: datetime) -> Outcome:
+def after_decline(
+    config: CompanyConfig,
+    agent_id: int,
+    declined: list[int],
+    at: datetime,
+    capped: Mapping[int, CapReached] | None = None,
+) -> Outcome:
     """The declining agent's `rejected_lead_agent`: an agent, `round_robin` (the next agent of the step-8
     queue), or none (the pool). Nobody in `declined` is offered the lead again; the chain always ends, since
-    every hop adds one agent to `declined`."""
+    every hop adds one agent to `declined`. The chain is an automatic step: an agent in `capped` (their
+    count refused the write) is passed over like an unavailable one (round robin's turns are passed over by
+    the service that takes them)."""
     agent = config.agents.get(agent_id)
     target = agent.rejected_lead_agent if agent is not None else None
     who = f"agent {agent_id}" + (f" ({agent.display_name()})" if agent is not None else "")
@@ -32,10 +42,12 @@ def after_decline(config: CompanyConfig, agent_id: int, declined: list[int], at:
                 "who has not declined this lead: the lead goes to the pool."
             )
         return round_robin_turn(config, tuple(queue), frozenset(declined) & frozenset(queue))
-    return _named(config, target, who, declined, at)
+    return _named(config, target, who, declined, at, capped or {})
 
 
-def _named(config: CompanyConfig, target: int, who: str, declined: list[int], at: datetime) -> Outcome:
+def _named(
+    config: CompanyConfig, target: int, who: str, declined: list[int], at: datetime, capped: Mapping[int, CapReached]
+) -> Outcome:
     chosen = config.agents.get(target)
     if chosen is None:
         return ToPool(f"{_upper(who)}'s rejected-lead agent {target} no longer exists: the lead goes to the pool.")
@@ -46,13 +58,13 @@ def _named(config: CompanyConfig, target: int, who: str, declined: list[int], at
         )
     backup, _ = config.backup_for(chosen, at)
     period = chosen.out_of_office_at(at)
-    if backup is not None and period is not None and backup.agent_id not in declined:
+    if backup is not None and period is not None and backup.agent_id not in declined and backup.agent_id not in capped:
         return AssignTo(
             backup.agent_id,
             f"Assigned to agent {backup.agent_id} ({backup.display_name()}), backup of agent {target} "
             f"({chosen.display_name()}, {period.words()}): the rejected-lead agent of {who}.",
         )
-    reason = chosen.unavailable_reason(at)
+    reason = capped[target].reason() if target in capped else chosen.unavailable_reason(at)
     if reason is not None:
         return ToPool(
             f"{_upper(who)}'s rejected-lead agent {target} ({chosen.display_name()}) is {reason}: "

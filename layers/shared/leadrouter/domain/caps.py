@@ -115,12 +115,17 @@ class CapRefused(Exception):
         self.reached = reached
 
 
-def tally_of_change(held_by: int | None, lead: Lead, time_zone: str) -> Tally | None:
+def tally_of_change(
+    held_by: int | None, lead: Lead, time_zone: str, limits: Mapping[PeriodKind, int] | None = None
+) -> Tally | None:
     """The count a change to a stored lead adds: one for the agent it gives the lead to, when that agent did
-    not hold it before (`held_by`: a pool claim, a claim offer won, an admin's assignment), in the periods of
-    the change's last history entry; never refused by a cap. An acceptance that only confirms the agent
-    the lead was offered to counts nothing more (the offer was counted)."""
-    if lead.status != LeadStatus.ASSIGNED or lead.agent_id is None or lead.agent_id == held_by:
+    not hold it before (`held_by`: a pool claim, a claim offer won, an admin's assignment, the acceptance
+    chain's next agent), in the periods of the change's last history entry. `limits`: the agent's caps when
+    an automatic step chose them (the acceptance chain, a claim of an automatic step's offer), which then
+    refuse the count; otherwise never refused. An acceptance offer counts when it is made, as at intake; an
+    acceptance that only confirms the agent it was offered to counts nothing more."""
+    counted = (LeadStatus.ASSIGNED, LeadStatus.PENDING_ACCEPTANCE)
+    if lead.status not in counted or lead.agent_id is None or lead.agent_id == held_by:
         return None
     at = lead.history[-1].at if lead.history else lead.created_at
-    return Tally(lead.agent_id, periods(at, time_zone))
+    return Tally(lead.agent_id, periods(at, time_zone), dict(limits or {}))

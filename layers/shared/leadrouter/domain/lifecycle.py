@@ -1,11 +1,12 @@
 """How a lead's state changes. Every change appends a history entry in words; the entries whose event is
 one of the contract's `lead.*` names (domain/lead_events.py) are also published on the event bus."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from leadrouter.domain.agents import Agent
+from leadrouter.domain.caps import CapReached
 from leadrouter.domain.cascade import AssignTo, Decision, OfferTo, OwnerFirst, RouteOffer, StepReport, ToPool
 from leadrouter.domain.company import CompanySettings
 from leadrouter.domain.errors import Conflict, NotFound
@@ -43,6 +44,14 @@ def new_lead(
 def record_notes(lead: Lead, notes: list[StepReport], at: datetime) -> None:
     for note in notes:
         lead.record(HistoryEntry(at=at, event="routing.skipped", detail=_sentence(note.detail), step=note.step))
+
+
+def record_cap_skips(lead: Lead, reached: Iterable[CapReached], at: datetime, step: str) -> None:
+    """The agents an automatic step passed over because their write met a cap, in the history's words:
+    "Agent 7 skipped: daily cap 10 of 10 reached." """
+    for cap in reached:
+        detail = _sentence(cap.words())
+        lead.record(HistoryEntry(at=at, event="routing.skipped", agent_id=cap.agent_id, detail=detail, step=step))
 
 
 def assign(lead: Lead, agent_id: int, office_id: str | None, detail: str, at: datetime, step: str, by: str) -> None:
@@ -317,6 +326,31 @@ def answer_offer(
     return Answered(offer, declined=True)
 
 
+def skip_member_at_cap(lead: Lead, offer_id: str, reached: CapReached, agent_name: str, at: datetime, by: str) -> Offer:
+    """A route member's claim was refused by their cap (their count's condition, in the claim's own write):
+    their offer is closed as if they passed, and the history says why; the caller moves the chain on."""
+    offer = lead.offer(offer_id)
+    if offer is None or offer.route is None:
+        raise TypeError("not a route offer")
+    offer.answer(reached.agent_id, OfferAction.PASS, at)  # raises, changing nothing, if not open to them
+    lead.decline(reached.agent_id)
+    detail = (
+        f"Agent {reached.agent_id} ({agent_name}), {offer.route.member_words()}, could not claim: {reached.reason()}."
+    )
+    lead.record(
+        HistoryEntry(
+            at=at,
+            event="routing.skipped",
+            agent_id=reached.agent_id,
+            detail=detail,
+            step=offer.step,
+            by=by,
+            offer_id=offer_id,
+        )
+    )
+    return offer
+
+
 def expire_offer(lead: Lead, offer: Offer, at: datetime, agent_names: dict[int, str]) -> bool:
     """The timer fired on an open offer. Answers whether the lead must move on (an acceptance ran out: the
     same as a reject; a route member's window ran out: the next member); a click-to-claim offer that ran out
@@ -486,10 +520,18 @@ def advance_route(
     return _post(lead, offer, offer_sentence(turn, agents, offer.expires_at), "routing", turn.agent_id)
 
 
-def continue_route(lead: Lead, offer: Offer, agents: dict[int, Agent], offer_id: str, at: datetime) -> Offer | None:
-    """A member passed or let the window run out: the next available member of the same route, at once."""
+def continue_route(
+    lead: Lead,
+    offer: Offer,
+    agents: dict[int, Agent],
+    offer_id: str,
+    at: datetime,
+    at_cap: Mapping[int, CapReached] | None = None,
+) -> Offer | None:
+    """A member passed or let the window run out: the next available member of the same route, at once,
+    passing over the members in `at_cap` (skipped with the cap in the history, as at intake)."""
     turn = offer.route
     if turn is None:
         raise TypeError("not a route offer")
-    following = next_member(turn, agents, lead.declined_agent_ids, at, after=turn.position)
+    following = next_member(turn, agents, lead.declined_agent_ids, at, after=turn.position, at_cap=at_cap)
     return advance_route(lead, following, agents, offer_id, at, started=True)

@@ -115,6 +115,13 @@ class AnsweredAlready(OfferClosed):
     is closed, but the message says what happened instead of "taken"."""
 
 
+class ClaimAtCap(OfferClosed):
+    """A claim of an automatic step's offer (claim emails, a route's) refused because the agent reached a
+    cap (409); a claim email stays open to the others, a route's chain has moved on to the next member."""
+
+    code = "cap_reached"
+
+
 class AgentNotActive(OfferClosed):
     """The answering agent was deactivated: none of their offers can be answered any more (409), whatever
     state the offer is in; the message says why rather than "taken"."""

@@ -2,9 +2,11 @@
 step, in the same sentences a real lead's history gets. Pure: the service hands in the configuration, the
 round-robin queue's position (read, never written) and the moment."""
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Literal
 
+from leadrouter.domain.caps import CapReached
 from leadrouter.domain.cascade import (
     DEFAULT_STEPS,
     POOL_STEP,
@@ -93,8 +95,10 @@ def explain(
     next_turn: int | None,
     random_options: list[int],
     share: str | None = None,
+    capped: Mapping[int, CapReached] | None = None,
 ) -> Simulation:
-    """`share`: the fair-share words of the next turn (None: the plain rotation), as a real lead's history."""
+    """`share`: the fair-share words of the next turn (None: the plain rotation), as a real lead's history.
+    `capped`: the agents at a cap now (a route's later members are said to be skipped for it)."""
     time_zone = config.settings.time_zone
     local = local_moment(at, time_zone)
     outcome = decision.outcome
@@ -122,7 +126,7 @@ def explain(
         kind, agent_id, eligible = "owner_offer", outcome.agent_id, [outcome.agent_id]
     elif isinstance(outcome, RouteOffer):
         kind = "route_offer"
-        members = _members(outcome, config, at)
+        members = _members(outcome, config, at, capped or {})
         eligible = [member.agent_id for member in members if member.available]
         agent_id = outcome.next.turn.agent_id if outcome.next.turn is not None else None
     else:
@@ -208,7 +212,9 @@ def _routes(decision: Decision, facts: LeadFacts, config: CompanyConfig, at: dat
     return answer
 
 
-def _members(outcome: RouteOffer, config: CompanyConfig, at: datetime) -> list[SimulatedMember]:
+def _members(
+    outcome: RouteOffer, config: CompanyConfig, at: datetime, capped: Mapping[int, CapReached]
+) -> list[SimulatedMember]:
     offered = outcome.next.turn.position if outcome.next.turn is not None else None
     skipped = {skip.position: skip.sentence for skip in outcome.next.skipped}
     route = config.routes.get(outcome.next.route_id)
@@ -217,7 +223,10 @@ def _members(outcome: RouteOffer, config: CompanyConfig, at: datetime) -> list[S
     answer: list[SimulatedMember] = []
     for position, agent_id in enumerate(route.members):
         agent = config.agents.get(agent_id)
-        reason = "no longer an agent of the company" if agent is None else agent.unavailable_reason(at)
+        if agent is None:
+            reason: str | None = "no longer an agent of the company"
+        else:
+            reason = capped[agent_id].reason() if agent_id in capped else agent.unavailable_reason(at)
         if position in skipped:
             detail = skipped[position]
         elif position == offered:

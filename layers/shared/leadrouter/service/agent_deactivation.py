@@ -12,13 +12,12 @@ from aws_lambda_powertools import Logger
 
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.errors import NotFound
-from leadrouter.domain.ids import new_offer_id
 from leadrouter.domain.leads import Lead
-from leadrouter.domain.lifecycle import continue_route, withdraw_agent
+from leadrouter.domain.lifecycle import withdraw_agent
 from leadrouter.domain.ports import Clock, RandomSource
 from leadrouter.service.lead_changes import LeadChanges, Turns
-from leadrouter.service.offer_desk import NothingToDo, move_on
-from leadrouter.service.ports import TicketRepository
+from leadrouter.service.offer_desk import NothingToDo, continue_past_caps, move_on
+from leadrouter.service.ports import LeadCounters, TicketRepository
 
 logger = Logger(child=True)
 
@@ -26,7 +25,16 @@ BY = "deactivation"  # the history's `by`: no agent or timer did this, the agent
 
 
 class AgentDeactivation:
-    def __init__(self, tickets: TicketRepository, changes: LeadChanges, clock: Clock, rng: RandomSource) -> None:
+    def __init__(
+        self,
+        tickets: TicketRepository,
+        changes: LeadChanges,
+        clock: Clock,
+        rng: RandomSource,
+        counters: LeadCounters | None = None,
+    ) -> None:
+        """`counters`: read to pass over a route's members at a cap when its chain moves on."""
+        self._counters = counters
         self._tickets = tickets
         self._changes = changes
         self._clock = clock
@@ -54,7 +62,7 @@ class AgentDeactivation:
             if not withdraw_agent(lead, offer, agent_id, agent.display_name(), now, BY):
                 return
             if offer.route is not None:
-                continue_route(lead, offer, config.agents, new_offer_id(now, self._rng), now)
+                continue_past_caps(self._counters, lead, offer, config, now, self._rng)
             else:
                 move_on(lead, config, agent_id, turns, now, self._rng)
 

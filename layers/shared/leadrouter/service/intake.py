@@ -25,9 +25,7 @@ from leadrouter.domain.cascade import (
     AssignTo,
     Decision,
     LeadFacts,
-    OfferTo,
     RoundRobinTurn,
-    RouteOffer,
     StepReport,
     ToPool,
     decide,
@@ -43,6 +41,7 @@ from leadrouter.domain.lifecycle import OfferTerms, apply_decision, new_lead
 from leadrouter.domain.people import EarlierLead, PersonRaced
 from leadrouter.domain.ports import Clock, RandomSource
 from leadrouter.observability import correlate
+from leadrouter.service.cap_reads import at_cap, offered_to
 from leadrouter.service.lead_changes import LeadChanges, Snapshot
 from leadrouter.service.people_desk import PeopleDesk, PersonMatch
 from leadrouter.service.ports import ConfigRepository, LeadCounters, LeadRepository, RouteRotation
@@ -95,17 +94,6 @@ class _Routing:
     running_for: timedelta | None
     now: datetime
     person: PersonMatch | None
-
-
-def _offered(config: CompanyConfig, decision: Decision) -> tuple[int, ...]:
-    """The agents a claim offer of the decision may reach: click to claim's recipients, a route's members."""
-    outcome = decision.outcome
-    if isinstance(outcome, OfferTo):
-        return outcome.recipients
-    if isinstance(outcome, RouteOffer) and outcome.next.route_id in config.routes:
-        members = config.routes[outcome.next.route_id].members
-        return tuple(agent_id for agent_id in members if agent_id in config.agents)
-    return ()
 
 
 def _refusals(step: str, refused: dict[int, str]) -> tuple[StepReport, ...]:
@@ -221,11 +209,11 @@ class IntakeService:
         store = functools.partial(self._store, routing)
         periods = caps.periods(now, config.settings.time_zone)
         capped: dict[int, caps.CapReached] = {}
-        offered = _offered(config, decision)
+        offered = offered_to(config, decision)
         if offered:
             # Claim offers are no assignment to refuse in the write: the capped recipients' counts are read
             # first (only theirs, and only when one has a cap), and the lead decided again without them.
-            capped = self._at_cap(config, offered, periods)
+            capped = at_cap(self._counters, config, offered, periods)
             if capped:
                 decision = decide(facts, config, now, self._rng, route_starts=started, capped=capped)
         while True:
@@ -276,17 +264,6 @@ class IntakeService:
         # The lead is stored: start timers and send emails; failures are recorded on the lead.
         self._after_write(lead, config)
         return IntakeResult(lead.lead_id, lead.status)
-
-    def _at_cap(
-        self, config: CompanyConfig, agent_ids: Sequence[int], periods: tuple[caps.Period, ...]
-    ) -> dict[int, caps.CapReached]:
-        """Those of these agents at a cap now, with the cap; one read of the capped ones' counts."""
-        capped_ids = [agent_id for agent_id in agent_ids if caps.caps_of(config.agents[agent_id])]
-        if not capped_ids or self._counters is None:
-            return {}
-        counts = self._counters.counts_of(config.company.company_id, capped_ids, periods)
-        at_cap = {agent_id: caps.first_reached(config.agents[agent_id], counts[agent_id]) for agent_id in capped_ids}
-        return {agent_id: reached for agent_id, reached in at_cap.items() if reached is not None}
 
     def _by_turns(
         self,

@@ -8,12 +8,12 @@ Conflict, 409) when the lead is no longer open to it, so the first of several co
 history stays consistent."""
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from aws_lambda_powertools import Logger
 
-from leadrouter.domain.caps import tally_of_change
+from leadrouter.domain.caps import CapReached, CapRefused, PeriodKind, tally_of_change
 from leadrouter.domain.cascade import RoundRobinTurn
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.errors import Conflict, Unavailable
@@ -30,22 +30,45 @@ _ATTEMPTS = 25
 
 
 class Turns:
-    """Takes round-robin turns for the change being made to one company's lead. A change re-run after it lost
-    its write race asks again for the turn it took and gets the same agent: a lost race costs no turn (unless
-    the re-run needs none any more, when the lead was answered another way meanwhile)."""
+    """Takes round-robin turns for the change being made to one company's lead, and holds what the change
+    learnt of caps. A change re-run after it lost its write race asks again for the turn it took and gets
+    the same agent: a lost race costs no turn (unless the re-run needs none any more, when the lead was
+    answered another way meanwhile). A change re-run after a cap refused its write finds the agent in
+    `capped`: their turns are passed over (spent), as at intake, and the change leaves them out."""
 
     def __init__(self, turns: RoundRobinTurns, company_id: str) -> None:
         self._turns = turns
         self._company_id = company_id
-        self._taken: dict[tuple[tuple[int, ...], frozenset[int]], int] = {}
+        self._taken: dict[tuple[tuple[int, ...], frozenset[int], frozenset[int]], int | None] = {}
+        self.capped: dict[int, CapReached] = {}
+        self._chosen: tuple[int, dict[PeriodKind, int]] | None = None
 
-    def take(self, turn: RoundRobinTurn) -> int:
-        asked = (tuple(turn.queue), frozenset(turn.declined))
+    def take(self, turn: RoundRobinTurn) -> int | None:
+        """The agent of the turn, passing over the agents in `capped`; None: every agent left is capped."""
+        asked = (tuple(turn.queue), frozenset(turn.declined), frozenset(self.capped))
         if asked not in self._taken:
-            chosen = self._turns.take_turn(self._company_id, turn).agent_id
-            assert chosen is not None  # nothing refuses without `admit`
-            self._taken[asked] = chosen
+            open_to = set(turn.queue) - set(turn.declined) - set(self.capped)
+            if not open_to:
+                self._taken[asked] = None
+            else:
+                refused = {agent_id: reached.words() for agent_id, reached in self.capped.items()}
+                self._taken[asked] = self._turns.next_turn(self._company_id, turn, refused)[0]
         return self._taken[asked]
+
+    def chose(self, agent_id: int, limits: Mapping[PeriodKind, int]) -> None:
+        """An automatic step of this change gives the lead to `agent_id`: its count is conditional on
+        `limits` (the agent's caps), so the write is refused when a cap was reached meanwhile."""
+        self._chosen = (agent_id, dict(limits))
+
+    def limits_for(self, agent_id: int | None) -> dict[PeriodKind, int]:
+        """The caps the count of `agent_id` is conditional on: theirs if an automatic step chose them."""
+        if self._chosen is None or agent_id is None or self._chosen[0] != agent_id:
+            return {}
+        return self._chosen[1]
+
+    def begin(self) -> None:
+        """A new attempt at the change: nobody is chosen yet (what was capped stays learnt)."""
+        self._chosen = None
 
 
 Change = Callable[[Lead, CompanyConfig, Turns], None]
@@ -93,15 +116,26 @@ class LeadChanges:
     def apply(self, company_id: str, lead_id: str, change: Change, *, retry_conflicts: bool = True) -> Lead:
         """Run `change` on the current lead and store it; domain errors from `change` reach the caller."""
         turns = Turns(self._turns, company_id)  # one for every attempt: see Turns
-        for attempt in range(_ATTEMPTS):
+        conflicts = 0
+        while True:
             lead = self._leads.get(company_id, lead_id)
             config = self._config.load(company_id)
             before = Snapshot.of(lead)
             held_by = lead.agent_id
+            turns.begin()
             change(lead, config, turns)
+            # The agent the change gives the lead to is counted in the same write: never refused, unless an
+            # automatic step of the change chose them (then conditional on their caps).
+            limits = turns.limits_for(lead.agent_id)
             try:
-                # The agent the change gives the lead to is counted in the same write (never refused).
-                self._leads.save(lead, tally_of_change(held_by, lead, config.settings.time_zone))
+                self._leads.save(lead, tally_of_change(held_by, lead, config.settings.time_zone, limits))
+            except CapRefused as refusal:
+                # Nothing was written: the change runs again with that agent passed over. Bounded: each
+                # refusal adds an agent the change will not choose again.
+                if refusal.reached.agent_id in turns.capped:
+                    raise Unavailable("A cap kept refusing this change; retry shortly.") from refusal
+                turns.capped[refusal.reached.agent_id] = refusal.reached
+                continue
             except Conflict:
                 landed = self._landed(lead)
                 if landed is not None:
@@ -109,11 +143,13 @@ class LeadChanges:
                     return landed
                 if not retry_conflicts:
                     raise
-                self._back_off(attempt)
+                conflicts += 1
+                if conflicts >= _ATTEMPTS:
+                    raise Unavailable("Too many changes to this lead at once; retry shortly.") from None
+                self._back_off(conflicts - 1)
                 continue
             self.after_commit(lead, config, before)
             return lead
-        raise Unavailable("Too many changes to this lead at once; retry shortly.")
 
     def _landed(self, attempted: Lead) -> Lead | None:
         """The stored lead, when it is exactly the change whose write just failed its condition: the SDK

@@ -12,22 +12,34 @@ from aws_lambda_powertools import Logger
 
 from leadrouter.domain.acceptance import STEP as ACCEPTANCE_STEP
 from leadrouter.domain.acceptance import after_decline
-from leadrouter.domain.cascade import AssignTo, Decision, RoundRobinTurn, round_robin_assignment
+from leadrouter.domain.caps import CapReached, caps_of, periods
+from leadrouter.domain.cascade import (
+    AssignTo,
+    Decision,
+    RoundRobinTurn,
+    StepReport,
+    ToPool,
+    round_robin_assignment,
+)
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.errors import NotFound
 from leadrouter.domain.ids import new_offer_id
 from leadrouter.domain.leads import Lead, LeadStatus
 from leadrouter.domain.lifecycle import (
+    Answered,
     OfferTerms,
     answer_offer,
     apply_decision,
     continue_route,
     expire_offer,
     place,
+    record_cap_skips,
+    skip_member_at_cap,
     to_pool,
 )
 from leadrouter.domain.offers import (
     AgentNotActive,
+    ClaimAtCap,
     Offer,
     OfferAction,
     OfferOrigin,
@@ -42,10 +54,14 @@ from leadrouter.domain.ports import Clock, RandomSource
 from leadrouter.domain.principals import Principal, Role
 from leadrouter.domain.queries import LeadQuery
 from leadrouter.observability import correlate
+from leadrouter.service.cap_reads import at_cap
 from leadrouter.service.lead_changes import LeadChanges, Turns
-from leadrouter.service.ports import ConfigRepository, LeadRepository, TicketRepository
+from leadrouter.service.ports import ConfigRepository, LeadCounters, LeadRepository, TicketRepository
 
 logger = Logger(child=True)
+
+# The offers an automatic step makes: claiming one is that step's assignment, which a cap refuses.
+_AUTOMATIC_OFFERS = frozenset({OfferOrigin.CLICK_TO_CLAIM, OfferOrigin.ROUTE})
 
 # What `expire` answers when it closed the offer (the other answers say why it changed nothing).
 EXPIRED = "expired"
@@ -100,20 +116,42 @@ class NothingToDo(Exception):  # not an error: a timer that has nothing left to 
 
 
 def move_on(lead: Lead, config: CompanyConfig, agent_id: int, turns: Turns, at: datetime, rng: RandomSource) -> None:
-    """After a reject or an acceptance that ran out: the agent's rejected-lead agent, round robin, or the pool."""
-    outcome = after_decline(config, agent_id, lead.declined_agent_ids, at)
+    """After a reject or an acceptance that ran out: the agent's rejected-lead agent, round robin, or the pool.
+    An automatic step, as at intake: the next agent is counted in the lead's write, conditional on their
+    caps; an agent whose cap refused it is passed over on the re-run, said so in the history."""
+    outcome = after_decline(config, agent_id, lead.declined_agent_ids, at, turns.capped)
+    record_cap_skips(lead, turns.capped.values(), at, ACCEPTANCE_STEP)
     if isinstance(outcome, RoundRobinTurn):
         chosen = turns.take(outcome)
-        assigned = round_robin_assignment(config, outcome, chosen)
-        outcome = AssignTo(
-            chosen, f"{assigned.detail.rstrip('.')}: agent {agent_id} passes rejected leads to round robin."
-        )
+        if chosen is None:
+            outcome = ToPool(
+                f"Agent {agent_id} passes rejected leads to round robin, but every agent left in the queue is at a "
+                "cap: the lead goes to the pool."
+            )
+        else:
+            assigned = round_robin_assignment(config, outcome, chosen)
+            outcome = AssignTo(
+                chosen, f"{assigned.detail.rstrip('.')}: agent {agent_id} passes rejected leads to round robin."
+            )
     if isinstance(outcome, AssignTo):
         agent = config.agents[outcome.agent_id]
+        turns.chose(outcome.agent_id, caps_of(agent))
         terms = OfferTerms(new_offer_id(at, rng), config.settings)
         place(lead, outcome.agent_id, agent.office_id, outcome.detail, at, ACCEPTANCE_STEP, "routing", terms)
     else:
         to_pool(lead, outcome.detail, at, ACCEPTANCE_STEP, "routing")
+
+
+def continue_past_caps(
+    counters: LeadCounters | None, lead: Lead, offer: Offer, config: CompanyConfig, now: datetime, rng: RandomSource
+) -> None:
+    """A route's chain moves on: the next member not at a cap (the counts of the later members who have caps
+    read first, as at intake: nothing is read when none has one)."""
+    turn = offer.route
+    assert turn is not None
+    later = turn.members[turn.position + 1 :]
+    capped = at_cap(counters, config, later, periods(now, config.settings.time_zone))
+    continue_route(lead, offer, config.agents, new_offer_id(now, rng), now, capped)
 
 
 class OfferDesk:
@@ -126,7 +164,11 @@ class OfferDesk:
         clock: Clock,
         rng: RandomSource,
         presence: OfferPresence | None = None,
+        counters: LeadCounters | None = None,
     ) -> None:
+        """`counters`: leads per agent per period, read to pass over a route's members at a cap when its
+        chain moves on (None: no caps are kept)."""
+        self._counters = counters
         self._config = config
         self._leads = leads
         self._tickets = tickets
@@ -218,7 +260,7 @@ class OfferDesk:
                 return
             ran_out.append((config, offer.recipients))
             if offer.route is not None:
-                continue_route(lead, offer, config.agents, new_offer_id(now, self._rng), now)
+                self._continue_route(lead, offer, config, now)
             elif offer.origin == OfferOrigin.RETURNING_LEAD:
                 self._route_as_new(lead, config, turns, now)
             else:
@@ -243,13 +285,25 @@ class OfferDesk:
 
     # Shared ------------------------------------------------------------------------------------------
 
+    def _continue_route(self, lead: Lead, offer: Offer, config: CompanyConfig, now: datetime) -> None:
+        continue_past_caps(self._counters, lead, offer, config, now, self._rng)
+
     def _route_as_new(self, lead: Lead, config: CompanyConfig, turns: Turns, now: datetime) -> None:
         """A returning lead's owner passed on their first offer: the cascade, as for a new lead, without them."""
         decision = decide_without_owner(lead, config, now, self._rng)
         outcome = decision.outcome
         if isinstance(outcome, RoundRobinTurn):
+            # Round robin respects caps here as at intake: a capped agent's turn is passed over on the re-run.
+            record_cap_skips(lead, turns.capped.values(), now, decision.step)
             chosen = turns.take(outcome)
-            decision = Decision(decision.step, round_robin_assignment(config, outcome, chosen), decision.reports)
+            if chosen is None:
+                detail = "Every agent of the round-robin queue left is at a cap: to the pool."
+                pooled = StepReport(decision.step, True, detail)
+                decision = Decision(decision.step, ToPool(detail), (*decision.reports, pooled))
+            else:
+                turns.chose(chosen, caps_of(config.agents[chosen]))
+                assigned = round_robin_assignment(config, outcome, chosen)
+                decision = Decision(decision.step, assigned, decision.reports)
         office_of = {agent_id: agent.office_id for agent_id, agent in config.agents.items()}
         terms = OfferTerms(new_offer_id(now, self._rng), config.settings)
         apply_decision(lead, decision, office_of, now, terms, config.agents)
@@ -258,29 +312,41 @@ class OfferDesk:
         agent_id = ticket.agent_id
 
         read: list[CompanyConfig] = []  # the configuration the stored answer was checked against
+        refused: list[CapReached] = []  # a route member's claim refused by their cap: the chain moved on
 
         def change(lead: Lead, config: CompanyConfig, turns: Turns) -> None:
             read[:] = [config]
+            refused.clear()
             now = self._clock.now()
             agent = config.agents.get(agent_id)
             if agent is None or not agent.active:
                 # Checked on the configuration of this very write: a deactivation that came first wins.
                 raise AgentNotActive
             office_id = agent.office_id
+            offer = lead.offer(ticket.offer_id)
+            # A claim of an automatic step's offer is that step's assignment: counted on the condition that
+            # the agent is still under their caps, so concurrent claims never take a cap past its number.
+            automatic = action is OfferAction.CLAIM and offer is not None and offer.origin in _AUTOMATIC_OFFERS
+            reached = turns.capped.get(agent_id)
+            if automatic and reached is not None and offer is not None:
+                if offer.route is None:
+                    raise ClaimAtCap(f"You reached your {reached.reason()}: the lead stays open to the others.")
+                skipped = skip_member_at_cap(lead, offer.offer_id, reached, _name(config, agent_id), now, by)
+                self._continue_route(lead, skipped, config, now)
+                refused.append(reached)
+                return
             answered = answer_offer(
                 lead, ticket.offer_id, agent_id, action, now, _name(config, agent_id), by, office_id=office_id
             )
-            if answered.declined:
-                move_on(lead, config, agent_id, turns, now, self._rng)
-            elif answered.offer.route is not None and answered.offer.state is OfferState.PASSED:
-                # A route member passed: the next member, at once.
-                continue_route(lead, answered.offer, config.agents, new_offer_id(now, self._rng), now)
-            elif answered.offer.origin == OfferOrigin.RETURNING_LEAD and answered.offer.state is OfferState.PASSED:
-                self._route_as_new(lead, config, turns, now)
+            if automatic and answered.offer.state is OfferState.CLAIMED:
+                turns.chose(agent_id, caps_of(agent))
+            self._after_answer(lead, answered, config, agent_id, turns, now)
 
         lead = self._changes.apply(ticket.company_id, ticket.lead_id, change)
         offer = lead.offer(ticket.offer_id)
         assert offer is not None
+        if refused:
+            raise ClaimAtCap(f"You reached your {refused[0].reason()}: the lead went on to the route's next member.")
         if self._presence is not None and read:
             self._presence.answered(read[0], agent_id)
         logger.info(
@@ -288,6 +354,19 @@ class OfferDesk:
             extra={"lead_id": lead.lead_id, "offer_id": offer.offer_id, "agent_id": agent_id, "action": action.value},
         )
         return Answer(lead, offer, agent_id, action)
+
+    def _after_answer(
+        self, lead: Lead, answered: Answered, config: CompanyConfig, agent_id: int, turns: Turns, now: datetime
+    ) -> None:
+        """Where the lead goes after a reject or a pass: the acceptance chain, a route's next member, or the
+        cascade without a returning lead's owner."""
+        if answered.declined:
+            move_on(lead, config, agent_id, turns, now, self._rng)
+        elif answered.offer.route is not None and answered.offer.state is OfferState.PASSED:
+            # A route member passed: the next member, at once.
+            self._continue_route(lead, answered.offer, config, now)
+        elif answered.offer.origin == OfferOrigin.RETURNING_LEAD and answered.offer.state is OfferState.PASSED:
+            self._route_as_new(lead, config, turns, now)
 
     def _view(self, ticket: OfferTicket) -> OfferInView:
         lead = self._leads.get(ticket.company_id, ticket.lead_id)

@@ -157,9 +157,28 @@ class RoundRobinTurns:
 
     def next_pick(self, company_id: str, turn: RoundRobinTurn) -> tuple[int, str | None]:
         """Who the next turn would go to, and the fair-share words (None: the rotation); takes nothing."""
+        agent_id, words, _ = self.next_pick_past(company_id, turn, ())
+        assert agent_id is not None  # nobody is passed over
+        return agent_id, words
+
+    def next_pick_past(
+        self, company_id: str, turn: RoundRobinTurn, passed: Collection[int]
+    ) -> tuple[int | None, str | None, tuple[int, ...]]:
+        """Who the next turn would go to when the agents in `passed` (at a cap) have their turns spent, as an
+        intake spends them; the fair-share words (None: the rotation), and the passed agents whose turns came
+        first, in turn order. None: every agent is passed over. Takes nothing."""
+        if not set(turn.queue) - set(passed):
+            return None, None, tuple(agent_id for agent_id in sorted(turn.queue) if agent_id in passed)
         preview = self.preview(company_id, turn)
-        pick = preview.following.pick(1)
-        return pick.agent_id, None if preview.rotates else pick.words()
+        met: list[int] = []
+        number = 1
+        while True:
+            pick = preview.following.pick(number)
+            if pick.agent_id not in passed:
+                return pick.agent_id, None if preview.rotates else pick.words(), tuple(met)
+            if pick.agent_id not in met:
+                met.append(pick.agent_id)
+            number += 1
 
     def preview(self, company_id: str, turn: RoundRobinTurn) -> "Preview":
         """The turns to come over `turn`'s queue, from the credits as of now (the returners' included). A
