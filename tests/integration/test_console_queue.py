@@ -78,7 +78,10 @@ def test_the_queue_page_shows_the_apis_order_and_next_agent_and_an_adjustment_ch
     # A refusal of the desk (no such agent, nothing to change) comes back in the API's words, changing nothing.
     for form, words in (
         ({"agent_id": "9", "credits_delta": "1", "reason": "who?"}, "No agent 9."),
-        ({"agent_id": "1", "credits_delta": "0", "reason": "none"}, "an adjustment of 0 credits changes nothing"),
+        (
+            {"agent_id": "1", "credits_delta": "0", "reason": "none"},
+            "an adjustment of less than 0.001 credits changes nothing",
+        ),
         ({"agent_id": "1", "credits_delta": "lots", "reason": "x"}, "credits_delta: Input should be a valid number"),
     ):
         refused = browser.post("/app/routing/queue/adjust", form)

@@ -74,6 +74,7 @@ def test_a_bad_adjustment_is_refused_and_changes_nothing(company: Company) -> No
     before = queue(company)
 
     assert adjust(company, agent_id=1, credits_delta=0, reason="nothing").status == 422
+    assert adjust(company, agent_id=1, credits_delta=-2.2250738585072014e-308, reason="a denormal").status == 422
     assert adjust(company, agent_id=1, credits_delta=1, reason="  ").status == 422
     assert adjust(company, agent_id=9, credits_delta=1, reason="who?").status == 404
     assert adjust(company, agent_id=3, credits_delta=1, reason="not in the queue").status == 422

@@ -58,14 +58,24 @@ class AdjustmentBody(Model):
     model_config = ConfigDict(extra="forbid")
 
     agent_id: AgentNumber
-    credits_delta: Annotated[float, Field(ge=-1_000_000, le=1_000_000, description="Added to the agent's credits")]
+    credits_delta: Annotated[
+        float,
+        Field(
+            ge=-1_000_000,
+            le=1_000_000,
+            description="Added to the agent's credits, to the thousandth (a smaller change is none)",
+        ),
+    ]
     reason: Annotated[str, Field(min_length=1, max_length=500)]
 
     @field_validator("credits_delta")
     @classmethod
     def _changes_something(cls, value: float) -> float:
+        # To the thousandth: a credit is a lead, and DynamoDB stores no number below 1e-130 (fuzzing sent
+        # -2.2e-308, which boto3's number context refused: a 500).
+        value = round(value, 3)
         if value == 0:
-            raise ValueError("an adjustment of 0 credits changes nothing")
+            raise ValueError("an adjustment of less than 0.001 credits changes nothing")
         return value
 
     @field_validator("reason")
