@@ -278,6 +278,8 @@ def test_a_deactivated_agent_can_stay_the_default_agent(company: Company) -> Non
         ({"name": ""}, "name"),
         ({"agent_id": 0}, "agent_id"),
         ({"colour": "blue"}, "colour"),
+        ({"away_until": 0}, "away_until"),  # a number is not a moment
+        ({"out_of_office": [{"start": 0, "end": "2026-12-24"}]}, "start"),  # nor a day
     ],
 )
 def test_an_invalid_agent_is_422(company: Company, fields: dict[str, Any], field: str) -> None:

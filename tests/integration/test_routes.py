@@ -347,6 +347,7 @@ def test_simulate_defaults_to_now_and_checks_its_body(company: Company, api: Api
     assert abs(datetime.fromisoformat(answer["at"]) - datetime.now(UTC)) < timedelta(minutes=1)
     for body in (
         {"lead": {}, "at": "2025-03-15T10:12:00"},  # no offset
+        {"lead": {}, "at": -2.8e-117},  # a number is not a moment (pydantic would read it as 1970)
         {"lead": {"chosen_agent_id": "x"}},
         {"at": "2025-03-15T10:12:00Z"},
         {"lead": {}, "extra": 1},

@@ -5,13 +5,13 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
-from pydantic import AwareDatetime, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from leadrouter.api.caller import caller
 from leadrouter.api.resolver import new_router, no_content
 from leadrouter.api.views import KEY_REQUIRED, documented
 from leadrouter.domain.leads import LeadSubmission
-from leadrouter.domain.model import AgentNumber, Model
+from leadrouter.domain.model import AgentNumber, Model, Moment
 from leadrouter.domain.principals import Role
 from leadrouter.domain.routes import (
     MAX_MEMBERS,
@@ -75,7 +75,7 @@ class SimulationRequest(Model):
     model_config = ConfigDict(extra="forbid")
 
     lead: SimulatedLead
-    at: AwareDatetime | None = Field(
+    at: Moment | None = Field(
         default=None, description="The moment to simulate, ISO 8601 with offset; now when left out"
     )
 

@@ -5,10 +5,10 @@ import re
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from leadrouter.domain.company import EMAIL_PATTERN
-from leadrouter.domain.model import AgentNumber, Model, WholeNumber
+from leadrouter.domain.model import AgentNumber, Model, Moment, WholeNumber
 from leadrouter.domain.phones import e164
 from leadrouter.domain.presence import OutOfOffice, Schedule, WorkingHours
 from leadrouter.domain.time_zones import zone
@@ -76,7 +76,7 @@ class Agent(Model):
     rejected_lead_agent: RejectedLeadAgent = None
     # An agent on vacation: skipped by routes, click to claim, advanced distribution and round robin until
     # this moment (steps that name one agent on purpose, like an agent code, still reach them).
-    away_until: AwareDatetime | None = None
+    away_until: Moment | None = None
     # Fair share (ROUTING.md "Fair share and caps"): round robin gives each turn to the lowest credits/weight;
     # a cap counts every lead assigned in the period but only turns the automatic steps away.
     weight: Annotated[float, Field(ge=0.1, le=10)] = 1.0

@@ -3,7 +3,7 @@ is used, not when its module is imported, so a cold start pays only for the mode
 (about 100 ms less for a function that imports many routers)."""
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, PositiveInt
@@ -49,18 +49,35 @@ WholeNumber = Annotated[int, BeforeValidator(_not_a_boolean("a whole number is e
 
 
 def _iso_8601(value: object) -> object:
-    # pydantic's lax mode reads a number ("0", "1767225600") as seconds since 1970: a moment in a query is
-    # written as ISO 8601, as the contract says, and anything else is a 422, not the year 1970.
+    # pydantic's lax mode reads a number (0, "0", "1767225600") as seconds since 1970: a moment is written as
+    # ISO 8601, as the contract says, and anything else is a 422, not the year 1970.
+    if isinstance(value, datetime):
+        return value
     if isinstance(value, str):
         try:
             return datetime.fromisoformat(value)
         except ValueError:
             raise ValueError("an ISO 8601 date and time is expected (2026-12-02T09:30:00-06:00)") from None
-    return value
+    raise ValueError("an ISO 8601 date and time is expected (2026-12-02T09:30:00-06:00), as text")
+
+
+def _iso_day(value: object) -> object:
+    # As for moments: a number is not a day (pydantic would read 0 as 1970-01-01).
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValueError("an ISO 8601 date is expected (2026-12-24)") from None
+    raise ValueError("an ISO 8601 date is expected (2026-12-24), as text")
 
 
 Moment = Annotated[AwareDatetime, BeforeValidator(_iso_8601)]
 """A moment with its offset, read from text as ISO 8601 only."""
+
+Day = Annotated[date, BeforeValidator(_iso_day)]
+"""A calendar day, read from text as ISO 8601 only."""
 
 IsoDatetime = Annotated[datetime, BeforeValidator(_iso_8601)]
 """A date and time, with or without its offset, read from text as ISO 8601 only."""

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from pydantic import ConfigDict, Field, model_validator
 
 from leadrouter.domain.company import TimeZoneName
-from leadrouter.domain.model import AgentNumber, Model
+from leadrouter.domain.model import AgentNumber, Day, Model
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 DAYS: tuple[Weekday, ...] = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -66,8 +66,8 @@ class WorkingHours(Model):
 class OutOfOffice(Model):
     model_config = ConfigDict(extra="forbid")
 
-    start: date
-    end: date = Field(description="Included, like `start`: a one-day period has start == end.")
+    start: Day
+    end: Day = Field(description="Included, like `start`: a one-day period has start == end.")
     backup_agent_id: AgentNumber | None = None
 
     @model_validator(mode="after")

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from leadrouter.domain.agents import Agent
-from leadrouter.domain.model import AgentNumber, Model, WholeNumber
+from leadrouter.domain.model import AgentNumber, Day, Model, WholeNumber
 from leadrouter.domain.time_zones import zone
 
 if TYPE_CHECKING:  # caps reads leads, which read routes
@@ -42,8 +42,8 @@ class DateRange(Model):
 
     model_config = ConfigDict(extra="forbid")
 
-    start: date
-    end: date
+    start: Day
+    end: Day
 
     @model_validator(mode="after")
     def _in_order(self) -> "DateRange":
