@@ -5,7 +5,7 @@ managers' leads with a lead's history. The browser journeys themselves: tests/e2
 import re
 
 from devstack.template import Template
-from tests.support.console import Browsers, add_login
+from tests.support.console import Browsers, add_login, signed_in
 from tests.support.offers import claim_company, emails_to, submit
 from tests.support.scenario import Company, expect
 
@@ -120,9 +120,7 @@ def test_a_change_without_the_csrf_token_or_from_another_site_or_company_is_refu
         each.agent(1, lead_management=True)
         each.settings(agents_can_claim_unassigned=True)
     theirs = submit(other_company, 1)
-    add_login(company, pool_id, "one@b.test", role="agent", agent_id=1)
-    browser = browsers()
-    browser.sign_in("one@b.test")
+    browser = signed_in(browsers, company, pool_id, "one@b.test", role="agent", agent_id=1)
     lead_id = submit(company, 1)
     assert lead_id in browser.get("/app/pool").text
 

@@ -6,7 +6,7 @@ tests/e2e/test_console_agents_browser.py."""
 from html.parser import HTMLParser
 from typing import Any
 
-from tests.support.console import Browsers, ConsoleBrowser, add_login
+from tests.support.console import Browsers, ConsoleBrowser, add_login, signed_in
 from tests.support.scenario import Company, expect
 
 
@@ -67,10 +67,7 @@ def _read(company: Company, agent_id: int) -> dict[str, Any]:
 
 
 def _admin(company: Company, pool_id: str, browsers: Browsers) -> ConsoleBrowser:
-    add_login(company, pool_id, "admin@b.test", role="admin")
-    browser = browsers()
-    browser.sign_in("admin@b.test")
-    return browser
+    return signed_in(browsers, company, pool_id, "admin@b.test", role="admin")
 
 
 def test_an_admin_adds_an_agent_edits_every_group_of_fields_and_the_api_shows_each_change(

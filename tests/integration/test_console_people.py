@@ -6,7 +6,7 @@ import html
 import re
 
 from devstack.template import Template
-from tests.support.console import Browsers, ConsoleBrowser, add_login
+from tests.support.console import Browsers, ConsoleBrowser, add_login, signed_in
 from tests.support.offers import emails_to
 from tests.support.scenario import Company, expect
 
@@ -16,10 +16,7 @@ def notices(browser: ConsoleBrowser, location: str) -> list[str]:
 
 
 def admin_of(company: Company, pool_id: str, browsers: Browsers) -> ConsoleBrowser:
-    add_login(company, pool_id, "boss@b.test", role="admin")
-    browser = browsers()
-    browser.sign_in("boss@b.test")
-    return browser
+    return signed_in(browsers, company, pool_id, "boss@b.test", role="admin")
 
 
 def test_an_admin_invites_and_removes_console_users_and_removal_ends_their_session(
@@ -101,9 +98,7 @@ def test_a_key_is_shown_once_works_on_the_api_and_is_revoked_and_only_admins_see
     assert key["key_id"] not in admin.get("/app/people").text
 
     # Only admins: an office manager's session is refused the page and every change.
-    add_login(company, pool_id, "om@b.test", role="office_manager", office_ids=["north"])
-    manager = browsers()
-    manager.sign_in("om@b.test")
+    manager = signed_in(browsers, company, pool_id, "om@b.test", role="office_manager", office_ids=["north"])
     assert manager.get("/app/leads").status == 200  # with the page's CSRF token: refused for the role alone
     assert manager.get("/app/people").status == 403
     assert manager.post("/app/people/keys", {"role": "admin"}).status == 403

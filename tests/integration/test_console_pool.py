@@ -8,7 +8,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from tests.support.clocks import MovableClock
-from tests.support.console import Browsers, ConsoleBrowser, add_login
+from tests.support.console import Browsers, ConsoleBrowser, signed_in
 from tests.support.offers import submit
 from tests.support.scenario import Company, expect
 
@@ -47,9 +47,7 @@ def test_the_broker_filters_the_pool_and_assigns_to_an_agent_or_an_office_or_sen
     website = submit(company, 2)
     in_north = submit(company, 3, source="zillow")
     to_office(company, in_north, "north")
-    add_login(company, pool_id, "admin@b.test", role="admin")
-    broker = browsers()
-    broker.sign_in("admin@b.test")
+    broker = signed_in(browsers, company, pool_id, "admin@b.test", role="admin")
 
     everything = broker.get("/app/pool").text
     assert _LEAD.findall(everything) == [in_north, website, early]  # newest first
@@ -99,9 +97,7 @@ def test_a_manager_sees_only_their_offices_pool_and_cannot_assign_outside_them(
     in_pool = submit(company, 3)
     to_office(company, north, "north")
     to_office(company, south, "south")
-    add_login(company, pool_id, "om@b.test", role="office_manager", office_ids=["north"])
-    manager = browsers()
-    manager.sign_in("om@b.test")
+    manager = signed_in(browsers, company, pool_id, "om@b.test", role="office_manager", office_ids=["north"])
 
     page = manager.get("/app/pool").text
     assert _LEAD.findall(page) == [north]
@@ -125,9 +121,7 @@ def test_a_manager_sees_only_their_offices_pool_and_cannot_assign_outside_them(
     assert company.lead(north)["agent_id"] == 1
     assert listed(manager, "/app/pool") == []
     # An agent has no managers' pool: theirs is the claimable one (when the company lets them claim).
-    add_login(company, pool_id, "one@b.test", role="agent", agent_id=1)
-    agent = browsers()
-    agent.sign_in("one@b.test")
+    agent = signed_in(browsers, company, pool_id, "one@b.test", role="agent", agent_id=1)
     assert "This company does not let agents claim unassigned leads." in agent.get("/app/pool").text
     assert agent.post(f"/app/pool/{in_pool}/assign", {"to": "agent:1"}).status == 403
 
@@ -148,9 +142,7 @@ def test_leads_are_searched_by_status_agent_office_source_and_time_and_a_bad_fil
     for lead_id, agent_id in ((first, 1), (second, 2)):
         body = {"agent_id": agent_id}
         expect(company.api.post(f"/v1/leads/{lead_id}/assign", json_body=body, key=company.admin_key), 200)
-    add_login(company, pool_id, "admin@b.test", role="admin")
-    broker = browsers()
-    broker.sign_in("admin@b.test")
+    broker = signed_in(browsers, company, pool_id, "admin@b.test", role="admin")
 
     assert listed(broker, "/app/leads", _ROW) == [third, second, first]
     assert listed(broker, "/app/leads?status=assigned", _ROW) == [second, first]

@@ -9,15 +9,12 @@ from typing import Any
 
 import pytest
 
-from tests.support.console import Browsers, ConsoleBrowser, add_login
+from tests.support.console import Browsers, ConsoleBrowser, signed_in
 from tests.support.scenario import Company, expect, unique_lead
 
 
 def admin_browser(company: Company, pool_id: str, browsers: Browsers) -> ConsoleBrowser:
-    add_login(company, pool_id, "admin@b.test", role="admin")
-    browser = browsers()
-    browser.sign_in("admin@b.test")
-    return browser
+    return signed_in(browsers, company, pool_id, "admin@b.test", role="admin")
 
 
 def queue_answer(company: Company) -> dict[str, Any]:
@@ -155,9 +152,7 @@ def test_bad_input_is_a_clear_message_and_only_admins_have_these_pages(
         assert error, form
         assert words in html.unescape(error.group(1)), form
 
-    add_login(company, pool_id, "agent@b.test", role="agent", agent_id=1)
-    agent = browsers()
-    agent.sign_in("agent@b.test")
+    agent = signed_in(browsers, company, pool_id, "agent@b.test", role="agent", agent_id=1)
     agent.get("/app/offers")
     for path in ("/app/routing/queue", "/app/try"):
         assert agent.get(path).status == 403

@@ -13,7 +13,7 @@ import pytest
 
 from tests.support.aws_state import deliver_stream_records
 from tests.support.clocks import MovableClock
-from tests.support.console import Browsers, ConsoleBrowser, add_login
+from tests.support.console import Browsers, signed_in
 from tests.support.scenario import Company, expect, unique_lead
 
 ZONE = "America/Chicago"  # the `company` fixture's
@@ -66,13 +66,6 @@ def claimed(company: Company, clock: MovableClock) -> Company:
     expect(company.submit(unique_lead(9)), 202)
     deliver_stream_records()
     return company
-
-
-def signed_in(browsers: Browsers, company: Company, pool_id: str, email: str, **scope: Any) -> ConsoleBrowser:
-    add_login(company, pool_id, email, **scope)
-    browser = browsers()
-    browser.sign_in(email)
-    return browser
 
 
 def test_the_page_shows_the_apis_figures_and_its_csv_and_a_manager_sees_only_their_offices(

@@ -8,7 +8,7 @@ import html
 import re
 from typing import Any
 
-from tests.support.console import Browsers, ConsoleBrowser, add_login
+from tests.support.console import Browsers, ConsoleBrowser, add_login, signed_in
 from tests.support.scenario import Company, expect
 
 _CARD = re.compile(r'data-route-id="(rt_[0-9a-z]+)"')
@@ -52,10 +52,7 @@ def _notice(browser: ConsoleBrowser, answer: Any) -> list[str]:
 
 
 def _admin(company: Company, pool_id: str, browsers: Browsers) -> ConsoleBrowser:
-    add_login(company, pool_id, "admin@b.test", role="admin")
-    browser = browsers()
-    browser.sign_in("admin@b.test")
-    return browser
+    return signed_in(browsers, company, pool_id, "admin@b.test", role="admin")
 
 
 def test_the_week_grid_marks_exactly_the_hours_of_each_route_including_a_night_across_midnight(

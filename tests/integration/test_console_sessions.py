@@ -6,7 +6,15 @@ after a sign-out or the user's removal the refresh token is refused and the brow
 Tokens are expired by making moto forget them (tests/support/console.py), never by waiting an hour."""
 
 from devstack.template import Template
-from tests.support.console import Browsers, add_login, drop_cookie, expire_access_tokens, held_cookie, plant_cookie
+from tests.support.console import (
+    Browsers,
+    add_login,
+    drop_cookie,
+    expire_access_tokens,
+    held_cookie,
+    plant_cookie,
+    signed_in,
+)
 from tests.support.scenario import Company, expect
 
 
@@ -14,9 +22,7 @@ def test_an_expired_access_token_is_renewed_on_the_same_request_and_a_form_opene
     company: Company, template: Template, pool_id: str, browsers: Browsers
 ) -> None:
     company.agent(1)
-    add_login(company, pool_id, "one@b.test", role="agent", agent_id=1)
-    browser = browsers()
-    browser.sign_in("one@b.test")
+    browser = signed_in(browsers, company, pool_id, "one@b.test", role="agent", agent_id=1)
     refresh = held_cookie(browser, "lr_refresh")
     assert refresh is not None
     assert (refresh.http_only, refresh.same_site, refresh.max_age, refresh.secure) == (True, "Strict", 43200, False)

@@ -8,7 +8,7 @@ import threading
 from typing import Any
 
 from leadrouter.api.settings import SettingsChange
-from tests.support.console import Browsers, ConsoleBrowser, add_login
+from tests.support.console import Browsers, ConsoleBrowser, add_login, signed_in
 from tests.support.forms import form_fields
 from tests.support.scenario import Company, expect
 
@@ -24,10 +24,7 @@ SEED_NAMES = (
 
 
 def _admin(company: Company, pool_id: str, browsers: Browsers, email: str = "admin@b.test") -> ConsoleBrowser:
-    add_login(company, pool_id, email, role="admin")
-    browser = browsers()
-    browser.sign_in(email)
-    return browser
+    return signed_in(browsers, company, pool_id, email, role="admin")
 
 
 def _settings(company: Company) -> dict[str, Any]:

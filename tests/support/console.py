@@ -84,3 +84,12 @@ def drop_cookie(browser: ConsoleBrowser, name: str, path: str = "/app") -> None:
 def plant_cookie(browser: ConsoleBrowser, name: str, value: str, path: str = "/app") -> None:
     """A cookie the browser sends from now on (one copied from another browser, say)."""
     _jar(browser).set_cookie(name, value, path=path)
+
+
+def signed_in(browsers: Browsers, company: Company, pool_id: str, email: str, **scope: Any) -> ConsoleBrowser:
+    """A new browser, signed in as a new console user of `company` (`scope`: role, agent_id, office_ids, as
+    /v1/users takes them)."""
+    add_login(company, pool_id, email, **scope)
+    browser = browsers()
+    browser.sign_in(email)
+    return browser
