@@ -51,7 +51,7 @@ def run() -> dict[str, Any]:
         for artifact in sorted(path for path in build.iterdir() if path.is_dir()):
             unzipped, zipped = _size(artifact), _zipped(artifact)
             artifacts[artifact.name] = {"unzipped_bytes": unzipped, "zipped_bytes": zipped}
-            print(f"  {artifact.name:20s} {unzipped / 1e6:8.2f} MB / {zipped / 1e6:8.2f} MB")
+            print(f"  {artifact.name:22s} {_megabytes(unzipped)} / {_megabytes(zipped)}")
         biggest: list[tuple[str, int]] = []
         layer = build / "SharedLayer" / "python"
         if layer.exists():
@@ -63,3 +63,8 @@ def run() -> dict[str, Any]:
         bytecode = sum(item.stat().st_size for item in layer.rglob("*.pyc")) if layer.exists() else 0
         print(f"  of the layer, bytecode: {bytecode / 1e6:.2f} MB")
         return {"artifacts": artifacts, "layer_biggest": dict(biggest[:10]), "layer_bytecode_bytes": bytecode}
+
+
+def _megabytes(size: int) -> str:
+    # A function's own code is a few kilobytes (the layer holds the rest): in kB, not "0.00 MB".
+    return f"{size / 1e6:8.2f} MB" if size >= 100_000 else f"{size / 1e3:8.1f} kB"

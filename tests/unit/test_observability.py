@@ -66,3 +66,20 @@ def test_with_tracing_on_the_handler_is_captured_once_on_its_first_call(monkeypa
     assert [wrapped({"n": n}, None) for n in (1, 2)] == [{"traced": 2}, {"traced": 4}]
     assert recording.captured == ["handler"]
     assert recording.responses_captured == [False]  # answers carry contact details: never in X-Ray
+
+
+def test_metrics_off_record_nothing_and_print_nothing_at_the_hundredth_value(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from leadrouter.observability import metrics
+
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+    for _ in range(250):
+        metrics.add_metric(name="LeadsAccepted", unit="Count", value=1)
+    assert "_aws" not in capsys.readouterr().out
+    assert not metrics.metric_set
+
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+    metrics.add_metric(name="LeadsAccepted", unit="Count", value=1)
+    assert metrics.metric_set["LeadsAccepted"]["Value"] == [1.0]
+    metrics.clear_metrics()
