@@ -126,6 +126,35 @@ def test_a_manager_sees_only_their_offices_pool_and_cannot_assign_outside_them(
     assert agent.post(f"/app/pool/{in_pool}/assign", {"to": "agent:1"}).status == 403
 
 
+def test_a_managers_assign_lists_hold_only_their_offices_agents_with_lead_management(
+    company: Company, pool_id: str, browsers: Browsers
+) -> None:
+    """The lead desk refuses a manager an agent without lead management: their lists never offer one (the
+    broker's still do: the rule is the managers'), while the leads' search still finds that agent's leads."""
+    company.office("north")
+    company.agent(1, office_id="north", lead_management=True)
+    company.agent(2, office_id="north", lead_management=False)
+    waiting = submit(company, 1)
+    to_office(company, waiting, "north")
+    add_login(company, pool_id, "om@b.test", role="office_manager", office_ids=["north"])
+    add_login(company, pool_id, "admin@b.test", role="admin")
+    manager, broker = browsers(), browsers()
+    manager.sign_in("om@b.test")
+    broker.sign_in("admin@b.test")
+
+    assert re.findall(r'<option value="agent:(\d+)"', manager.get("/app/pool").text) == ["1"]
+    assert re.findall(r'<option value="(\d+)"', manager.get(f"/app/leads/{waiting}").text) == ["1"]
+    search = manager.get("/app/leads").text
+    assert re.findall(r'<select id="agent".*?</select>', search, re.S)[0].count('<option value="') == 3  # Any, 1, 2
+    assert re.findall(r'<option value="agent:(\d+)"', broker.get("/app/pool").text) == ["1", "2"]
+    # The choice the list no longer offers is still the desk's to refuse, in its words.
+    assert notice_after(manager, f"/app/pool/{waiting}/assign", {"to": "agent:2"}) == (
+        "agent_id: agent 2 has no lead management"
+    )
+    assert notice_after(manager, f"/app/pool/{waiting}/assign", {"to": "agent:1"}) == "The lead is assigned."
+    assert company.lead(waiting)["agent_id"] == 1
+
+
 def _minute(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M")
 

@@ -63,16 +63,20 @@ def _query_value(name: str) -> str:
     return (router.current_event.get_query_string_value(name) or "").strip()
 
 
-def assignable_agents(session: Session, config: CompanyConfig, *, inactive_too: bool = False) -> list[Agent]:
-    """The agents a user is offered in an Assign list, by name: active ones (a manager's: of their offices);
-    with `inactive_too`, for searching leads, the inactive ones as well. The lead desk still decides; this
-    list only spares a choice it would certainly refuse."""
+def assignable_agents(session: Session, config: CompanyConfig, *, searching: bool = False) -> list[Agent]:
+    """The agents a user is offered in an Assign list, by name: active ones; a manager's only those of their
+    offices with lead management (the lead desk refuses a manager any other). With `searching`, for the
+    leads' search, every agent the user may look up: inactive ones and, for a manager, those without lead
+    management too (they may still hold leads). The lead desk still decides; this list only spares a choice
+    it would certainly refuse."""
     offices = set(session.principal.office_ids)
-    return [
-        agent
-        for agent in sorted(config.agents.values(), key=lambda agent: agent.name)
-        if (agent.active or inactive_too) and (session.user.role is Role.ADMIN or agent.office_id in offices)
-    ]
+
+    def offered(agent: Agent) -> bool:
+        if session.user.role is Role.ADMIN:
+            return agent.active or searching
+        return agent.office_id in offices and (searching or (agent.active and agent.lead_management))
+
+    return [agent for agent in sorted(config.agents.values(), key=lambda agent: agent.name) if offered(agent)]
 
 
 def visible_offices(session: Session, config: CompanyConfig) -> list[Office]:
@@ -327,7 +331,7 @@ def leads() -> Response[str]:
     context: dict[str, Any] = {
         "search": search,
         "statuses": [item.value for item in LeadStatus],
-        "agents": assignable_agents(session, config, inactive_too=True),
+        "agents": assignable_agents(session, config, searching=True),
         "offices": visible_offices(session, config),
         "names": {agent.agent_id: agent.name for agent in config.agents.values()},
     }
