@@ -4,7 +4,7 @@ peak, key by key against DynamoDB's per-partition limits, and the other services
 
 Inputs are stated below with where each comes from: the access patterns of docs/DATA_MODEL.md (what each
 operation reads and writes), the lead mix of bench/cost.py, item sizes measured on the local stack on
-2026-12-02 (bench/capacity.py's `ITEM_KB`), and AWS's published quotas (cited in SCALE.md). Nothing here
+2026-12-02 (`ITEM_KB` below), and AWS's published quotas (cited in SCALE.md). Nothing here
 talks to AWS; it is pure arithmetic, so the page's figures are computed, not guessed."""
 
 import math
@@ -30,10 +30,11 @@ EMAILS = {"round robin": 0, "click to claim": 5, "route": 2}  # one per recipien
 OFFERS = {"round robin": 0, "click to claim": 1, "route": 2}  # offers opened (each: one timer)
 EVENTS_PER_WRITE = 1  # the stream publishes each stored lead change in one PutEvents
 
-# Sizes in KB (DynamoDB's: attribute names and values), measured 2026-12-02: an agent item of the seeded
-# benchmark company 0.66 KB (0.95 KB with working hours), a route 0.37 KB, a lead item after its intake
-# ~1.5 KB and ~2.5 KB once offers and answers are in its history (the lead carries its history).
-ITEM_KB = {"agent": 0.8, "lead": 2.0, "counter": 0.3, "count": 0.1, "person": 0.2, "tally": 0.3, "log": 1.0}
+# Sizes in KB (DynamoDB's: attribute names and values; measured 2026-12-02 as the JSON text of both, a slight
+# over-estimate): an agent item of bench/scale.py's company 0.66 KB (0.95 KB with working hours), a route
+# 0.37 KB, a lead item after a round-robin intake 2.3 KB, after an intake offering it to 5 agents 2.8 KB (the
+# lead carries its history and offers, so later writes are larger still: 2.5 KB is the average taken).
+ITEM_KB = {"agent": 0.8, "lead": 2.5, "counter": 0.3, "count": 0.1, "person": 0.2, "tally": 0.3, "log": 1.0}
 # Indexes a lead write lands in: GSI1 (timeline), GSI2 (status), GSI3 (agent, while held), GSI6 (person); every
 # one projects all attributes, so each costs the lead's size again (GSI4 only with offices, GSI5 keys only).
 LEAD_INDEXES = 4
@@ -136,6 +137,45 @@ def cold_load_units(agents: int) -> int:
     return math.ceil(agents * ITEM_KB["agent"] / 4)
 
 
+# bench/cost.py's total per million leads of this mix, run of 2026-12-02 (docs/PERFORMANCE.md, "Cost of one
+# million leads"): Lambda, API Gateway, the DynamoDB requests of each operation, SES, EventBridge.
+COST_PER_MILLION_LEADS = 155.20
+DYNAMODB_PER_WRITE_UNIT = 0.625 / 1e6  # on demand, us-east-1 list price (as cost.py)
+DYNAMODB_PER_READ_UNIT = 0.125 / 1e6
+DYNAMODB_PER_GB_MONTH = 0.25
+# Cold containers that load the whole configuration of the company, a day: about 30 containers across the
+# functions serve a busy company, each recycled some 6 times a day (an estimate: Lambda does not publish it).
+COLD_LOADS_PER_DAY = 180
+DAYS_PER_MONTH = 30
+CLOUDWATCH_FIXED_PER_MONTH = 27 * 0.10 + 3.00  # the template's alarms and dashboard (cost.py's note)
+
+
+def monthly_cost(leads_per_month: int, agents: int) -> dict[str, float]:
+    """Dollars a month of one brokerage: cost.py's measured per-lead cost, plus what cost.py leaves out
+    (the index copies of each lead write, the reports' tallies), plus what grows with the agents (the cold
+    loads of its configuration, its storage). The deployment's fixed CloudWatch costs are listed apart."""
+    load = Load.of_mix()
+    units = write_units_per_lead(load)
+    leads = leads_per_month / 1e6
+    return {
+        "per-lead operations (cost.py)": leads * COST_PER_MILLION_LEADS,
+        "lead index copies": leads * 1e6 * units["lead indexes"] * DYNAMODB_PER_WRITE_UNIT,
+        "report tallies": leads * 1e6 * units["report tallies"] * DYNAMODB_PER_WRITE_UNIT,
+        "cold configuration loads": DAYS_PER_MONTH
+        * COLD_LOADS_PER_DAY
+        * cold_load_units(agents)
+        * DYNAMODB_PER_READ_UNIT,
+        "configuration storage": agents * ITEM_KB["agent"] / 1024 / 1024 * DYNAMODB_PER_GB_MONTH,
+        "lead storage, after a year": 12
+        * leads_per_month
+        * ITEM_KB["lead"]
+        * (1 + LEAD_INDEXES)
+        / 1024
+        / 1024
+        * DYNAMODB_PER_GB_MONTH,
+    }
+
+
 def report() -> list[str]:
     load = Load.of_mix()
     peak = per_second(PEAK_LEADS_PER_HOUR)
@@ -167,6 +207,13 @@ def report() -> list[str]:
     lines.append(
         f"services at peak: {load.emails * peak:.0f} emails/s, {load.offers * peak:.1f} timers/s,"
         f" {load.lead_writes * EVENTS_PER_WRITE * peak:.0f} PutEvents/s"
+    )
+    leads_per_month = LARGEST_AGENTS * DAYS_PER_MONTH  # one lead per agent a day
+    cost = monthly_cost(leads_per_month, LARGEST_AGENTS)
+    lines.append(
+        f"a brokerage of {LARGEST_AGENTS:,} agents at {leads_per_month:,} leads a month: ${sum(cost.values()):,.2f}"
+        f" ({', '.join(f'{k} ${v:,.2f}' for k, v in cost.items())}); the deployment's CloudWatch"
+        f" ${CLOUDWATCH_FIXED_PER_MONTH:.2f} a month besides"
     )
     return lines
 
