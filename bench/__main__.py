@@ -25,6 +25,7 @@ NAMES = (
     "timer_lateness",
     "fair_share",
     "reports",
+    "companies",
 )
 
 
@@ -50,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         from bench import fair_share
 
         results["fair_share"] = fair_share.run(1_000 if args.quick else 10_000)
-    needs_stack = set(args.only) - {"package_size", "contention", "timer_lateness", "fair_share"}
+    needs_stack = set(args.only) - {"package_size", "contention", "timer_lateness", "fair_share", "companies"}
     if needs_stack:
         from bench.local import LocalStack
 
@@ -71,6 +72,17 @@ def main(argv: list[str] | None = None) -> int:
             results["contention"] = contention.run(concurrent, 3 if args.quick else 10)
         finally:
             concurrent.stop()
+    if "companies" in args.only:
+        # Many companies' intakes at once: containers as processes, like the contention benchmark's.
+        from bench.local import LocalStack
+
+        many = LocalStack(isolation="process")
+        try:
+            from bench import companies
+
+            results["companies"] = companies.run(many, 20 if args.quick else 200, 6)
+        finally:
+            many.stop()
     if "timer_lateness" in args.only:
         from bench import timer_lateness  # its own stack, whose containers are processes
 
