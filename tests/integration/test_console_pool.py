@@ -8,7 +8,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from tests.support.clocks import MovableClock
-from tests.support.console import Browsers, ConsoleBrowser, signed_in
+from tests.support.console import Browsers, ConsoleBrowser, add_login, signed_in
 from tests.support.offers import submit
 from tests.support.scenario import Company, expect
 
