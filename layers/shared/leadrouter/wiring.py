@@ -108,7 +108,7 @@ class Services:
         from leadrouter.service.callers import Callers
 
         # Late: only an agent key's check needs the configuration (and the models it loads).
-        return Callers(DynamoKeyLookup(self.clients.dynamodb, self.env.TABLE_NAME), lambda: self.config_repository)
+        return Callers(DynamoKeyLookup(self.clients.dynamodb, self.env.TABLE_NAME))
 
     @cached_property
     def companies(self) -> "CompanyService":
