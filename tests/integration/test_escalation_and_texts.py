@@ -105,9 +105,17 @@ def test_a_lead_held_before_its_time_is_not_escalated(escalating: Company, stack
     lead_id = submit(escalating)
     assert post_action(stack.api, link_for(stack.template, 1), "claim").status == 200
     stack.clock.advance(seconds=61)
-    arrive(stack.runtime, escalation_timer(stack.aws, lead_id))
+    timer = escalation_timer(stack.aws, lead_id)
+    arrive(stack.runtime, timer)
+    # Sent back to the pool after its time, then the same timer delivered again: still nothing, since an
+    # agent held it when it was due.
+    admin = escalating.admin_key
+    expect(stack.api.post(f"/v1/leads/{lead_id}/release", json_body={}, key=admin), 200)
+    arrive(stack.runtime, timer)
 
-    assert events(escalating.lead(lead_id), "lead.escalated") == []
+    lead = escalating.lead(lead_id)
+    assert lead["status"] == "unassigned"
+    assert events(lead, "lead.escalated") == []
     assert escalation_emails(stack.template) == []
 
 
@@ -163,6 +171,18 @@ def test_texts_need_a_valid_phone_and_phones_are_kept_in_e164(company: Company, 
     assert (changed["phone"], changed["sms_enabled"]) == ("+13125550147", True)
     refused = api.put("/v1/settings", json_body={"escalation_emails": ["not an address"]}, key=company.admin_key)
     assert refused.status == 422
+
+
+def test_a_texting_phone_without_its_country_code_is_read_in_the_companys_region(
+    company: Company, api: ApiClient
+) -> None:
+    company.settings(phone_region="GB")
+    company.agent(1)
+    body = {"sms_enabled": True, "phone": "020 7946 0958"}
+    changed = expect(api.patch("/v1/agents/1", json_body=body, key=company.admin_key), 200)
+    assert changed["phone"] == "+442079460958"
+    created = {"agent_id": 2, "name": "Sam", "email": "sam@brokerage.test", **body, "phone": "(312) 555-0147"}
+    assert api.post("/v1/agents", json_body=created, key=company.admin_key).status == 422  # not a UK number
 
 
 def test_a_timer_or_an_email_that_fails_is_written_on_the_lead(

@@ -14,10 +14,11 @@ from leadrouter.domain.escalation import (
     escalation_due_at,
     escalation_recipients,
     escalation_timer_id,
+    held_since,
     is_escalation_timer,
 )
 from leadrouter.domain.leads import Interest, Lead, LeadStatus, LeadSubmission
-from leadrouter.domain.lifecycle import new_lead
+from leadrouter.domain.lifecycle import assign, new_lead, to_pool
 from leadrouter.domain.offers import Offer, OfferKind
 from leadrouter.domain.phones import e164
 from leadrouter.domain.summaries import summary_of
@@ -79,6 +80,23 @@ def test_a_held_lead_is_never_escalated() -> None:
     assert not escalate(lead, NOW + timedelta(hours=1))
     assert lead.escalated_at is None
     assert [entry.event for entry in lead.history] == ["lead.received"]
+
+
+def test_a_lead_is_judged_from_its_due_time_on() -> None:
+    due = NOW + timedelta(minutes=15)
+    lead = a_lead()
+    assign(lead, 1, "north", "Assigned to agent 1.", NOW + timedelta(minutes=5), "manual", "admin")
+    to_pool(lead, "Sent back.", NOW + timedelta(minutes=10), "manual", "admin", agent_id=1)
+    assert not held_since(lead, due)  # sent back before its time: escalated when due
+
+    assign(lead, 2, "north", "Assigned to agent 2.", due + timedelta(minutes=1), "manual", "admin")
+    assert held_since(lead, due)  # taken after its time (a late timer)
+    to_pool(lead, "Sent back.", due + timedelta(minutes=2), "manual", "admin", agent_id=2)
+    assert held_since(lead, due)  # and let go again: a repeated timer still sends nothing
+
+    held_at_due = a_lead()
+    assign(held_at_due, 1, "north", "Assigned to agent 1.", NOW + timedelta(minutes=5), "manual", "admin")
+    assert held_since(held_at_due, due)
 
 
 def test_escalation_timers_are_named_by_the_lead_and_due_after_the_setting() -> None:

@@ -1,6 +1,6 @@
 """Agents (admins write; office managers read the agents of their offices)."""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
@@ -22,6 +22,7 @@ class AgentBody(Agent):
     id, and PUT takes the id from the path."""
 
     agent_id: AgentNumber | None = None  # type: ignore[assignment]
+    checks_texting_phone: ClassVar[bool] = False  # the service reads it in the company's phone region
 
 
 class AgentList(Model):

@@ -3,13 +3,13 @@
 import hashlib
 import re
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
 from leadrouter.domain.company import EMAIL_PATTERN
 from leadrouter.domain.model import AgentNumber, Model, Moment, WholeNumber
-from leadrouter.domain.phones import e164
+from leadrouter.domain.phones import DEFAULT_PHONE_REGION, e164
 from leadrouter.domain.presence import OutOfOffice, Schedule, WorkingHours
 from leadrouter.domain.time_zones import zone
 
@@ -106,15 +106,24 @@ class Agent(Model):
     # Built at the first question (a decision can ask about thousands of agents); dropped with the zone.
     _schedule: Schedule | None = PrivateAttr(default=None)
 
+    # Whether building the model checks the texting phone: a request's body leaves it to the service, which
+    # knows the company's phone region (service/configuration.py passes it as the validation context).
+    checks_texting_phone: ClassVar[bool] = True
+
     @model_validator(mode="after")
-    def _texts_reach_the_phone(self) -> "Agent":
+    def _texts_reach_the_phone(self, info: ValidationInfo) -> "Agent":
         # With texts on, the phone must be a number a text can reach, and is kept as +<country><number>, the
-        # one form SNS takes; with texts off it is kept as typed (only people read it).
-        if not self.sms_enabled:
+        # one form SNS takes; with texts off it is kept as typed (only people read it). A number without its
+        # country code is read in the company's `phone_region` when the context names it.
+        if not self.sms_enabled or not self.checks_texting_phone:
             return self
-        number = e164(self.phone) if self.phone is not None else None
+        region = (info.context or {}).get("phone_region", DEFAULT_PHONE_REGION)
+        number = e164(self.phone, region) if self.phone is not None else None
         if number is None:
-            raise ValueError("sms_enabled needs a phone that is a valid number (+<country code><number>)")
+            raise ValueError(
+                f"sms_enabled needs a phone that is a valid number of the company's phone region ({region}), "
+                "or one written with + and its country code"
+            )
         self.phone = number
         return self
 

@@ -9,7 +9,11 @@ agent", who is told, and the one mark that makes it happen once.
   agents with lead management (the agents an office leans on to work its pool), except those whose address
   bounced; each address once, whatever its case.
 - Once: `escalated_at` is set by the conditional write that records `lead.escalated`; a late or repeated
-  timer finds it set and does nothing."""
+  timer finds it set and does nothing.
+- Judged from its due time on: a lead an agent held at that moment, or took at any moment after it, is not
+  escalated, even when it is without an agent again by the time a late or repeated timer arrives (a timer
+  is delivered at least once: the first delivery found it held and sent nothing, so the next must not send
+  either). The history tells: `held_since` replays it."""
 
 from datetime import datetime, timedelta
 from typing import Final
@@ -41,6 +45,26 @@ def escalation_due_at(created_at: datetime, settings: CompanySettings) -> dateti
 
 def without_agent(lead: Lead) -> bool:
     return lead.status is not LeadStatus.ASSIGNED
+
+
+# After these an agent no longer holds the lead: sent back to the pool, reassigned to an office alone (an
+# assignment naming no agent), offered to an agent for acceptance, or put in the pool by routing.
+_LETTING_GO: Final = frozenset({"lead.returned_to_pool", "lead.assigned", "lead.offered", "routing.pooled"})
+
+
+def held_since(lead: Lead, moment: datetime) -> bool:
+    """Whether an agent held the lead at `moment` or came to hold it at any time after."""
+    held = False
+    for entry in lead.history:
+        if entry.at > moment:
+            if entry.makes_holder:
+                return True
+            continue
+        if entry.makes_holder:
+            held = True
+        elif entry.event in _LETTING_GO:
+            held = False
+    return held
 
 
 def escalate(lead: Lead, at: datetime) -> bool:

@@ -5,7 +5,8 @@ from typing import Final
 
 # Phones written without a country code are read as numbers of this country (the brokerages the service is
 # built for are in the United States); a number with a leading + is read as it says. A lead's phone is read
-# in its company's `phone_region` (domain/people.py); an agent's, for texts, in this one.
+# in its company's `phone_region` (domain/people.py), and so is an agent's texting phone when it is written
+# (domain/agents.py, given the region by service/configuration.py); this one reads what is left.
 DEFAULT_PHONE_REGION: Final = "US"
 
 

@@ -86,7 +86,7 @@ class ConfigurationService:
             given = body if body.get("agent_id") is not None else {**body, "agent_id": config.highest_agent_id() + 1}
             agent_id = given["agent_id"]
             current = config.agent(agent_id) if type(agent_id) is int else None  # a bad id: validation says so
-            agent = self._validated_agent(config, given, body, current)
+            agent = self._validated_agent(company_id, config, given, body, current)
             if current is not None:
                 raise Conflict(f"Agent {agent.agent_id} exists already; PUT /v1/agents/{agent.agent_id} changes it.")
             self._config.put_agent(company_id, agent, must_exist=False, expected_version=config.version)
@@ -99,7 +99,7 @@ class ConfigurationService:
             current = config.agent(agent_id)
             if current is None:
                 raise NotFound(f"No agent {agent_id}.")
-            agent = self._validated_agent(config, {**body, "agent_id": agent_id}, body, current)
+            agent = self._validated_agent(company_id, config, {**body, "agent_id": agent_id}, body, current)
             self._config.put_agent(company_id, agent, must_exist=True, expected_version=config.version)
             return agent
 
@@ -114,7 +114,7 @@ class ConfigurationService:
             if current is None:
                 raise NotFound(f"No agent {agent_id}.")
             merged = {**current.model_dump(mode="json"), **changes, "agent_id": agent_id}
-            agent = self._validated_agent(config, merged, changes, current)
+            agent = self._validated_agent(company_id, config, merged, changes, current)
             self._config.put_agent(company_id, agent, must_exist=True, expected_version=config.version)
             return agent
 
@@ -132,16 +132,15 @@ class ConfigurationService:
             self._withdraw_offers(company_id, agent.agent_id)
         return agent
 
-    @staticmethod
     def _validated_agent(
-        config: ConfigReads, body: dict[str, Any], given: dict[str, Any], current: Agent | None
+        self, company_id: str, config: ConfigReads, body: dict[str, Any], given: dict[str, Any], current: Agent | None
     ) -> Agent:
         """`body`: the agent to store; `given`: the fields the admin sent (an agent as read may be sent back
         whole, with its read-only bounce mark as it was); `current`: the agent as stored, None for a new one."""
         if "email_bouncing" in given and given["email_bouncing"] != (current is not None and current.email_bouncing):
             raise InvalidInput("email_bouncing: set by the service when emails bounce; changing the email clears it")
         try:
-            agent = Agent.model_validate(body)
+            agent = Agent.model_validate(body, context=self._phone_context(company_id, body))
         except ValidationError as error:
             raise InvalidInput(validation_message(error)) from error
         agent = agent.keeping_bounce_mark(current)
@@ -160,6 +159,15 @@ class ConfigurationService:
         if missing:
             raise InvalidInput(f"out_of_office: backup agent {missing[0]} is not an agent of this company")
         return agent
+
+    def _phone_context(self, company_id: str, body: dict[str, Any]) -> dict[str, str] | None:
+        """A texting phone written without its country code is read in the company's `phone_region`, as
+        leads' phones are; the company's settings are read only then (a stored texting phone is +<country>
+        already, so a change of other fields costs nothing more)."""
+        phone = body.get("phone")
+        if body.get("sms_enabled") is not True or not isinstance(phone, str) or phone.strip().startswith("+"):
+            return None
+        return {"phone_region": self._config.load(company_id).settings.phone_region}
 
     # Offices ---------------------------------------------------------------------------------------------
 

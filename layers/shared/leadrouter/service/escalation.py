@@ -24,6 +24,7 @@ from leadrouter.domain.escalation import (
     escalation_due_at,
     escalation_recipients,
     escalation_timer_id,
+    held_since,
     without_agent,
 )
 from leadrouter.domain.leads import HistoryEntry, Lead
@@ -86,10 +87,11 @@ class Escalations:
         def change(lead: Lead, config: CompanyConfig, _turns: Turns) -> None:
             if lead.escalated_at is not None:
                 raise NothingToDo("already_escalated")
-            if not without_agent(lead):
-                raise NothingToDo("held")
-            if config.settings.escalate_unclaimed_after_seconds is None:
+            due = escalation_due_at(lead.created_at, config.settings)
+            if due is None:
                 raise NothingToDo("turned_off")  # since the lead came in
+            if not without_agent(lead) or held_since(lead, due):
+                raise NothingToDo("held")
             escalate(lead, self._clock.now())
 
         try:
