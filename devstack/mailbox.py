@@ -140,6 +140,11 @@ class _LinkAndTextParser(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style", "head") and self._skip:
             self._skip -= 1
+        # A table's cells stay apart ("Name: J.", not "NameJ."): the emails show the lead's summary as one.
+        if tag == "th":
+            self.chunks.append(": ")
+        elif tag == "td":
+            self.chunks.append(" ")
 
     def handle_data(self, data: str) -> None:
         if not self._skip:

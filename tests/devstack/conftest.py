@@ -2,7 +2,6 @@
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import boto3
 import pytest
@@ -11,7 +10,7 @@ from moto import mock_aws
 
 from devstack.moto_server import MotoServer
 from devstack.template import Template, load_template
-from tests.devstack.toy_project import write_toy_project
+from tests.support.toy_project import write_toy_project
 
 
 @pytest.fixture(scope="session")
@@ -32,17 +31,6 @@ def moto_server() -> Iterator[MotoServer]:
     requests.post(f"{server.endpoint_url}/moto-api/reset", timeout=10).raise_for_status()
     yield server
     server.stop()
-
-
-def aws_client(server: MotoServer, service: str) -> Any:
-    """A client of the local moto server, without touching os.environ."""
-    return boto3.client(
-        service,  # type: ignore[call-overload]
-        endpoint_url=server.endpoint_url,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
 
 
 @pytest.fixture

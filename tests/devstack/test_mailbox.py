@@ -7,10 +7,10 @@ import pytest
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
-from devstack.mailbox import Mailbox, extract_links
+from devstack.mailbox import Mailbox, extract_links, html_to_text
 from devstack.moto_server import MotoServer
 from devstack.pages import LocalSite, render_email
-from tests.devstack.conftest import aws_client
+from tests.support.moto_clients import aws_client
 
 SENDER = "robot@toy.test"
 
@@ -129,3 +129,8 @@ def test_the_mail_page_lists_every_email_and_the_demo_page_escapes_its_company_i
     assert f"{len(mailbox.emails())} email(s) sent" in mail_page
     assert mail_page.count('<article class="mail">') == len(mailbox.emails())
     assert "<h2>Listed</h2>" in mail_page
+
+
+def test_an_html_emails_table_reads_as_labelled_lines() -> None:
+    body = "<table><tr><th>Name</th><td>J.</td></tr><tr><th>Area</th><td>not given</td></tr></table>"
+    assert html_to_text(body) == "Name: J.\nArea: not given"

@@ -11,7 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from devstack.moto_server import MotoServer
-from tests.devstack.conftest import aws_client
+from tests.support.moto_clients import aws_client
 
 THREADS = 20
 ROUNDS = 3

@@ -12,7 +12,7 @@ import pytest
 
 from devstack.intrinsics import TemplateError
 from devstack.template import Template, load_template
-from tests.devstack.toy_project import write_operated_project, write_project
+from tests.support.toy_project import write_operated_project, write_project
 
 ACCOUNT_LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function"
 

@@ -15,7 +15,7 @@ from devstack.lambdas import LambdaRuntime
 from devstack.moto_server import MotoServer
 from devstack.scheduler import ScheduleRunner
 from devstack.template import Template
-from tests.devstack.conftest import aws_client
+from tests.support.moto_clients import aws_client
 
 GROUP = "lead-router-local-toy-timers"
 TIMER_ARN = "arn:aws:lambda:us-east-1:123456789012:function:lead-router-local-timer"

@@ -9,7 +9,7 @@ from devstack.mailbox import Mailbox
 from devstack.moto_server import MotoServer
 from devstack.pages import LocalSite
 from devstack.sms import TextBox
-from tests.devstack.conftest import aws_client
+from tests.support.moto_clients import aws_client
 
 
 def test_texts_are_listed_newest_first_with_their_links_and_escaped(moto_server: MotoServer) -> None:

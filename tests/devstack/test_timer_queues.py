@@ -18,7 +18,7 @@ from devstack.moto_server import MotoServer
 from devstack.queues import QueuePoller, create_queues, sqs_event_sources
 from devstack.scheduler import ScheduleRunner
 from devstack.template import Template, load_template
-from tests.devstack.conftest import aws_client
+from tests.support.moto_clients import aws_client
 
 ROOT = Path(__file__).resolve().parents[2]
 QUEUE = "lead-router-local-offer-timers"
