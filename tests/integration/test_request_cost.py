@@ -1,4 +1,5 @@
-"""What an intake costs in AWS requests: a warm intake reads one item to learn the configuration version and
+"""What an intake costs in AWS requests (those that store and route it; the emails and texts that tell agents
+afterwards are counted apart): a warm intake reads one item to learn the configuration version and
 never queries the company's configuration, however many agents it has; one read of the person index tells a
 returning lead (tests/integration/test_returning_leads.py); its lead's one conditional write, in one
 transaction with the person's index items, is its idempotency record (no other item); a configuration change
@@ -42,7 +43,7 @@ def warm_up(company: Company, agents: int, table_name: str) -> None:
 def measured_intake(company: Company, aws_calls: AwsCalls, n: int, **headers: str) -> list[str]:
     aws_calls.reset()
     expect(company.submit(unique_lead(n), headers=headers), 202)
-    return aws_calls.names()
+    return aws_calls.routing()
 
 
 @pytest.mark.parametrize("agents", [5, 200])
@@ -52,6 +53,22 @@ def test_a_warm_round_robin_intake_makes_the_same_few_requests_whatever_the_comp
     warm_up(company, agents, table_name)
     assert measured_intake(company, aws_calls, 1) == WARM_ROUND_ROBIN_INTAKE
     assert measured_intake(company, aws_calls, 2) == WARM_ROUND_ROBIN_INTAKE
+
+
+def test_an_assigned_intake_tells_its_agent_with_one_email_after_its_write(
+    company: Company, table_name: str, aws_calls: AwsCalls
+) -> None:
+    """The assignment notice (service/assignment_notices.py) is the one request beyond routing, sent once
+    the lead is stored; an intake to the pool tells nobody."""
+    warm_up(company, 5, table_name)
+    aws_calls.reset()
+    expect(company.submit(unique_lead(1)), 202)
+    assert aws_calls.names() == [*WARM_ROUND_ROBIN_INTAKE, "sesv2.SendEmail"]
+    company.settings(auto_assign_enabled=False, click_to_claim_enabled=False)
+    expect(company.submit(unique_lead(2)), 202)
+    aws_calls.reset()
+    expect(company.submit(unique_lead(3)), 202)
+    assert aws_calls.telling() == []
 
 
 @pytest.mark.parametrize("agents", [5, 200])
@@ -79,7 +96,7 @@ def test_a_warm_named_intake_counts_its_agent_in_the_lead_s_own_write(
     expect(company.submit(unique_lead(0, agent_code="2")), 202)
     aws_calls.reset()
     expect(company.submit(unique_lead(1, agent_code="2")), 202)
-    assert aws_calls.names() == WARM_POOL_INTAKE
+    assert aws_calls.routing() == WARM_POOL_INTAKE
     queue = expect(company.api.get("/v1/routing/queue", key=company.admin_key), 200)
     assert {"agent_id": 2, "leads_today": 2} in [
         {"agent_id": agent["agent_id"], "leads_today": agent["leads_today"]} for agent in queue["agents"]
@@ -153,7 +170,7 @@ def test_a_configuration_change_makes_the_next_intake_reload_once(
     )
     aws_calls.reset()
     lead_id = expect(company.submit(unique_lead(1)), 202)["lead_id"]
-    calls = aws_calls.names()
+    calls = aws_calls.routing()
     assert calls.count("dynamodb.Query") == 1
     version, person, look_up, _turn, lead = WARM_ROUND_ROBIN_INTAKE
     assert calls == [version, "dynamodb.Query", person, look_up, *REANCHOR, lead]

@@ -156,7 +156,8 @@ def test_a_returning_lead_costs_two_more_requests_however_many_leads_the_person_
     for n in range(4):
         aws_calls.reset()
         submit(company, {**JAMIE_AGAIN, "first_name": f"Jamie {n}"})
-        measured.append(aws_calls.names())
+        measured.append(aws_calls.routing())
+        assert aws_calls.telling() == ["sesv2.SendEmail"]  # the owner is told, after the write
     # The configuration version; the person index (both keys in one read); the person's latest few leads (one
     # read); the lead with its index items (one transaction). A new person's intake: the same but the leads.
     expected = ["dynamodb.GetItem", "dynamodb.BatchGetItem", "dynamodb.BatchGetItem", "dynamodb.TransactWriteItems"]

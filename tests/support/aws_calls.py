@@ -15,6 +15,14 @@ class AwsCalls:
     def names(self) -> list[str]:
         return [f"{service}.{operation}" for service, operation, _ in self.calls]
 
+    def routing(self) -> list[str]:
+        """The requests that store and route, without the emails and texts that tell people afterwards."""
+        return [name for name in self.names() if name.split(".")[0] not in _TELLING]
+
+    def telling(self) -> list[str]:
+        """The emails and texts sent (each after the change they tell of)."""
+        return [name for name in self.names() if name.split(".")[0] in _TELLING]
+
     def queried_partitions(self) -> list[str]:
         """The partition key of each DynamoDB Query, in order (what a query read: a company, a log...)."""
         return [
@@ -22,3 +30,7 @@ class AwsCalls:
             for service, operation, params in self.calls
             if (service, operation) == ("dynamodb", "Query")
         ]
+
+
+# The services that tell people of a change: offers, assignment notices, escalations.
+_TELLING = frozenset({"sesv2", "sns"})

@@ -14,6 +14,7 @@ from leadrouter.domain.lead_measures import Measure
 from leadrouter.domain.leads import Interest, Listing
 from leadrouter.domain.round_robin import QueuePosition, TurnTaken
 from leadrouter.domain.routes import Route
+from leadrouter.service.ports import Email, SendFailed, TextMessage
 
 # A Friday afternoon; nothing in the routing domain depends on the particular moment.
 NOW = datetime(2025, 3, 14, 15, 9, 26, tzinfo=UTC)
@@ -268,3 +269,35 @@ class MemoryConfigReads:
 
     def routes(self) -> dict[str, Route]:
         return dict(self._config.routes)
+
+
+class ScriptedMailer:
+    """A mailer that fails as scripted, then keeps what it sends."""
+
+    def __init__(self, *failures: SendFailed) -> None:
+        self.failures = list(failures)
+        self.sent: list[Email] = []
+
+    def send(self, email: Email) -> str:
+        if self.failures:
+            raise self.failures.pop(0)
+        self.sent.append(email)
+        return "id"
+
+
+class ScriptedSns:
+    """SNS texts that fail as scripted, with an opt-out list, then kept."""
+
+    def __init__(self, *failures: SendFailed, opted_out: frozenset[str] = frozenset()) -> None:
+        self.failures = list(failures)
+        self.opted = opted_out
+        self.sent: list[TextMessage] = []
+
+    def opted_out(self, phone: str) -> bool:
+        return phone in self.opted
+
+    def send(self, message: TextMessage) -> str:
+        if self.failures:
+            raise self.failures.pop(0)
+        self.sent.append(message)
+        return "id"

@@ -2,20 +2,9 @@
 
 from leadrouter.service.delivery import SEND_ATTEMPTS, send_with_retries
 from leadrouter.service.ports import Email, SendFailed
+from tests.support.fakes import ScriptedMailer
 
 EMAIL = Email(to="a@b.example", sender="s@b.example", subject="s", text="t", html="<p>h</p>")
-
-
-class ScriptedMailer:
-    def __init__(self, *failures: SendFailed) -> None:
-        self.failures = list(failures)
-        self.sent: list[Email] = []
-
-    def send(self, email: Email) -> str:
-        if self.failures:
-            raise self.failures.pop(0)
-        self.sent.append(email)
-        return "id"
 
 
 def send(mailer: ScriptedMailer, sleeps: list[float]) -> str | None:

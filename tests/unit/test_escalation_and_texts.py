@@ -24,8 +24,8 @@ from leadrouter.domain.phones import e164
 from leadrouter.domain.summaries import summary_of
 from leadrouter.domain.texts import offer_text
 from leadrouter.service.offer_texts import OfferTexts
-from leadrouter.service.ports import SendFailed, TextMessage
-from tests.support.fakes import COMPANY_ID, NOW, FixedClock, agent, company
+from leadrouter.service.ports import SendFailed
+from tests.support.fakes import COMPANY_ID, NOW, FixedClock, ScriptedSns, agent, company
 
 
 def a_lead(status: LeadStatus = LeadStatus.UNASSIGNED, office_id: str | None = "north") -> Lead:
@@ -150,22 +150,6 @@ def test_an_offer_text_is_short_names_no_contact_and_carries_the_link() -> None:
     words = offer_text("Y" * 200, OfferKind.ACCEPTANCE, summary_of(long), "59 minutes 59 seconds", link)
     assert len(words.removesuffix(link)) <= 130
     assert "to accept" in words
-
-
-class ScriptedSns:
-    def __init__(self, *failures: SendFailed, opted_out: frozenset[str] = frozenset()) -> None:
-        self.failures = list(failures)
-        self.opted = opted_out
-        self.sent: list[TextMessage] = []
-
-    def opted_out(self, phone: str) -> bool:
-        return phone in self.opted
-
-    def send(self, message: TextMessage) -> str:
-        if self.failures:
-            raise self.failures.pop(0)
-        self.sent.append(message)
-        return "id"
 
 
 def send_text(sns: ScriptedSns, phone: str | None = "+13125550147") -> str | None:

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from leadrouter.service.lead_changes import LeadChanges
     from leadrouter.service.lead_desk import LeadDesk
     from leadrouter.service.offer_desk import OfferDesk
+    from leadrouter.service.offer_texts import OfferTexts
     from leadrouter.service.people_desk import PeopleDesk
     from leadrouter.service.pool_desk import PoolDesk
     from leadrouter.service.presence_desk import PresenceDesk
@@ -265,9 +266,7 @@ class Services:
 
     @cached_property
     def delivery(self) -> "OfferDelivery":
-        from leadrouter.adapters.sns_texts import SnsTexter
         from leadrouter.service.delivery import OfferDelivery
-        from leadrouter.service.offer_texts import OfferTexts
 
         return OfferDelivery(
             self.tickets,
@@ -278,15 +277,37 @@ class Services:
             self.rng,
             default_sender=self.env.SENDER_EMAIL,
             default_base_url=self.env.PUBLIC_BASE_URL,
-            texts=OfferTexts(SnsTexter(lambda: self.clients.sns), self.clock),
+            texts=self.offer_texts,
         )
 
     @cached_property
+    def offer_texts(self) -> "OfferTexts":
+        from leadrouter.adapters.sns_texts import SnsTexter
+        from leadrouter.service.offer_texts import OfferTexts
+
+        return OfferTexts(SnsTexter(lambda: self.clients.sns), self.clock)
+
+    @cached_property
     def lead_changes(self) -> "LeadChanges":
+        from leadrouter.service.assignment_notices import AssignmentNotices
         from leadrouter.service.lead_changes import LeadChanges
 
+        notices = AssignmentNotices(
+            self.mailer,
+            self.renderer,
+            self.clock,
+            default_sender=self.env.SENDER_EMAIL,
+            default_base_url=self.env.PUBLIC_BASE_URL,
+            texts=self.offer_texts,
+        )
         return LeadChanges(
-            self.config_repository, self.lead_repository, self.delivery, self.round_robin, self.meter, self.rng
+            self.config_repository,
+            self.lead_repository,
+            self.delivery,
+            self.round_robin,
+            self.meter,
+            self.rng,
+            notices=notices,
         )
 
     @cached_property

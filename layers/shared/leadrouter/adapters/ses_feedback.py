@@ -9,7 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from leadrouter.service.email_bounces import EmailFeedback, FeedbackKind
 
-_TAGS = ("company_id", "lead_id", "offer_id", "agent_id")
+# An offer email carries offer_id too; an assignment notice does not; escalation emails name no agent (ignored).
+_TAGS = ("company_id", "lead_id", "agent_id")
 
 
 class _Loose(BaseModel):
@@ -61,7 +62,7 @@ def read_feedback(body: str) -> list[EmailFeedback]:
             kind=kind,
             company_id=tags["company_id"],
             lead_id=tags["lead_id"],
-            offer_id=tags["offer_id"],
+            offer_id=tags.get("offer_id"),  # none on an assignment notice
             agent_id=int(tags["agent_id"]),
             address=recipient.emailAddress,
         )

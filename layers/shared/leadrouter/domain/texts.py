@@ -1,6 +1,7 @@
-"""Offers by text message, the pure part: the short text an offer becomes. A text carries what the offer
-email shows before the lead is the agent's (the summary: an initial, the area, the source), never contact
-details, and the offer's one-time link, whose page shows the offer and whose button acts."""
+"""Offers and assignments by text message, the pure part: the short text each becomes. A text carries what
+the offer email shows before the lead is the agent's (the summary: an initial, the area, the source), never
+contact details, and a link: an offer's one-time link, whose page shows the offer and whose button acts, or
+the page of the agent's leads."""
 
 from leadrouter.domain.offers import LeadSummary, OfferKind
 
@@ -11,3 +12,9 @@ def offer_text(company_name: str, kind: OfferKind, summary: LeadSummary, time_le
     about = ", ".join(part for part in (summary.name_initial, (summary.area or "")[:30], summary.source[:20]) if part)
     ask = "to accept" if kind is OfferKind.ACCEPTANCE else "to claim"
     return f"{company_name[:30]}: new lead ({about}) {ask}, {time_left} left: {link}"
+
+
+def assignment_text(company_name: str, summary: LeadSummary, leads_url: str) -> str:
+    """The text telling an agent a lead was assigned to them: who, and where their leads are."""
+    about = ", ".join(part for part in (summary.name_initial, (summary.area or "")[:30], summary.source[:20]) if part)
+    return f"{company_name[:30]}: a new lead is yours ({about}): {leads_url}"

@@ -35,7 +35,7 @@ class EmailFeedback:
     kind: FeedbackKind
     company_id: str
     lead_id: str
-    offer_id: str
+    offer_id: str | None  # None for an assignment notice (service/assignment_notices.py)
     agent_id: int
     address: str  # the recipient SES reports: compared with the agent's email, never logged
 
@@ -118,7 +118,7 @@ def _seen(lead: Lead, event: str, feedback: EmailFeedback) -> bool:
 
 
 def _sentence(feedback: EmailFeedback, lead: Lead, config: CompanyConfig, marked: bool) -> str:
-    offer = lead.offer(feedback.offer_id)
+    offer = lead.offer(feedback.offer_id) if feedback.offer_id is not None else None
     what = f"The {offer.kind.value} email" if offer is not None else "The email"
     agent = config.agents.get(feedback.agent_id)
     who = f"agent {feedback.agent_id}" + (f" ({agent.display_name()})" if agent is not None else "")

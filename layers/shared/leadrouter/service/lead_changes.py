@@ -20,6 +20,7 @@ from leadrouter.domain.errors import Conflict, Unavailable
 from leadrouter.domain.lead_measures import change_measures, entries_measures
 from leadrouter.domain.leads import HistoryEntry, Lead
 from leadrouter.domain.ports import RandomSource
+from leadrouter.service.assignment_notices import AssignmentNotices
 from leadrouter.service.delivery import OfferDelivery
 from leadrouter.service.ports import ConfigRepository, LeadRepository, Meter
 from leadrouter.service.round_robin_turns import RoundRobinTurns
@@ -104,7 +105,10 @@ class LeadChanges:
         meter: Meter,
         rng: RandomSource,
         sleep: Callable[[float], None] = time.sleep,
+        notices: AssignmentNotices | None = None,
     ) -> None:
+        """`notices`: tell agents of leads assigned to them (None: offers alone are delivered)."""
+        self._notices = notices
         self._config = config
         self._meter = meter
         self._leads = leads
@@ -171,6 +175,8 @@ class LeadChanges:
         for offer in lead.offers:
             if offer.offer_id not in before.offer_ids and offer.is_open:
                 failures.extend(self._delivery.deliver(lead, offer, config))
+        if self._notices is not None:
+            failures.extend(self._notices.notify(lead, lead.history[before.history_length :], config))
         if failures:
             self.record(lead.company_id, lead.lead_id, failures)
         self._meter.record([*change_measures(lead, before.history_length), *entries_measures(failures)])

@@ -26,6 +26,11 @@ class OfferTexts:
 
     def send(self, lead: Lead, offer: Offer, config: CompanyConfig, agent: Agent, link: str) -> str | None:
         """None when the text went; else why not, in words safe to record (never the number)."""
+        time_left = duration_words(offer.seconds_left(self._clock.now()))
+        return self.send_words(agent, offer_text(config.company.name, offer.kind, summary_of(lead), time_left, link))
+
+    def send_words(self, agent: Agent, text: str) -> str | None:
+        """`text` to the agent's phone, unless it opted out: None when it went; else why not, as `send`."""
         phone = e164(agent.phone) if agent.phone is not None else None
         if phone is None:
             return "the agent has no phone a text can reach"
@@ -34,6 +39,4 @@ class OfferTexts:
                 return "their number opted out of text messages, so none is sent to it"
         except SendFailed as error:
             return f"the opt-out list could not be read ({error.reason}), so no text is sent"
-        time_left = duration_words(offer.seconds_left(self._clock.now()))
-        text = offer_text(config.company.name, offer.kind, summary_of(lead), time_left, link)
         return send_with_retries(lambda: self._texter.send(TextMessage(phone, text)), self._sleep)
