@@ -17,6 +17,17 @@ class Recorded:
     def names(self) -> list[str]:
         return [f"{service}.{operation}" for service, operation, _ in self.calls]
 
+    def routing(self) -> list[str]:
+        """The requests that store and route, without the emails and texts that tell agents afterwards."""
+        return [name for name in self.names() if name.split(".")[0] not in TELLING]
+
+    def telling(self) -> list[str]:
+        return [name for name in self.names() if name.split(".")[0] in TELLING]
+
+
+# Offer emails, assignment notices and texts: sent after the change they tell of, counted apart.
+TELLING = frozenset({"sesv2", "sns"})
+
 
 @contextmanager
 def recording() -> Iterator[Recorded]:

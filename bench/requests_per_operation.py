@@ -2,11 +2,12 @@
 count as the company grows (it must not grow with the number of agents), and a returning lead's as its
 person has more leads (it must not grow with them: at most 2 more than before people were matched, the
 person index read and the read of the person's few latest leads). Targets: at most 3 for an intake the
-cascade decides without a round-robin turn and without emails, at most 5 for round robin (each one more than
+cascade decides without a round-robin turn, at most 5 for round robin (each one more than
 before the person index: its read); the counts the caps read are written with the lead, in its transaction,
-so they cost no request, and weights and caps add nothing more (issue 11 allows 2). In the first ten minutes
-of an hour an intake also looks up the previous hour's lead id (domain/intake_requests.py): the run says
-whether it was in them."""
+so they cost no request, and weights and caps add nothing more (issue 11 allows 2). The emails and texts
+that tell agents afterwards (offers, the notice of an assignment) are counted apart, beside each count. In
+the first ten minutes of an hour an intake also looks up the previous hour's lead id
+(domain/intake_requests.py): the run says whether it was in them."""
 
 from datetime import UTC, datetime
 from typing import Any
@@ -14,12 +15,12 @@ from typing import Any
 from bench.aws_calls import recording
 from bench.local import LocalStack
 
-# (name, settings, lead fields, target: at most this many requests; None: emails, no target)
+# (name, settings, lead fields, target: at most this many routing requests; None: no target)
 STEPS: list[tuple[str, dict[str, Any], dict[str, Any], int | None]] = [
     ("agent code", {}, {"agent_code": "2"}, 3),
     ("dropdown", {}, {"chosen_agent_id": 3}, 3),
     ("default agent", {"default_agent_id": 1}, {}, 3),
-    ("click to claim (5 emails)", {"click_to_claim_enabled": True}, {}, None),
+    ("click to claim", {"click_to_claim_enabled": True}, {}, None),
     ("advanced distribution", {"advanced_distribution_enabled": True}, {"interest": {"zip": "60003"}}, 3),
     ("round robin", {"auto_assign_enabled": True}, {}, 5),
     ("pool", {}, {}, 3),
@@ -33,10 +34,15 @@ CAPS = {"max_leads_per_day": 1000, "max_leads_per_week": 5000, "max_leads_per_mo
 
 
 def _count(stack: LocalStack, company_id: str, n: int, **fields: Any) -> list[str]:
+    """The routing requests of one warm intake, printed with the emails and texts sent after it."""
+    return _recorded(stack, company_id, n, **fields)[0]
+
+
+def _recorded(stack: LocalStack, company_id: str, n: int, **fields: Any) -> tuple[list[str], list[str]]:
     stack.intake(stack.intake_event(company_id, n, **fields))  # warm
     with recording() as recorded:
         stack.intake(stack.intake_event(company_id, n + 1, **fields))
-    return recorded.names()
+    return recorded.routing(), recorded.telling()
 
 
 def run(stack: LocalStack, scale: tuple[int, ...]) -> dict[str, Any]:
@@ -46,13 +52,13 @@ def run(stack: LocalStack, scale: tuple[int, ...]) -> dict[str, Any]:
     met: dict[str, bool] = {}
     for n, (name, settings, fields, target) in enumerate(STEPS):
         company = stack.company(agents=5, **settings)
-        names = _count(stack, company.company_id, 10 * n, **fields)
+        names, telling = _recorded(stack, company.company_id, 10 * n, **fields)
         per_step[name] = names
         verdict = ""
         if target is not None:
             met[name] = len(names) <= target
             verdict = f"(target <= {target}: {'met' if met[name] else 'NOT met'})"
-        print(f"  {name:28s} {len(names):3d} {verdict:22s} {', '.join(names)}")
+        print(f"  {name:28s} {len(names):3d} {verdict:22s} {', '.join(names)}; then {len(telling)} email(s)/text(s)")
     company = stack.company(agents=5, auto_assign_enabled=True)
     for agent_id in range(1, 6):
         stack.call("PATCH", f"/v1/agents/{agent_id}", company.admin_key, {"weight": agent_id / 2, **CAPS})
@@ -90,7 +96,7 @@ def _returning(stack: LocalStack, earlier: tuple[int, ...]) -> dict[str, Any]:
             stack.intake(stack.intake_event(company.company_id, n, **person, message=f"inquiry {n}"))
         with recording() as recorded:
             stack.intake(stack.intake_event(company.company_id, k, **person, message="once more"))
-        by_leads[k] = recorded.names()
+        by_leads[k] = recorded.routing()
         verdict = "met" if len(by_leads[k]) <= RETURNING_TARGET else "NOT met"
         print(f"  {k:3d} earlier leads: {len(by_leads[k])} requests ({verdict}) {', '.join(by_leads[k])}")
     return {"by_earlier_leads": by_leads, "target": RETURNING_TARGET}
