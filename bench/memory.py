@@ -106,9 +106,9 @@ class Probe:
 
     @property
     def worst_step(self) -> str:
-        """The step after which the peak was first reached."""
+        """The step after which the peak was first within 1 MB of its final height."""
         top = self.marks[-1]["peak_kib"]
-        return str(next(mark["after"] for mark in self.marks if mark["peak_kib"] == top))
+        return str(next(mark["after"] for mark in self.marks if mark["peak_kib"] >= top - KIB))
 
     def figures(self) -> dict[str, Any]:
         return {
@@ -119,7 +119,7 @@ class Probe:
             "rss_at_end_mb": round(self.marks[-1]["rss_kib"] / KIB, 1),
             "cold_cpu_s": round(self.cold_cpu_s, 3),
             "traced": self.traced,
-            "steps": [mark["after"] for mark in self.marks[2:]],
+            "peak_after_mb": {mark["after"]: round(mark["peak_kib"] / KIB, 1) for mark in self.marks},
         }
 
 
