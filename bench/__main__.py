@@ -26,6 +26,7 @@ NAMES = (
     "fair_share",
     "reports",
     "companies",
+    "memory",
 )
 
 
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         from bench import fair_share
 
         results["fair_share"] = fair_share.run(1_000 if args.quick else 10_000)
-    needs_stack = set(args.only) - {"package_size", "contention", "timer_lateness", "fair_share", "companies"}
+    needs_stack = set(args.only) - {"package_size", "contention", "timer_lateness", "fair_share", "companies", "memory"}
     if needs_stack:
         from bench.local import LocalStack
 
@@ -60,29 +61,7 @@ def main(argv: list[str] | None = None) -> int:
             _on_stack(stack, args.only, args.quick, results)
         finally:
             stack.stop()
-    if "contention" in args.only:
-        # Concurrent requests need containers that are processes of their own (the threaded stack above runs
-        # one invocation at a time).
-        from bench.local import LocalStack
-
-        concurrent = LocalStack(isolation="process")
-        try:
-            from bench import contention  # leadrouter is importable once a stack is up
-
-            results["contention"] = contention.run(concurrent, 3 if args.quick else 10)
-        finally:
-            concurrent.stop()
-    if "companies" in args.only:
-        # Many companies' intakes at once: containers as processes, like the contention benchmark's.
-        from bench.local import LocalStack
-
-        many = LocalStack(isolation="process")
-        try:
-            from bench import companies
-
-            results["companies"] = companies.run(many, 20 if args.quick else 200, 6)
-        finally:
-            many.stop()
+    _on_own_stacks(args.only, args.quick, results)
     if "timer_lateness" in args.only:
         from bench import timer_lateness  # its own stack, whose containers are processes
 
@@ -92,6 +71,44 @@ def main(argv: list[str] | None = None) -> int:
     target.write_text(json.dumps(results, indent=2) + "\n")
     print(f"results: {target}")
     return 0
+
+
+def _on_own_stacks(only: list[str], quick: bool, results: dict[str, Any]) -> None:
+    """The benchmarks that need a local stack of their own."""
+    if "contention" in only:
+        # Concurrent requests need containers that are processes of their own (the threaded stack above runs
+        # one invocation at a time).
+        from bench.local import LocalStack
+
+        concurrent = LocalStack(isolation="process")
+        try:
+            from bench import contention  # leadrouter is importable once a stack is up
+
+            results["contention"] = contention.run(concurrent, 3 if quick else 10)
+        finally:
+            concurrent.stop()
+    if "companies" in only:
+        # Many companies' intakes at once: containers as processes, like the contention benchmark's.
+        from bench.local import LocalStack
+
+        many = LocalStack(isolation="process")
+        try:
+            from bench import companies
+
+            results["companies"] = companies.run(many, 20 if quick else 200, 6)
+        finally:
+            many.stop()
+    if "memory" in only:
+        # A stack of its own: the others' big companies would make every moto query of its large one slower.
+        from bench.local import LocalStack
+
+        fresh = LocalStack()
+        try:
+            from bench import memory
+
+            results["memory"] = memory.run(fresh)  # one process per case already: --quick changes nothing
+        finally:
+            fresh.stop()
 
 
 def _on_stack(stack: "LocalStack", only: list[str], quick: bool, results: dict[str, Any]) -> None:

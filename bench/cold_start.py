@@ -56,7 +56,9 @@ CLIENTS = {
     "ConsoleFunction": ["dynamodb", "cognito-idp"],
 }
 
-HANDLER = """
+# A fresh process's import of the handler (the layer's compiled copy first on the path), then the call: the
+# memory benchmark (bench/memory.py) runs the same two parts with its own marks between them.
+LOAD = """
 import importlib.util, json, sys
 sys.path.insert(0, {layer!r})
 spec = importlib.util.spec_from_file_location("app", {path!r})
@@ -66,11 +68,15 @@ class Context:
     invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:bench"; aws_request_id = "bench"
     log_group_name = "bench"; log_stream_name = "bench"
     def get_remaining_time_in_millis(self): return 10000
+"""
+CALL = """
 try:
-    module.{function}(json.loads({event!r}), Context())
+    answer = module.{function}(json.loads({event!r}), Context())
 except Exception as error:
     if str(error) != "Unauthorized": raise
+    answer = None
 """
+HANDLER = LOAD + CALL
 
 BASELINE = """
 import boto3
@@ -94,7 +100,7 @@ def _time(code: str, env: dict[str, str]) -> tuple[float, float]:
     return wall, _children_cpu() - cpu
 
 
-def _compiled(layer: Path, into: Path) -> str:
+def compiled(layer: Path, into: Path) -> str:
     """A copy of the layer's directory with the bytecode the layer's build ships."""
     target = into / layer.name
     if not target.exists():
@@ -104,13 +110,10 @@ def _compiled(layer: Path, into: Path) -> str:
     return str(target)
 
 
-def run(template: Template, aws_endpoint_url: str, repeats: int) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="cold-start-layers-") as layers:
-        return _run(template, aws_endpoint_url, repeats, Path(layers))
-
-
-def _run(template: Template, aws_endpoint_url: str, repeats: int, layers: Path) -> dict[str, Any]:
-    env = {
+def environment(template: Template, aws_endpoint_url: str) -> dict[str, str]:
+    """A cold process's environment: the functions' variables, the moto server's endpoint, no tracing or
+    metrics, and log lines only for errors."""
+    return {
         **{key: value for key, value in os.environ.items() if not key.startswith("AWS_")},
         **function_environment(template, {}),
         "AWS_ENDPOINT_URL": aws_endpoint_url,
@@ -121,6 +124,15 @@ def _run(template: Template, aws_endpoint_url: str, repeats: int, layers: Path) 
         "POWERTOOLS_METRICS_DISABLED": "true",
         "POWERTOOLS_LOG_LEVEL": "ERROR",
     }
+
+
+def run(template: Template, aws_endpoint_url: str, repeats: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="cold-start-layers-") as layers:
+        return _run(template, aws_endpoint_url, repeats, Path(layers))
+
+
+def _run(template: Template, aws_endpoint_url: str, repeats: int, layers: Path) -> dict[str, Any]:
+    env = environment(template, aws_endpoint_url)
     results: dict[str, Any] = {}
     print(
         "cold start: first event in a fresh process vs importing boto3 and creating the same clients "
@@ -129,7 +141,7 @@ def _run(template: Template, aws_endpoint_url: str, repeats: int, layers: Path) 
     for logical_id, function in sorted(template.functions.items()):
         sample = FIRST_EVENT.get(logical_id)
         event = (ROOT / sample).read_text() if sample else "{}"
-        layer = _compiled(function.layer_dirs[0] if function.layer_dirs else ROOT / "layers/shared", layers)
+        layer = compiled(function.layer_dirs[0] if function.layer_dirs else ROOT / "layers/shared", layers)
         handler_code = HANDLER.format(
             layer=layer, path=str(function.handler_file), function=function.handler_function, event=event
         )
