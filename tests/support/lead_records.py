@@ -18,3 +18,25 @@ def lead_stream_record(before: Lead | None, after: Lead) -> dict[str, Any]:
     if before is not None:
         change["OldImage"] = to_item(lead_item(before))
     return {"eventName": "MODIFY" if before is not None else "INSERT", "dynamodb": change}
+
+
+def item_size(item: dict[str, Any]) -> int:
+    """A DynamoDB item's size as DynamoDB counts it against its 400 KB limit (attribute names and values in
+    UTF-8 bytes; a number about one byte per two digits plus one; 3 bytes for a list or a map and 1 per
+    element), from the item in DynamoDB's types (`to_item`)."""
+    return sum(len(name.encode()) + _value_size(value) for name, value in item.items())
+
+
+def _value_size(value: dict[str, Any]) -> int:
+    ((kind, inner),) = value.items()
+    if kind == "S":
+        return len(str(inner).encode())
+    if kind == "N":
+        return (len(str(inner).lstrip("-").replace(".", "")) + 1) // 2 + 1
+    if kind in ("NULL", "BOOL"):
+        return 1
+    if kind == "L":
+        return 3 + sum(1 + _value_size(element) for element in inner)
+    if kind == "M":
+        return 3 + sum(1 + len(name.encode()) + _value_size(element) for name, element in inner.items())
+    raise ValueError(f"no size for a DynamoDB {kind}")
