@@ -21,7 +21,8 @@ from leadrouter.domain.escalation import held_since
 from leadrouter.domain.lead_events import published
 from leadrouter.domain.lead_size import FOLD_TO, ITEM_BUDGET, encoded_size, keep_within_size
 from leadrouter.domain.leads import Lead, LeadSubmission
-from leadrouter.domain.lifecycle import apply_decision, claim_from_pool, new_lead, send_back
+from leadrouter.domain.lifecycle import OfferTerms, apply_decision, claim_from_pool, new_lead, send_back
+from leadrouter.domain.routes import Route
 from leadrouter.domain.simulation import explain
 from leadrouter.domain.skips import NAMED_SKIPS, reason_group
 from tests.support.fakes import COMPANY_ID, NOW, NoRandom, agent, company, lead
@@ -229,3 +230,26 @@ def test_closed_offers_go_when_history_alone_cannot_bring_the_lead_down(monkeypa
     assert encoded_size(made) <= FOLD_TO
     assert made.offers[-1].offer_id == "of_399"  # the newest kept, the oldest dropped
     assert made.declined_agent_ids == list(range(1, AGENTS + 1))  # never offered again: kept whole
+
+
+def test_a_route_chain_names_its_first_20_skipped_members_and_counts_the_rest_by_reason() -> None:
+    members = list(range(1, 100))
+    route = Route(route_id=f"rt_{1:026d}", name="Everyone", priority=1, members=members)
+    away_until = NOW + timedelta(hours=3)
+    agents = [agent(n, active=n > 50, away_until=away_until if n < 99 else None) for n in members]
+    base = company(*agents)
+    config = CompanyConfig(base.company, base.agents, {}, {route.route_id: route})
+    decision = decide(lead(), config, NOW, NoRandom())
+    made = new_lead("ld_1", COMPANY_ID, LeadSubmission.model_validate({"email": "j@example.net"}), NOW)
+
+    apply_decision(made, decision, {}, NOW, OfferTerms("of_1", config.settings), dict(config.agents))
+
+    skips = [entry for entry in made.history if entry.event == "routing.skipped"]
+    assert [entry.agent_id for entry in skips] == [*range(1, NAMED_SKIPS + 1), None]
+    assert skips[0].detail == "Agent 1 (Ada), member 1 of 99 of route 'Everyone', skipped: inactive."
+    assert skips[-1].detail == "78 more agents skipped: 48 away, 30 inactive."
+    assert made.offers[-1].recipients == [99]
+    simulated = explain(decision, lead(), config, NOW, None, [])
+    assert len(simulated.skipped_agents) == NAMED_SKIPS
+    assert simulated.more_skipped_agents == 78
+    assert "78 more agents skipped: 48 away, 30 inactive." in simulated.steps[5].details
