@@ -178,13 +178,12 @@ class LeadChanges:
         for offer in lead.offers:
             if offer.offer_id not in before.offer_ids and offer.is_open:
                 failures.extend(self._delivery.deliver(lead, offer, config))
+        added = lead.added_since(before.entries_recorded)  # where the change's own entries start, past a fold
         if self._notices is not None:
-            failures.extend(self._notices.notify(lead, lead.history[before.history_length :], config))
+            failures.extend(self._notices.notify(lead, lead.history[added:], config))
         if failures:
             self.record(lead.company_id, lead.lead_id, failures)
-        self._meter.record(
-            [*change_measures(lead, lead.added_since(before.entries_recorded)), *entries_measures(failures)]
-        )
+        self._meter.record([*change_measures(lead, added), *entries_measures(failures)])
 
     def delivery_started(self, lead: Lead) -> bool:
         """Whether the delivery of the lead's open offers began (their links exist)."""
