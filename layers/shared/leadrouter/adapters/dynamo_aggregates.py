@@ -2,7 +2,7 @@
 with `ADD`, read back with one `Query` per scope and dimension over a range of days.
 
 Exactly once under stream retries: the `ADD`s of one stored change go in one transaction with a marker
-item of that change (`C#<company>#L#<lead_id>` / `COUNTED#<history length>#<part>`, put only if absent).
+item of that change (`C#<company>#L#<lead_id>` / `COUNTED#<entries recorded>#<part>`, put only if absent).
 A record given again finds its marker, the transaction is cancelled, and nothing is counted twice; a
 transaction either lands whole or not at all, so nothing is counted half. Markers expire (TTL) after the
 stream's 24 hours are long past. A change that touches more items than one transaction holds (click to
@@ -93,7 +93,7 @@ class DynamoAggregates:
         expires_at: datetime,
     ) -> bool:
         """Add a change's tallies unless they were added already; answers whether they were added now.
-        `change` names the change (the lead's history length after it: each change appends to it)."""
+        `change` names the change (the entries the lead's history ever had after it: each change adds to it)."""
         # In the order of their keys: a change given again is split into the same parts.
         ordered = sorted(
             ((key, tally) for key, tally in tallies.items() if not tally.is_empty()),

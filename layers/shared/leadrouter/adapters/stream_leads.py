@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from leadrouter.adapters.dynamo_codec import from_item
-from leadrouter.adapters.stream_records import UnreadableLead
+from leadrouter.adapters.stream_records import UnreadableLead, recorded
 from leadrouter.domain.leads import Lead
 
 _LEAD_SORT_KEY = "LEAD"
@@ -19,7 +19,9 @@ _LEAD_SORT_KEY = "LEAD"
 @dataclass(frozen=True)
 class StoredLead:
     lead: Lead  # as the change stored it
-    history_before: int  # how long its history was before the change (0 for a new lead)
+    # Where the entries the change added start in its history (0 for a new lead): how long the history was
+    # before the change, less what a fold in the change took away (Lead.added_since).
+    history_before: int
 
 
 def stored_lead(record: dict[str, Any]) -> StoredLead | None:
@@ -32,5 +34,5 @@ def stored_lead(record: dict[str, Any]) -> StoredLead | None:
     except ValidationError:
         key = change["Keys"].get("PK", {}).get("S", "?")
         raise UnreadableLead(f"the stored lead {key} does not decode") from None
-    before = (change.get("OldImage") or {}).get("history", {}).get("L", [])
-    return StoredLead(lead, len(before))
+    before = recorded(change.get("OldImage") or {})
+    return StoredLead(lead, lead.added_since(before))

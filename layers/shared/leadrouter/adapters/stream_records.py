@@ -29,7 +29,7 @@ def lead_change(record: dict[str, Any]) -> StoredLeadChange | None:
     change = record.get("dynamodb") or {}
     if change.get("Keys", {}).get("SK", {}).get("S") != _LEAD_SORT_KEY or "NewImage" not in change:
         return None
-    before = len((change.get("OldImage") or {}).get("history", {}).get("L", []))
+    before = recorded(change.get("OldImage") or {})
     try:
         image = from_item(change["NewImage"])
         lead = StoredLead(
@@ -41,11 +41,26 @@ def lead_change(record: dict[str, Any]) -> StoredLeadChange | None:
             office_id=image.get("office_id"),
             source=_text(image["source"]),
         )
-        added = tuple(_entry(entry) for entry in image.get("history", [])[before:])
+        added = tuple(_entry(entry) for entry in image.get("history", [])[added_from(before, image.get("folded")) :])
     except (KeyError, TypeError, ValueError):
         key = change["Keys"].get("PK", {}).get("S", "?")
         raise UnreadableLead(f"the stored lead {key} does not decode") from None
     return StoredLeadChange(lead, added)
+
+
+def recorded(image: dict[str, Any]) -> int:
+    """A lead image's `entries_recorded` (domain/leads.py), read from DynamoDB's own types: its history's
+    length plus what a fold took away (domain/lead_size.py)."""
+    length = len(image.get("history", {}).get("L", []))
+    folded = image.get("folded", {}).get("M", {}).get("entries", {}).get("N")
+    return length + (int(folded) - 1 if folded is not None else 0)
+
+
+def added_from(recorded_before: int, folded: object) -> int:
+    """Where the entries a change added start in its new image's history, `folded` its decoded fold (the
+    entries a fold took away were all recorded, and published, before the change: Lead.added_since)."""
+    entries = folded.get("entries") if isinstance(folded, dict) else None
+    return max(0, recorded_before - (int(entries) - 1 if entries is not None else 0))
 
 
 def _entry(entry: dict[str, Any]) -> StoredEntry:

@@ -20,6 +20,8 @@ from typing import Final
 
 from leadrouter.domain.company import CompanySettings
 from leadrouter.domain.config import CompanyConfig
+from leadrouter.domain.lead_size import EVENT as FOLDED
+from leadrouter.domain.lead_size import LETTING_GO
 from leadrouter.domain.leads import HistoryEntry, Lead, LeadStatus
 from leadrouter.domain.offers import duration_words
 
@@ -47,22 +49,19 @@ def without_agent(lead: Lead) -> bool:
     return lead.status is not LeadStatus.ASSIGNED
 
 
-# After these an agent no longer holds the lead: sent back to the pool, reassigned to an office alone (an
-# assignment naming no agent), offered to an agent for acceptance, or put in the pool by routing.
-_LETTING_GO: Final = frozenset({"lead.returned_to_pool", "lead.assigned", "lead.offered", "routing.pooled"})
-
-
 def held_since(lead: Lead, moment: datetime) -> bool:
-    """Whether an agent held the lead at `moment` or came to hold it at any time after."""
+    """Whether an agent held the lead at `moment` or came to hold it at any time after. A fold of older
+    entries (domain/lead_size.py) names the agent holding the lead after them, if any."""
     held = False
     for entry in lead.history:
+        holding = entry.makes_holder or (entry.event == FOLDED and entry.agent_id is not None)
         if entry.at > moment:
-            if entry.makes_holder:
+            if holding:
                 return True
             continue
-        if entry.makes_holder:
+        if holding:
             held = True
-        elif entry.event in _LETTING_GO:
+        elif entry.event in LETTING_GO or entry.event == FOLDED:
             held = False
     return held
 

@@ -192,6 +192,17 @@ class EarlierInquiry(Model):
     source: str
 
 
+class FoldedHistory(Model):
+    """What the oldest history entries folded into the one `history.folded` entry were (domain/lead_size.py):
+    the lead stays one DynamoDB item however long it lives."""
+
+    entries: int  # how many entries the fold entry stands for (the history is `entries - 1` shorter)
+    events: dict[str, int]  # of which events, how many
+    first_at: datetime
+    last_at: datetime
+    offers: int = 0  # closed offers dropped from `offers` (their links then answer "no such offer")
+
+
 class Lead(Model):
     lead_id: str
     company_id: str
@@ -232,6 +243,20 @@ class Lead(Model):
     # From `created_at` to the first moment an agent held the lead; set once, by `record`, and kept when the
     # lead changes hands later (reports: domain/reports.py).
     speed_to_lead_seconds: float | None = None
+    # The oldest entries folded into one, once the lead grew past its size budget (domain/lead_size.py).
+    folded: FoldedHistory | None = None
+
+    @property
+    def entries_recorded(self) -> int:
+        """How many entries the lead's history ever had: what it has plus what folding took away. Grows with
+        every change that records, folding or not: a change is named by it (report markers)."""
+        return len(self.history) + shortened_by(self.folded)
+
+    def added_since(self, recorded_before: int) -> int:
+        """The index in `history` of the first entry recorded after the lead had `recorded_before` entries
+        (folding takes only entries recorded before the change it happens in, and shortens the list by its
+        count less the one entry it leaves)."""
+        return max(0, recorded_before - shortened_by(self.folded))
 
     def record(self, entry: HistoryEntry) -> None:
         self.history.append(entry)
@@ -248,3 +273,7 @@ class Lead(Model):
     def decline(self, agent_id: int) -> None:
         if agent_id not in self.declined_agent_ids:
             self.declined_agent_ids.append(agent_id)
+
+
+def shortened_by(folded: FoldedHistory | None) -> int:
+    return folded.entries - 1 if folded is not None else 0

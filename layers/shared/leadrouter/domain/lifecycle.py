@@ -13,6 +13,7 @@ from leadrouter.domain.errors import Conflict, NotFound
 from leadrouter.domain.leads import HistoryEntry, Lead, LeadStatus, LeadSubmission
 from leadrouter.domain.offers import Offer, OfferAction, OfferKind, OfferOrigin, OfferState
 from leadrouter.domain.routes import NextMember, next_member, offer_sentence
+from leadrouter.domain.skips import bounded, bounded_reports
 
 
 def new_lead(
@@ -42,16 +43,36 @@ def new_lead(
 
 
 def record_notes(lead: Lead, notes: list[StepReport], at: datetime) -> None:
-    for note in notes:
+    """A decision's notes (its steps' skips), the first NAMED_SKIPS agents of a step by name (bounded_reports)."""
+    for note in bounded_reports(notes):
         lead.record(HistoryEntry(at=at, event="routing.skipped", detail=_sentence(note.detail), step=note.step))
 
 
 def record_cap_skips(lead: Lead, reached: Iterable[CapReached], at: datetime, step: str) -> None:
     """The agents an automatic step passed over because their write met a cap, in the history's words:
     "Agent 7 skipped: daily cap 10 of 10 reached." """
-    for cap in reached:
-        detail = _sentence(cap.words())
-        lead.record(HistoryEntry(at=at, event="routing.skipped", agent_id=cap.agent_id, detail=detail, step=step))
+    _record_skips(
+        lead,
+        [
+            HistoryEntry(
+                at=at, event="routing.skipped", agent_id=cap.agent_id, detail=_sentence(cap.words()), step=step
+            )
+            for cap in reached
+        ],
+    )
+
+
+def _record_skips(lead: Lead, entries: list[HistoryEntry]) -> None:
+    """Skips in the history, the first NAMED_SKIPS agents of a step by name and the rest counted by reason
+    (domain/skips.py): a step passing over thousands of agents must not outgrow the lead's item."""
+    for entry in bounded(
+        entries,
+        agent_of=lambda entry: entry.agent_id,
+        step_of=lambda entry: entry.step,
+        sentence_of=lambda entry: entry.detail,
+        summary=lambda entry, sentence: entry.model_copy(update={"agent_id": None, "detail": sentence}),
+    ):
+        lead.record(entry)
 
 
 def assign(lead: Lead, agent_id: int, office_id: str | None, detail: str, at: datetime, step: str, by: str) -> None:
@@ -491,12 +512,15 @@ def advance_route(
     """The next link of a route's chain: record the members skipped, then offer the lead to the next member
     (status `offered`, nobody holds it), or, with nobody left, the pool. `started`: the chain was already
     under way (the lead leaves `offered`), rather than starting at intake (the lead was never out of the pool)."""
-    for skipped in following.skipped:
-        lead.record(
+    _record_skips(
+        lead,
+        [
             HistoryEntry(
                 at=at, event="routing.skipped", agent_id=skipped.agent_id, detail=skipped.sentence, step=ROUTES_STEP
             )
-        )
+            for skipped in following.skipped
+        ],
+    )
     turn = following.turn
     if turn is None:
         detail = following.pool_sentence(started)

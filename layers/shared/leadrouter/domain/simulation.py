@@ -2,7 +2,7 @@
 step, in the same sentences a real lead's history gets. Pure: the service hands in the configuration, the
 round-robin queue's position (read, never written) and the moment."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Literal
 
@@ -17,6 +17,7 @@ from leadrouter.domain.cascade import (
     OwnerFirst,
     RoundRobinTurn,
     RouteOffer,
+    StepReport,
     ToPool,
     round_robin_assignment,
 )
@@ -24,6 +25,7 @@ from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.model import Model
 from leadrouter.domain.route_checks import Trial
 from leadrouter.domain.routes import WEEKDAYS, local_moment
+from leadrouter.domain.skips import bounded_reports
 
 OutcomeKind = Literal["assign", "random_pick", "round_robin", "route_offer", "claim_emails", "owner_offer", "pool"]
 
@@ -84,7 +86,9 @@ class Simulation(Model):
     steps: list[SimulatedStep]
     routes: list[SimulatedRoute]
     route_members: list[SimulatedMember]  # the matched route's members, in order
-    skipped_agents: list[SkippedAgent]
+    skipped_agents: list[SkippedAgent]  # per step, the first NAMED_SKIPS agents skipped (domain/skips.py)
+    # The agents skipped beyond those: each step's details count them by reason, as a real lead's history does.
+    more_skipped_agents: int = 0
 
 
 def explain(
@@ -101,6 +105,9 @@ def explain(
     `capped`: the agents at a cap now (a route's later members are said to be skipped for it)."""
     time_zone = config.settings.time_zone
     local = local_moment(at, time_zone)
+    # The steps' skips bounded as a real lead's history bounds them, in the same words.
+    reports = bounded_reports(decision.reports)
+    named = _named(reports)
     outcome = decision.outcome
     acceptance = config.settings.acceptance_required
     agent_id: int | None = None
@@ -146,23 +153,32 @@ def explain(
         eligible_agent_ids=eligible,
         acceptance_required=acceptance and kind in ("assign", "random_pick", "round_robin"),
         detail=detail,
-        steps=_steps(decision),
+        steps=_steps(decision, reports),
         routes=_routes(decision, facts, config, at),
         route_members=members,
-        skipped_agents=[
-            SkippedAgent(step=report.step, agent_id=report.agent_id, detail=report.detail)
-            for report in decision.reports
-            if report.agent_id is not None and not report.applied
-        ],
+        skipped_agents=named,
+        more_skipped_agents=len(_skips(decision.reports)) - len(named),
     )
 
 
-def _steps(decision: Decision) -> list[SimulatedStep]:
+def _skips(reports: Sequence[StepReport]) -> list[StepReport]:
+    return [report for report in reports if report.agent_id is not None and not report.applied]
+
+
+def _named(reports: Sequence[StepReport]) -> list[SkippedAgent]:
+    return [
+        SkippedAgent(step=report.step, agent_id=report.agent_id, detail=report.detail)
+        for report in _skips(reports)
+        if report.agent_id is not None
+    ]
+
+
+def _steps(decision: Decision, reports: Sequence[StepReport]) -> list[SimulatedStep]:
     names = [step.name for step in DEFAULT_STEPS] + [POOL_STEP]
     steps: list[SimulatedStep] = []
     for name in names:
-        details = [report.detail for report in decision.reports if report.step == name]
-        applied = any(report.applied for report in decision.reports if report.step == name)
+        details = [report.detail for report in reports if report.step == name]
+        applied = any(report.applied for report in reports if report.step == name)
         if details:
             steps.append(SimulatedStep(step=name, reached=True, applied=applied, details=details))
         else:

@@ -18,6 +18,7 @@ from leadrouter.domain.cascade import RoundRobinTurn
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.errors import Conflict, Unavailable
 from leadrouter.domain.lead_measures import change_measures, entries_measures
+from leadrouter.domain.lead_size import keep_within_size
 from leadrouter.domain.leads import HistoryEntry, Lead
 from leadrouter.domain.ports import RandomSource
 from leadrouter.service.assignment_notices import AssignmentNotices
@@ -82,7 +83,8 @@ class Snapshot:
 
     offer_ids: frozenset[str]
     open_offer_ids: frozenset[str]
-    history_length: int = 0
+    # The lead's `entries_recorded`: its history stays readable by index after a fold (Lead.added_since).
+    entries_recorded: int = 0
 
     @classmethod
     def of(cls, lead: Lead | None) -> "Snapshot":
@@ -91,7 +93,7 @@ class Snapshot:
         return cls(
             frozenset(offer.offer_id for offer in lead.offers),
             frozenset(offer.offer_id for offer in lead.offers if offer.is_open),
-            len(lead.history),
+            lead.entries_recorded,
         )
 
 
@@ -128,6 +130,7 @@ class LeadChanges:
             held_by = lead.agent_id
             turns.begin()
             change(lead, config, turns)
+            keep_within_size(lead, before.entries_recorded)
             # The agent the change gives the lead to is counted in the same write: never refused, unless an
             # automatic step of the change chose them (then conditional on their caps).
             limits = turns.limits_for(lead.agent_id)
@@ -175,11 +178,12 @@ class LeadChanges:
         for offer in lead.offers:
             if offer.offer_id not in before.offer_ids and offer.is_open:
                 failures.extend(self._delivery.deliver(lead, offer, config))
+        added = lead.added_since(before.entries_recorded)  # where the change's own entries start, past a fold
         if self._notices is not None:
-            failures.extend(self._notices.notify(lead, lead.history[before.history_length :], config))
+            failures.extend(self._notices.notify(lead, lead.history[added:], config))
         if failures:
             self.record(lead.company_id, lead.lead_id, failures)
-        self._meter.record([*change_measures(lead, before.history_length), *entries_measures(failures)])
+        self._meter.record([*change_measures(lead, added), *entries_measures(failures)])
 
     def delivery_started(self, lead: Lead) -> bool:
         """Whether the delivery of the lead's open offers began (their links exist)."""
@@ -189,8 +193,10 @@ class LeadChanges:
         """Add entries to a lead's history (failures to deliver), whatever else changes it meanwhile."""
         for attempt in range(_ATTEMPTS):
             lead = self._leads.get(company_id, lead_id)
+            recorded = lead.entries_recorded
             for entry in entries:
                 lead.record(entry)
+            keep_within_size(lead, recorded)
             try:
                 self._leads.save(lead)
                 return

@@ -74,7 +74,8 @@ class ReportTallies:
         if not tallies:
             return False
         expires_at = self._clock.now() + MARKERS_KEPT
-        added = self._aggregates.count_once(lead.company_id, lead.lead_id, len(lead.history), tallies, expires_at)
+        # Named by the entries ever recorded (a fold shortens the history; the count only grows).
+        added = self._aggregates.count_once(lead.company_id, lead.lead_id, lead.entries_recorded, tallies, expires_at)
         if not added:
             logger.info("lead change counted before", extra={"lead_id": lead.lead_id})
         return added
