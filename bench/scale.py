@@ -212,7 +212,9 @@ def _pure_domain(iterations: int, repeats: int) -> dict[str, Any]:
 def run(stack: LocalStack, iterations: int, repeats: int) -> dict[str, Any]:
     print(f"scale: {AGENTS:,} agents, {ROUTES} routes, criteria on every agent")
     # In a process of its own, as in a Lambda container: this one runs the local stack's threads (stream
-    # pollers, the scheduler), which would take the interpreter from the decision every few milliseconds.
+    # pollers, the scheduler), which would take the interpreter from the decision every few milliseconds;
+    # their backlog from the benchmarks before is delivered first, so that they leave the cores alone.
+    stack.settle()
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as alone:
         domain = alone.submit(_pure_domain, iterations, repeats).result()
     return {
