@@ -150,7 +150,7 @@ def _on_own_stacks(only: list[str], quick: bool, results: dict[str, Any]) -> Non
         # A stack of its own: the others' big companies would make every moto query of its large one slower.
         from bench.local import LocalStack
 
-        fresh = LocalStack()
+        fresh = LocalStack(isolation="process")  # a second threaded stack would meet the first one's clients
         try:
             from bench import memory
 

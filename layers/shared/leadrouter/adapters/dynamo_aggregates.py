@@ -41,7 +41,7 @@ def tally_sk(day: date, key: str | int | None) -> str:
     return f"{day.isoformat()}#{'' if key is None else key}"
 
 
-def _update(table: str, company_id: str, tally_key: TallyKey, tally: Tally) -> dict[str, Any]:
+def tally_update(table: str, company_id: str, tally_key: TallyKey, tally: Tally) -> dict[str, Any]:
     names: dict[str, str] = {"#day": "day", "#key": "key"}
     values: dict[str, Any] = {":day": tally_key.day.isoformat(), ":key": tally_key.key}
     adds = []
@@ -117,7 +117,7 @@ class DynamoAggregates:
                         "ConditionExpression": "attribute_not_exists(PK)",
                     }
                 },
-                *(_update(self._table, company_id, key, tally) for key, tally in ordered[start : start + _PART]),
+                *(tally_update(self._table, company_id, key, tally) for key, tally in ordered[start : start + _PART]),
             ]
             added = self._transact(items) or added
         return added
