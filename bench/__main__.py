@@ -51,7 +51,7 @@ class _Verdicts:
     def write(self, text: str) -> int:
         self._line += text
         *done, self._line = self._line.split("\n")
-        self.missed.extend(line.strip() for line in done if "NOT met" in line)
+        self.missed.extend(line.strip() for line in done if "not met" in line.lower())
         return self._out.write(text)
 
     def flush(self) -> None:
@@ -92,14 +92,18 @@ def _run(argv: list[str] | None) -> int:
         from bench import package_size
 
         results["package_size"] = package_size.run()
+    # Pure domain, no stack: the layer goes on the path as the stack would put it (Lambda's /opt).
+    layer = str(Path(__file__).resolve().parent.parent / "layers" / "shared")
+    if layer not in sys.path:
+        sys.path.insert(0, layer)
     if "fair_share" in args.only:
-        # Pure domain, no stack: the layer goes on the path as the stack would put it (Lambda's /opt).
-        layer = str(Path(__file__).resolve().parent.parent / "layers" / "shared")
-        if layer not in sys.path:
-            sys.path.insert(0, layer)
         from bench import fair_share
 
         results["fair_share"] = fair_share.run(1_000 if args.quick else 10_000)
+    if "scale" in args.only:
+        from bench import scale
+
+        results["scale"] = scale.decisions_alone(20 if args.quick else 200, 2 if args.quick else 5)
     needs_stack = set(args.only) - {"package_size", "contention", "timer_lateness", "fair_share", "companies", "memory"}
     if needs_stack:
         from bench.local import LocalStack
@@ -186,7 +190,7 @@ def _on_stack(stack: "LocalStack", only: list[str], quick: bool, results: dict[s
     if "scale" in only:
         from bench import scale
 
-        results["scale"] = scale.run(stack, 20 if quick else 200, 2 if quick else 5)
+        results["scale"] = scale.run(stack, 2 if quick else 5, results["scale"])
     if "reports" in only:
         from bench import reports
 

@@ -39,13 +39,6 @@ class LocalStack:
         self.operator_key = create_operator_key(boto3.client("dynamodb"), table)
         self.session = requests.Session()
 
-    def settle(self) -> None:
-        """Let the stack's stream pollers deliver every stored change now, so that a timing taken next does
-        not share the machine's cores with a backlog left by the benchmarks before it."""
-        log = self.stack.event_log
-        if log is not None and log.catch_up is not None:
-            log.catch_up()
-
     def call(self, method: str, path: str, key: str | None = None, body: Any = None) -> Any:
         headers = {"Authorization": f"Bearer {key}"} if key else {}
         answer = self.session.request(method, self.stack.api_url + path, json=body, headers=headers, timeout=60)
