@@ -19,14 +19,13 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from leadrouter.domain.agents import Agent
-from leadrouter.domain.cascade import ReturningLeadStep
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.leads import HistoryEntry, Lead, LeadStatus
 from leadrouter.domain.ports import Clock
-from leadrouter.domain.routes import for_people, local_moment
+from leadrouter.domain.routes import for_people
 from leadrouter.domain.summaries import summary_of
 from leadrouter.domain.texts import assignment_text
-from leadrouter.service.delivery import send_with_retries
+from leadrouter.service.delivery import returning_words, send_with_retries
 from leadrouter.service.ports import Email, Mailer, Renderer
 
 if TYPE_CHECKING:
@@ -98,7 +97,6 @@ class AssignmentNotices:
     def _context(self, lead: Lead, entry: HistoryEntry, config: CompanyConfig, agent: Agent) -> dict[str, Any]:
         base = (lead.link_base_url or self._default_base_url).rstrip("/")
         zone = config.settings.time_zone
-        earlier = lead.returning_of if entry.step == ReturningLeadStep.name else None
         return {
             "company_name": config.company.name,
             "agent_name": agent.display_name(),
@@ -106,11 +104,7 @@ class AssignmentNotices:
             "by_admin": entry.step == "manual",
             "leads_url": base + MY_LEADS_PATH,
             "assigned_at": for_people(entry.at, zone),
-            "returning": (
-                {"date": local_moment(earlier.created_at, zone).date().isoformat(), "source": earlier.source}
-                if earlier is not None
-                else None
-            ),
+            "returning": returning_words(lead, entry.step, zone),
         }
 
     def _failed(self, agent: Agent, channel: str, reason: str) -> HistoryEntry:

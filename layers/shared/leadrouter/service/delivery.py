@@ -247,15 +247,15 @@ def email_context(
         "time_left": duration_words(seconds),
         "expires_at": for_people(offer.expires_at, time_zone),
         "expires_at_iso": offer.expires_at.isoformat(),
-        "returning": _returning(lead, offer, time_zone),
+        "returning": returning_words(lead, offer.step, time_zone),  # only on the returning-lead offer
     }
 
 
-def _returning(lead: Lead, offer: Offer, time_zone: str) -> dict[str, str] | None:
+def returning_words(lead: Lead, step: str | None, time_zone: str) -> dict[str, str] | None:
     """For the owner of the person's earlier lead (ROUTING.md, "Returning leads"): when and where that
-    earlier inquiry came in; only on the offer the returning-lead step made, not on later ones."""
+    earlier inquiry came in, for what the returning-lead step (`step`) made: its offer or its assignment."""
     earlier = lead.returning_of
-    if earlier is None or offer.step != ReturningLeadStep.name:
+    if earlier is None or step != ReturningLeadStep.name:
         return None
     return {"date": local_moment(earlier.created_at, time_zone).date().isoformat(), "source": earlier.source}
 
