@@ -4,29 +4,14 @@ import copy
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.client import BaseClient
 
+from tests.support.aws_calls import AwsCalls
 
-@dataclass
-class Recorded:
-    calls: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
-
-    def names(self) -> list[str]:
-        return [f"{service}.{operation}" for service, operation, _ in self.calls]
-
-    def routing(self) -> list[str]:
-        """The requests that store and route, without the emails and texts that tell agents afterwards."""
-        return [name for name in self.names() if name.split(".")[0] not in TELLING]
-
-    def telling(self) -> list[str]:
-        return [name for name in self.names() if name.split(".")[0] in TELLING]
-
-
-# Offer emails, assignment notices and texts: sent after the change they tell of, counted apart.
-TELLING = frozenset({"sesv2", "sns"})
+# The same counts the tests read (names, routing requests, emails and texts apart), recorded here for a run.
+Recorded = AwsCalls
 
 
 @contextmanager

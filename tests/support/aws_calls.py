@@ -1,4 +1,5 @@
-"""The AWS requests a test's code made, counted at botocore's one door (the `aws_calls` fixture installs it)."""
+"""The AWS requests a test's code made, counted at botocore's one door (the `aws_calls` fixture installs it;
+the benchmarks' `bench.aws_calls.recording` fills the same class)."""
 
 from typing import Any
 
