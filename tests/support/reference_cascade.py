@@ -29,6 +29,7 @@ from leadrouter.domain.cascade import (
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.criteria import criteria_match
 from leadrouter.domain.ports import RandomSource
+from leadrouter.domain.route_checks import NAMED_ROUTE_FAILURES
 from leadrouter.domain.routes import (
     WEEKDAYS,
     Route,
@@ -127,11 +128,16 @@ class RoutesStep:
         if not active:
             ctx.skip(self.name, "no active route" if routes else "no routes set up")
             return None
+        moment = describe_moment(local_moment(ctx.at, time_zone), time_zone)
+        failed = 0
         for route in active:
             matched, sentence = route_sentence(route, ctx.facts.source, ctx.at, time_zone)
             if not matched:
-                ctx.skip(self.name, sentence, noteworthy=True)
+                failed += 1
+                if failed <= NAMED_ROUTE_FAILURES:
+                    ctx.skip(self.name, sentence, noteworthy=True)
                 continue
+            self._more(ctx, failed, moment)
             following = next_member(RouteTurn.start(route), ctx.config.agents, (), ctx.at, after=-1)
             for skipped in following.skipped:
                 ctx.skip(self.name, skipped.sentence, agent_id=skipped.agent_id)
@@ -142,9 +148,14 @@ class RoutesStep:
                 seconds = route.claim_window_seconds
                 detail = f"Offered to {who}, {following.turn.member_words()}, with a {seconds}-second claim window."
             return RouteOffer(sentence, following, f"{sentence} {detail}")
-        moment = describe_moment(local_moment(ctx.at, time_zone), time_zone)
+        self._more(ctx, failed, moment)
         ctx.skip(self.name, f"no active route matched at {moment}")
         return None
+
+    def _more(self, ctx: CascadeContext, failed: int, moment: str) -> None:
+        unnamed = failed - NAMED_ROUTE_FAILURES
+        if unnamed > 0:
+            ctx.skip(self.name, f"{unnamed:,} more route{'s' if unnamed != 1 else ''} did not match at {moment}.", True)
 
 
 def _ids(agents: Sequence[Agent]) -> str:

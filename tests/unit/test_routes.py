@@ -283,6 +283,29 @@ def test_the_first_matching_route_by_priority_offers_the_lead_to_its_first_membe
     )
 
 
+def test_past_twenty_failed_routes_the_history_counts_the_rest() -> None:
+    """A company with 200 routes keeps 20 reasons in a lead's history, not 199: the first failures by
+    priority, then one line counting the others, then the route that matched."""
+    failing = [a_route(f"Portal {n}", priority=n, members=(1,), sources=[f"portal{n}"]) for n in range(1, 31)]
+    last = a_route("Website", priority=40, members=(2,), sources=["website"])
+    config = with_routes(company(agent(1), agent(2), time_zone=CHICAGO), *failing, last)
+
+    decision = route(lead(source="website"), config, at=SATURDAY_10_12)
+
+    notes = note_details(decision)
+    assert len(notes) == 21
+    assert notes[0].startswith("Route 'Portal 1' did not match at Saturday 10:12 America/Chicago")
+    assert notes[19].startswith("Route 'Portal 20' did not match")
+    assert notes[20] == "10 more routes did not match at Saturday 10:12 America/Chicago."
+    outcome = decision.outcome
+    assert isinstance(outcome, RouteOffer)
+    assert outcome.matched == "Route 'Website' matched: Saturday 10:12 America/Chicago."
+
+    nowhere = route(lead(source="zillow"), config, at=SATURDAY_10_12)
+    assert note_details(nowhere)[20] == "11 more routes did not match at Saturday 10:12 America/Chicago."
+    assert "no active route matched at Saturday 10:12 America/Chicago" in [r.detail for r in nowhere.reports]
+
+
 def test_no_matching_route_goes_on_to_click_to_claim() -> None:
     config = with_routes(
         company(agent(1, click_to_claim=True), click_to_claim_enabled=True, time_zone=CHICAGO),

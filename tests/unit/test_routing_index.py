@@ -131,9 +131,9 @@ def conditions(draw: st.DrawFn) -> RouteConditions:
 
 
 @st.composite
-def routes(draw: st.DrawFn, agent_ids: list[int]) -> dict[str, Route]:
+def routes(draw: st.DrawFn, agent_ids: list[int], most: int = 6) -> dict[str, Route]:
     found: dict[str, Route] = {}
-    for n in range(draw(st.integers(min_value=0, max_value=6))):
+    for n in range(draw(st.integers(min_value=0, max_value=most))):
         members = draw(st.lists(st.sampled_from([*agent_ids, 99]), min_size=1, max_size=4, unique=True))
         route = Route(
             route_id=f"rt_{n:026d}",
@@ -148,7 +148,7 @@ def routes(draw: st.DrawFn, agent_ids: list[int]) -> dict[str, Route]:
 
 
 @st.composite
-def configurations(draw: st.DrawFn) -> CompanyConfig:
+def configurations(draw: st.DrawFn, most_routes: int = 6) -> CompanyConfig:
     staff = draw(agents())
     ids = sorted(staff) or [1]
     chosen = st.sampled_from([*ids, 99])
@@ -162,7 +162,7 @@ def configurations(draw: st.DrawFn) -> CompanyConfig:
         auto_assign_enabled=draw(st.booleans()),
     )
     company = Company(company_id="co_prop", name="Prop Realty", created_at=BASE, settings=company_settings)
-    return CompanyConfig(company, staff, {}, draw(routes(ids)))
+    return CompanyConfig(company, staff, {}, draw(routes(ids, most_routes)))
 
 
 interests = st.builds(
@@ -203,6 +203,20 @@ def test_the_indexed_decision_is_the_reference_decision(
             words = ", ".join(str(agent_id) for agent_id in turn.queue if agent_id not in declined)
             detail = round_robin_assignment(config, RoundRobinTurn(turn.queue, declined), turn.queue[-1]).detail
             assert detail.endswith(f"(ascending ids {words}).")
+
+
+@PROPERTY
+@given(configurations(most_routes=45), facts, moments)
+def test_past_the_routes_it_names_the_decision_is_still_the_reference(
+    config: CompanyConfig, lead: LeadFacts, at: datetime
+) -> None:
+    """Past the first 20 routes that fail, the index tries only the routes the lead's source admits and
+    counts the others: the same route matches, and the history names and counts the same routes."""
+    decision = decide(lead, config, at, ScriptedRandom(seed=1))
+
+    assert decision == reference_decide(lead, config, at, ScriptedRandom(seed=1))
+    named = [report for report in decision.reports if report.detail.startswith("Route '") and not report.applied]
+    assert len(named) <= 20
 
 
 @PROPERTY

@@ -16,7 +16,7 @@ from leadrouter.domain.config import CompanyConfig, away_skip
 from leadrouter.domain.leads import Interest, Listing
 from leadrouter.domain.people import EarlierLead
 from leadrouter.domain.ports import RandomSource
-from leadrouter.domain.route_checks import Trial
+from leadrouter.domain.route_checks import NAMED_ROUTE_FAILURES, Trial, more_failed_sentence
 from leadrouter.domain.routes import NextMember, RouteTurn, next_member
 
 
@@ -309,25 +309,38 @@ class RoutesStep:
             ctx.skip(self.name, "no active route" if index.routes_by_priority else "no routes set up")
             return None
         trial = Trial.of(ctx.at, ctx.config.settings.time_zone, ctx.facts.source)
-        for check in index.active_routes:
-            failure = check.failure(trial)
-            if failure is not None:
-                ctx.reports.append(StepReport(self.name, False, failure, True))
-                continue
-            route, verdict = check.route, check.verdict(trial)
-            start = RouteTurn.start(route, ctx.route_starts.get(route.route_id, 0))
-            following = next_member(start, ctx.config.agents, (), ctx.at, after=-1, at_cap=ctx.capped)
-            for skipped in following.skipped:
-                ctx.skip(self.name, skipped.sentence, agent_id=skipped.agent_id)
-            if following.turn is None:
-                detail = following.pool_sentence(started=False)
-            else:
-                who = _describe(ctx.config.agents[following.turn.agent_id])
-                seconds = route.claim_window_seconds
-                detail = f"Offered to {who}, {following.turn.member_words()}, with a {seconds}-second claim window."
-            return RouteOffer(verdict.sentence(), following, f"{verdict.sentence()} {detail}")
-        ctx.skip(self.name, f"no active route matched at {trial.words}")
-        return None
+        checks = index.active_routes
+        # The first failures are named in the history, in priority order; past them only a route that holds
+        # matters, and the others are counted (route_checks.NAMED_ROUTE_FAILURES).
+        position = 0
+        while position < len(checks) and position < NAMED_ROUTE_FAILURES:
+            failure = checks[position].failure(trial)
+            if failure is None:
+                break
+            ctx.reports.append(StepReport(self.name, False, failure, True))
+            position += 1
+        else:
+            holding = index.first_route_holding(trial, position)
+            unnamed = (len(checks) if holding is None else holding) - position
+            if unnamed:
+                ctx.skip(self.name, more_failed_sentence(unnamed, trial), True)
+            if holding is None:
+                ctx.skip(self.name, f"no active route matched at {trial.words}")
+                return None
+            position = holding
+        check = checks[position]
+        route, verdict = check.route, check.verdict(trial)
+        start = RouteTurn.start(route, ctx.route_starts.get(route.route_id, 0))
+        following = next_member(start, ctx.config.agents, (), ctx.at, after=-1, at_cap=ctx.capped)
+        for skipped in following.skipped:
+            ctx.skip(self.name, skipped.sentence, agent_id=skipped.agent_id)
+        if following.turn is None:
+            detail = following.pool_sentence(started=False)
+        else:
+            who = _describe(ctx.config.agents[following.turn.agent_id])
+            seconds = route.claim_window_seconds
+            detail = f"Offered to {who}, {following.turn.member_words()}, with a {seconds}-second claim window."
+        return RouteOffer(verdict.sentence(), following, f"{verdict.sentence()} {detail}")
 
 
 def _ids(agent_ids: Sequence[int]) -> str:

@@ -1,16 +1,17 @@
 """What the cascade looks up in one configuration version, built once (the configuration's
 `routing_index`) so that a decision costs lookups, not a pass over every agent and route.
 
-It holds: the agents by id; the routes by priority with their conditions compiled (`RouteCheck`); the
-active agents by MLS id; and sets of active agents as bitmasks over their ascending ids — the
-click-to-claim agents, the round-robin queue, and for each criterion of advanced distribution the agents
-each lead value admits (by zip, city, type and source; by price through the sorted minimums and maximums).
-A lead's matching agents are then the AND of six masks; who is unavailable at a moment is the OR of the
-agents whose status is not `available`, a suffix of the away agents sorted by return time, and the agents
-whose working hours or out-of-office periods (domain/presence.py) exclude the moment. The last is computed
-once per distinct schedule, and reused until the first moment any schedule can change its answer, so a
-company without hours pays nothing for them and one with hours pays once per edge, not once per decision.
-Inactive agents are in no set: no automatic step reaches or mentions them.
+It holds: the agents by id; the routes by priority with their conditions compiled (`RouteCheck`), and by the
+source they admit (a lead is tried only against the routes its source can match, once the routes the history
+names are past); the active agents by MLS id; and sets of active agents as bitmasks over their ascending ids —
+the click-to-claim agents, the round-robin queue, and for each criterion of advanced distribution the agents
+each lead value admits (by zip, city, type and source; by price through the sorted minimums and maximums). A
+lead's matching agents are then the AND of six masks; who is unavailable at a moment is the OR of the agents
+whose status is not `available`, a suffix of the away agents sorted by return time, and the agents whose
+working hours or out-of-office periods (domain/presence.py) exclude the moment. The last is computed once per
+distinct schedule, and reused until the first moment any schedule can change its answer, so a company without
+hours pays nothing for them and one with hours pays once per edge, not once per decision. Inactive agents are
+in no set: no automatic step reaches or mentions them.
 
 Guarantees: every answer equals the straightforward pass over the configuration it was built from
 (`tests/support/reference_cascade.py` is that pass; property tests compare the two), in the same order
@@ -31,7 +32,7 @@ from leadrouter.domain.agents import Agent, Criteria
 from leadrouter.domain.criteria import fold
 from leadrouter.domain.leads import Interest
 from leadrouter.domain.presence import Schedule
-from leadrouter.domain.route_checks import RouteCheck
+from leadrouter.domain.route_checks import RouteCheck, Trial
 from leadrouter.domain.routes import Route, by_priority
 
 # bin() of a mask, reversed, read as selectors for itertools.compress: b"0" -> 0, b"1" -> 1.
@@ -180,6 +181,32 @@ class RoutingIndex:
     @cached_property
     def active_routes(self) -> tuple[RouteCheck, ...]:
         return tuple(RouteCheck(route) for route in self.routes_by_priority if route.active)
+
+    @cached_property
+    def _routes_by_source(self) -> tuple[tuple[int, ...], dict[str, tuple[int, ...]]]:
+        """The positions in `active_routes` of the routes without a source condition, and for each source a
+        route lists, of the routes that admit it (those and the ones listing it): the only routes a lead of
+        that source can match."""
+        anywhere: list[int] = []
+        listing: defaultdict[str, list[int]] = defaultdict(list)
+        for position, check in enumerate(self.active_routes):
+            sources = check.route.conditions.sources
+            if sources is None:
+                anywhere.append(position)
+            for source in dict.fromkeys(sources or ()):
+                listing[source].append(position)
+        admitting = {source: tuple(sorted([*positions, *anywhere])) for source, positions in listing.items()}
+        return tuple(anywhere), admitting
+
+    def first_route_holding(self, trial: Trial, start: int) -> int | None:
+        """The position of the first active route from `start` on whose conditions hold for `trial`."""
+        anywhere, admitting = self._routes_by_source
+        candidates = admitting.get(trial.source_key, anywhere)
+        checks = self.active_routes
+        for position in candidates[bisect_left(candidates, start) :]:
+            if checks[position].holds(trial):
+                return position
+        return None
 
     @cached_property
     def _by_mls_id(self) -> dict[str, Agent]:
@@ -341,6 +368,7 @@ class RoutingIndex:
         """Every part at once (what a decision can need), for a caller that wants the cost paid up front."""
         for part in (
             "active_routes",
+            "_routes_by_source",
             "_by_mls_id",
             "_returns",
             "_status_off",
