@@ -36,7 +36,7 @@ def test_the_real_template_functions_get_globals_and_resolved_environment(templa
     assert intake.handler_file == REPO / "functions" / "intake" / "app.py"
     assert intake.handler_function == "lambda_handler"
     assert intake.timeout == 10
-    assert intake.memory_size == 1024  # its own, over the Globals' 512
+    assert intake.memory_size == 1792  # its own, over the Globals' 512
     assert template.functions["AuthorizerFunction"].memory_size == 512  # the Globals'
     assert intake.layer_dirs == (REPO / "layers" / "shared",)
     environment = intake.environment
