@@ -4,6 +4,7 @@ public agent directory."""
 from datetime import UTC, datetime
 from typing import Any
 
+import boto3
 import pytest
 
 from tests.support.client import Answer
@@ -344,6 +345,68 @@ def test_an_office_with_agents_cannot_be_deleted(company: Company) -> None:
     # Once the agent moves, it can go.
     expect(company.api.patch("/v1/agents/1", json_body={"office_id": None}, key=company.admin_key), 200)
     assert company.api.delete("/v1/offices/north", key=company.admin_key).status == 204
+
+
+def _agent_counts(table_name: str, company_id: str) -> dict[str, int | None]:
+    """Each office item's count of its agents, as stored (None: the item keeps none)."""
+    items = boto3.client("dynamodb").query(
+        TableName=table_name,
+        KeyConditionExpression="PK = :pk AND begins_with(SK, :office)",
+        ExpressionAttributeValues={":pk": {"S": f"C#{company_id}"}, ":office": {"S": "OFFICE#"}},
+        ConsistentRead=True,
+    )["Items"]
+    return {item["office_id"]["S"]: int(item["agent_count"]["N"]) if "agent_count" in item else None for item in items}
+
+
+def test_an_office_counts_the_agents_every_write_moves_in_and_out(company: Company, table_name: str) -> None:
+    """Deleting an office looks at no agent when its count is 0 (docs/DECISIONS.md, "An office counts its
+    agents"): every way an agent joins or leaves keeps the count exact, and a refusal still names them."""
+    key = company.admin_key
+    company.office("north")
+    company.office("south")
+    expect(post_agent(company, agent_id=1, name="Ada", email="ada@brokerage.test", office_id="north"), 201)
+    expect(post_agent(company, agent_id=2, name="Bo", email="bo@brokerage.test", office_id="north"), 201)
+    expect(post_agent(company, agent_id=3, name="Cy", email="cy@brokerage.test"), 201)
+    assert _agent_counts(table_name, company.company_id) == {"north": 2, "south": 0}
+
+    expect(company.api.patch("/v1/agents/1", json_body={"office_id": "south"}, key=key), 200)  # moves
+    expect(company.api.patch("/v1/agents/1", json_body={"phone": "312-555-0100"}, key=key), 200)  # stays
+    replaced = {"name": "Cy", "email": "cy@brokerage.test", "office_id": "south"}
+    expect(company.api.put("/v1/agents/3", json_body=replaced, key=key), 200)  # joins
+    expect(company.api.delete("/v1/agents/2", key=key), 200)  # deactivated: still in the office
+    expect(company.api.put("/v1/offices/south", json_body={"name": "South Side"}, key=key), 200)  # renamed
+    assert _agent_counts(table_name, company.company_id) == {"north": 1, "south": 2}
+
+    refused = company.api.delete("/v1/offices/north", key=key)
+    assert refused.status == 409
+    assert "still has agents [2]" in refused.json["error"]["message"]
+    expect(company.api.patch("/v1/agents/2", json_body={"office_id": None}, key=key), 200)
+    assert _agent_counts(table_name, company.company_id) == {"north": 0, "south": 2}
+    assert company.api.delete("/v1/offices/north", key=key).status == 204
+    assert _agent_counts(table_name, company.company_id) == {"south": 2}
+
+
+def test_an_office_stored_before_offices_counted_agents_is_still_refused_while_an_agent_is_in_it(
+    company: Company, table_name: str
+) -> None:
+    key = company.admin_key
+    company.office("old")
+    company.agent(1, office_id="old")
+    # As an office written by an earlier release: no count on its item.
+    boto3.client("dynamodb").update_item(
+        TableName=table_name,
+        Key={"PK": {"S": f"C#{company.company_id}"}, "SK": {"S": "OFFICE#old"}},
+        UpdateExpression="REMOVE agent_count",
+    )
+    expect(
+        company.api.post("/v1/agents", json_body={"name": "Di", "email": "di@b.test", "office_id": "old"}, key=key), 201
+    )
+
+    assert company.api.delete("/v1/offices/old", key=key).status == 409
+    for agent_id in (1, 2):
+        expect(company.api.patch(f"/v1/agents/{agent_id}", json_body={"office_id": None}, key=key), 200)
+    assert _agent_counts(table_name, company.company_id) == {"old": None}  # never counted from a wrong start
+    assert company.api.delete("/v1/offices/old", key=key).status == 204
 
 
 def test_unknown_offices_are_404(company: Company) -> None:

@@ -267,6 +267,9 @@ class MemoryConfigReads:
     def office_members(self, office_id: str) -> list[int]:
         return sorted(agent.agent_id for agent in self._config.agents.values() if agent.office_id == office_id)
 
+    def office_agent_count(self, office_id: str) -> int | None:
+        return len(self.office_members(office_id)) if office_id in self._config.offices else None
+
     def routes(self) -> dict[str, Route]:
         return dict(self._config.routes)
 

@@ -12,11 +12,12 @@ answered as done (adapters/retried_writes.py).
 """
 
 import threading
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from leadrouter.adapters.aws_errors import domain_errors
 from leadrouter.adapters.dynamo_codec import from_item, to_item
-from leadrouter.adapters.dynamo_config_items import decode, query_items
+from leadrouter.adapters.dynamo_config_items import OFFICE_AGENT_COUNT, decode, query_items
 from leadrouter.adapters.dynamo_config_log import applied, log_entry, read_changes
 from leadrouter.adapters.dynamo_config_reads import DynamoConfigReads
 from leadrouter.adapters.dynamo_keys import META, agent_sk, company_pk, office_sk, route_sk
@@ -142,16 +143,41 @@ class DynamoConfigRepository:
         values = settings.model_dump(mode="json")
         self._commit(company_id, expected_version, new_write_token(), settings=values)
 
-    def put_agent(self, company_id: str, agent: Agent, must_exist: bool, expected_version: int) -> None:
-        """must_exist: True to update, False to create."""
+    def put_agent(
+        self,
+        company_id: str,
+        agent: Agent,
+        must_exist: bool,
+        expected_version: int,
+        office_counts: Mapping[str, int] | None = None,
+    ) -> None:
+        """must_exist: True to update, False to create. The offices' counts change in the same transaction."""
+        counts = [
+            self._count_change(company_id, office_id, change) for office_id, change in (office_counts or {}).items()
+        ]
         self._put_at_version(
-            company_id, agent_sk(agent.agent_id), agent.model_dump(mode="json"), must_exist, expected_version
+            company_id, agent_sk(agent.agent_id), agent.model_dump(mode="json"), must_exist, expected_version, counts
         )
 
-    def put_office(self, company_id: str, office: Office, must_exist: bool, expected_version: int) -> None:
-        self._put_at_version(
-            company_id, office_sk(office.office_id), office.model_dump(mode="json"), must_exist, expected_version
-        )
+    def put_office(
+        self, company_id: str, office: Office, must_exist: bool, expected_version: int, agent_count: int | None = None
+    ) -> None:
+        values = office.model_dump(mode="json")
+        if agent_count is not None:
+            values[OFFICE_AGENT_COUNT] = agent_count
+        self._put_at_version(company_id, office_sk(office.office_id), values, must_exist, expected_version)
+
+    def _count_change(self, company_id: str, office_id: str, change: int) -> "TransactWriteItemTypeDef":
+        # The count was read at the version this transaction checks: it is there, and current.
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": to_item({"PK": company_pk(company_id), "SK": office_sk(office_id)}),
+                "UpdateExpression": f"ADD {OFFICE_AGENT_COUNT} :change",
+                "ConditionExpression": f"attribute_exists({OFFICE_AGENT_COUNT})",
+                "ExpressionAttributeValues": to_item({":change": change}),
+            }
+        }
 
     def delete_office(self, company_id: str, office_id: str, expected_version: int) -> None:
         self._delete_at_version(company_id, office_sk(office_id), expected_version)
@@ -178,7 +204,13 @@ class DynamoConfigRepository:
         self._commit(company_id, expected_version, new_write_token(), write=delete, deletes=[sk])
 
     def _put_at_version(
-        self, company_id: str, sk: str, values: dict[str, Any], must_exist: bool, expected_version: int
+        self,
+        company_id: str,
+        sk: str,
+        values: dict[str, Any],
+        must_exist: bool,
+        expected_version: int,
+        also: "list[TransactWriteItemTypeDef] | None" = None,
     ) -> None:
         token = new_write_token()
         stored = {"SK": sk, **values}
@@ -187,7 +219,7 @@ class DynamoConfigRepository:
             "Item": to_item({"PK": company_pk(company_id), **stored, TOKEN_ATTRIBUTE: token}),
             "ConditionExpression": "attribute_exists(PK)" if must_exist else "attribute_not_exists(PK)",
         }
-        self._commit(company_id, expected_version, token, write={"Put": put}, written=sk, puts=[stored])
+        self._commit(company_id, expected_version, token, write={"Put": put}, written=sk, puts=[stored], also=also)
 
     def _commit(
         self,
@@ -199,10 +231,11 @@ class DynamoConfigRepository:
         puts: list[dict[str, Any]] | None = None,
         deletes: list[str] | None = None,
         settings: dict[str, Any] | None = None,
+        also: "list[TransactWriteItemTypeDef] | None" = None,
     ) -> None:
-        """One transaction: `write` (if any), the version bump conditional on `expected_version` (with the
-        settings, for a settings write), and the new version's log entry. written: the sort key of the item
-        a put writes (it carries the token too)."""
+        """One transaction: `write` (if any) and what goes `also` with it, the version bump conditional on
+        `expected_version` (with the settings, for a settings write), and the new version's log entry.
+        written: the sort key of the item a put writes (it carries the token too)."""
         assignments = f"config_version = config_version + :one, {TOKEN_ATTRIBUTE} = :token"
         values: dict[str, Any] = {":one": 1, ":seen": expected_version, ":token": token}
         if settings is not None:
@@ -218,7 +251,7 @@ class DynamoConfigRepository:
             }
         }
         entry = log_entry(self._table, company_id, expected_version + 1, puts, deletes, settings)
-        items = [*([write] if write is not None else []), bump, entry]
+        items = [*([write] if write is not None else []), *(also or []), bump, entry]
         # The META's token is what a retry looks for; another write landing between the first attempt and
         # the retry replaces it, so a put also finds its token on the item it wrote.
         with domain_errors(_stale):

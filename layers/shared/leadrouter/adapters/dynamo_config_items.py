@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 AGENT_PREFIX = "AGENT#"
 OFFICE_PREFIX = "OFFICE#"
 ROUTE_PREFIX = "ROUTE#"
+# The number of agents in the office, on its item, kept by every write that moves an agent in or out
+# (docs/DECISIONS.md, "An office counts its agents"); not part of the Office model.
+OFFICE_AGENT_COUNT = "agent_count"
 
 type ConfigItem = Company | Agent | Office | Route
 
@@ -36,7 +39,7 @@ def decode(item: dict[str, Any]) -> ConfigItem | None:
     if sk.startswith(AGENT_PREFIX):
         return Agent.model_validate(strip_keys(item))
     if sk.startswith(OFFICE_PREFIX):
-        return Office.model_validate(strip_keys(item))
+        return Office.model_validate({k: v for k, v in strip_keys(item).items() if k != OFFICE_AGENT_COUNT})
     if sk.startswith(ROUTE_PREFIX):
         return Route.model_validate(strip_keys(item))
     return None

@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from leadrouter.adapters.aws_errors import domain_errors
 from leadrouter.adapters.dynamo_codec import from_item, to_item
-from leadrouter.adapters.dynamo_config_items import AGENT_PREFIX, ROUTE_PREFIX, decode, query_items
+from leadrouter.adapters.dynamo_config_items import (
+    AGENT_PREFIX,
+    OFFICE_AGENT_COUNT,
+    ROUTE_PREFIX,
+    decode,
+    query_items,
+)
 from leadrouter.adapters.dynamo_keys import agent_sk, company_pk, office_sk
 from leadrouter.domain.agents import Agent, Office
 from leadrouter.domain.company import Company
@@ -40,6 +46,7 @@ class DynamoConfigReads:
         # no copy (a full read is never made for it).
         self._warm_copy = warm_copy
         self._routes: dict[str, Route] | None = None
+        self._offices: dict[str, dict[str, Any] | None] = {}  # office items as read, for office_agent_count
 
     @property
     def company(self) -> Company:
@@ -54,8 +61,24 @@ class DynamoConfigReads:
         return found if isinstance(found, Agent) else None
 
     def office(self, office_id: str) -> Office | None:
-        found = self._get(office_sk(office_id))
+        item = self._office_item(office_id)
+        found = decode(item) if item is not None else None
         return found if isinstance(found, Office) else None
+
+    def office_agent_count(self, office_id: str) -> int | None:
+        item = self._office_item(office_id)
+        count = item.get(OFFICE_AGENT_COUNT) if item is not None else None
+        return int(count) if count is not None else None
+
+    def _office_item(self, office_id: str) -> dict[str, Any] | None:
+        # A write asks of one office both whether it exists and what it counts: one read.
+        if office_id not in self._offices:
+            with domain_errors():
+                answer = self._db.get_item(
+                    TableName=self._table, Key=self._key(office_sk(office_id)), ConsistentRead=True
+                )
+            self._offices[office_id] = from_item(answer["Item"]) if "Item" in answer else None
+        return self._offices[office_id]
 
     def missing_agents(self, agent_ids: Iterable[int]) -> list[int]:
         """Those of `agent_ids` that are no agent of the company, in the order given."""
@@ -81,8 +104,8 @@ class DynamoConfigReads:
     def office_members(self, office_id: str) -> list[int]:
         """The agents in the office. A warm container answers from its cached configuration, caught up to
         this version from the change log (the write is stored only if the version is still current, so that
-        copy is exact). Only a container without a copy filters every agent item, in pages of 1 MB: deleting
-        an office is rare, and no index had to be kept for it."""
+        copy is exact). Only a container without a copy filters every agent item, in pages of 1 MB; an office
+        that counts its agents and has none is not asked (service/configuration.delete_office)."""
         known = self._warm_copy(self.version)
         if known is not None and known.version == self.version:
             return sorted(agent.agent_id for agent in known.agents.values() if agent.office_id == office_id)

@@ -89,7 +89,8 @@ class ConfigurationService:
             agent = self._validated_agent(company_id, config, given, body, current)
             if current is not None:
                 raise Conflict(f"Agent {agent.agent_id} exists already; PUT /v1/agents/{agent.agent_id} changes it.")
-            self._config.put_agent(company_id, agent, must_exist=False, expected_version=config.version)
+            counts = _office_counts(config, None, agent)
+            self._config.put_agent(company_id, agent, False, config.version, office_counts=counts)
             return agent
 
         return at_current_version(self._config, company_id, write)
@@ -100,7 +101,8 @@ class ConfigurationService:
             if current is None:
                 raise NotFound(f"No agent {agent_id}.")
             agent = self._validated_agent(company_id, config, {**body, "agent_id": agent_id}, body, current)
-            self._config.put_agent(company_id, agent, must_exist=True, expected_version=config.version)
+            counts = _office_counts(config, current, agent)
+            self._config.put_agent(company_id, agent, True, config.version, office_counts=counts)
             return agent
 
         return self._after_write(company_id, at_current_version(self._config, company_id, write))
@@ -115,7 +117,8 @@ class ConfigurationService:
                 raise NotFound(f"No agent {agent_id}.")
             merged = {**current.model_dump(mode="json"), **changes, "agent_id": agent_id}
             agent = self._validated_agent(company_id, config, merged, changes, current)
-            self._config.put_agent(company_id, agent, must_exist=True, expected_version=config.version)
+            counts = _office_counts(config, current, agent)
+            self._config.put_agent(company_id, agent, True, config.version, office_counts=counts)
             return agent
 
         return self._after_write(company_id, at_current_version(self._config, company_id, write))
@@ -189,7 +192,7 @@ class ConfigurationService:
         def write(config: ConfigReads) -> Office:
             if config.office(office.office_id) is not None:
                 raise Conflict(f"Office {office.office_id} exists already.")
-            self._config.put_office(company_id, office, must_exist=False, expected_version=config.version)
+            self._config.put_office(company_id, office, False, config.version, agent_count=0)
             return office
 
         return at_current_version(self._config, company_id, write)
@@ -200,7 +203,8 @@ class ConfigurationService:
         def write(config: ConfigReads) -> Office:
             if config.office(office_id) is None:
                 raise NotFound(f"No office {office_id}.")
-            self._config.put_office(company_id, office, must_exist=True, expected_version=config.version)
+            count = config.office_agent_count(office_id)  # kept as it is: the office's agents stay
+            self._config.put_office(company_id, office, True, config.version, agent_count=count)
             return office
 
         return at_current_version(self._config, company_id, write)
@@ -211,7 +215,9 @@ class ConfigurationService:
         def write(config: ConfigReads) -> None:
             if config.office(office_id) is None:
                 raise NotFound(f"No office {office_id}.")
-            members = config.office_members(office_id)
+            # An office that counts its agents and has none needs no look at the agents; otherwise they are
+            # read (and named, for the admin to move).
+            members = [] if config.office_agent_count(office_id) == 0 else config.office_members(office_id)
             if members:
                 raise Conflict(f"Office {office_id} still has agents {members}; move them first.")
             if self._has_waiting_leads(company_id, office_id):
@@ -232,6 +238,20 @@ class ConfigurationService:
             if page.next_cursor is None:
                 return False
             query = replace(query, cursor=page.next_cursor)
+
+
+def _office_counts(config: ConfigReads, previous: Agent | None, agent: Agent) -> dict[str, int]:
+    """The change an agent's write makes to the agent counts of the offices that keep one: -1 for the office
+    left, +1 for the one joined (nothing when the office stays the same)."""
+    before = previous.office_id if previous is not None else None
+    if before == agent.office_id:
+        return {}
+    changes = ((before, -1), (agent.office_id, 1))
+    return {
+        office_id: change
+        for office_id, change in changes
+        if office_id is not None and config.office_agent_count(office_id) is not None
+    }
 
 
 def _validated_office(body: dict[str, Any]) -> Office:

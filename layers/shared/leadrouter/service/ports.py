@@ -43,6 +43,11 @@ class ConfigReads(Protocol):
 
     def office_members(self, office_id: str) -> list[int]: ...
 
+    def office_agent_count(self, office_id: str) -> int | None:
+        """How many agents the office's item counts in it; None for no such office, or for one created before
+        offices counted their agents (docs/DECISIONS.md, "An office counts its agents")."""
+        ...
+
     def routes(self) -> dict[str, Route]: ...
 
 
@@ -58,9 +63,22 @@ class ConfigRepository(Protocol):
 
     def save_settings(self, company_id: str, settings: CompanySettings, expected_version: int) -> None: ...
 
-    def put_agent(self, company_id: str, agent: Agent, must_exist: bool, expected_version: int) -> None: ...
+    def put_agent(
+        self,
+        company_id: str,
+        agent: Agent,
+        must_exist: bool,
+        expected_version: int,
+        office_counts: Mapping[str, int] | None = None,
+    ) -> None:
+        """office_counts: what the write changes in counted offices' agent counts (+1 joined, -1 left)."""
+        ...
 
-    def put_office(self, company_id: str, office: Office, must_exist: bool, expected_version: int) -> None: ...
+    def put_office(
+        self, company_id: str, office: Office, must_exist: bool, expected_version: int, agent_count: int | None = None
+    ) -> None:
+        """agent_count: the count the office's item carries (0 for a new office; None: it counts none)."""
+        ...
 
     def delete_office(self, company_id: str, office_id: str, expected_version: int) -> None: ...
 
