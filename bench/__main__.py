@@ -36,9 +36,6 @@ NAMES = (
 # Why a target known to be missed is missed (docs/PERFORMANCE.md has the figures), printed in the run's summary
 # beside the lines that name it (each cold-start line names boto3, its baseline).
 KNOWN_MISSES = {
-    "delete office": "deleting an office checks that no agent is in it: a container without the company cached "
-    "filters every agent item (2 pages of 1 MB at 5,000 agents), which moto deep-copies item by item "
-    "(docs/PERFORMANCE.md, Configuration writes)",
     "boto3": "cold starts: the API, intake, timeout, aggregator and email-events functions import pydantic and "
     "Powertools' event handler (about 200 ms of CPU beyond boto3); meeting 1.3x means replacing them there "
     "(docs/PERFORMANCE.md, Cold starts)",

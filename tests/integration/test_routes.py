@@ -5,6 +5,7 @@ claim offers (pass, the window running out through the timeout handler, claim, t
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import boto3
 import pytest
 
 from devstack.lambdas import LambdaRuntime
@@ -79,6 +80,44 @@ def test_routes_are_for_admins_of_their_own_company(company: Company, other_comp
     assert api.get(f"/v1/routes/{route_id}", key=other_company.admin_key).status == 404
     assert api.delete(f"/v1/routes/{route_id}", key=other_company.admin_key).status == 404
     assert expect(api.get("/v1/routes", key=other_company.admin_key), 200)["routes"] == []
+
+
+def test_a_priority_is_freed_when_its_route_moves_pauses_or_goes_and_named_as_its_route_is_now(
+    company: Company, table_name: str
+) -> None:
+    """The priorities of the active routes live in one item every route write rewrites (docs/DECISIONS.md,
+    "Route writes read one item of priorities"); a company whose item is missing has its routes read."""
+    company.agents([1, 2, 3])
+    path = "/v1/routes/{}"
+    weekend = create_route(company, name="Weekend", priority=10)
+    evenings = create_route(company, name="Evenings", priority=20)
+    expect(
+        company.api.put(
+            path.format(weekend["route_id"]),
+            json_body={**BIG, "name": "Sat-Sun", "priority": 10},
+            key=company.admin_key,
+        ),
+        200,
+    )
+    assert "the active route 'Sat-Sun'" in refused(company, {**BIG, "priority": 10})
+
+    expect(
+        company.api.put(path.format(weekend["route_id"]), json_body={**BIG, "priority": 15}, key=company.admin_key), 200
+    )
+    create_route(company, name="Takes 10", priority=10)  # freed by the move
+    paused = {**BIG, "priority": 20, "active": False}
+    expect(company.api.put(path.format(evenings["route_id"]), json_body=paused, key=company.admin_key), 200)
+    third = create_route(company, name="Takes 20", priority=20)  # freed by the pause
+    assert company.api.delete(path.format(third["route_id"]), key=company.admin_key).status == 204
+    create_route(company, name="Takes 20 again", priority=20)  # freed by the delete
+
+    # As a company whose routes were last written by an earlier release: no item; the routes are read.
+    boto3.client("dynamodb").delete_item(
+        TableName=table_name, Key={"PK": {"S": f"C#{company.company_id}"}, "SK": {"S": "ROUTE_PRIORITIES"}}
+    )
+    assert "already has priority 15" in refused(company, {**BIG, "priority": 15})
+    create_route(company, name="Takes 30", priority=30)
+    assert "already has priority 30" in refused(company, {**BIG, "priority": 30})
 
 
 def test_validation_answers_422_with_a_clear_reason(company: Company) -> None:

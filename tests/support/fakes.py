@@ -13,7 +13,7 @@ from leadrouter.domain.fair_share import Standing
 from leadrouter.domain.lead_measures import Measure
 from leadrouter.domain.leads import Interest, Listing
 from leadrouter.domain.round_robin import QueuePosition, TurnTaken
-from leadrouter.domain.routes import Route
+from leadrouter.domain.routes import ActivePriorities, Route, active_priorities
 from leadrouter.service.ports import Email, SendFailed, TextMessage
 
 # A Friday afternoon; nothing in the routing domain depends on the particular moment.
@@ -270,8 +270,11 @@ class MemoryConfigReads:
     def office_agent_count(self, office_id: str) -> int | None:
         return len(self.office_members(office_id)) if office_id in self._config.offices else None
 
-    def routes(self) -> dict[str, Route]:
-        return dict(self._config.routes)
+    def route(self, route_id: str) -> Route | None:
+        return self._config.routes.get(route_id)
+
+    def route_priorities(self) -> ActivePriorities:
+        return active_priorities(self._config.routes.values())
 
 
 class ScriptedMailer:

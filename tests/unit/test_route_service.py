@@ -7,7 +7,7 @@ import pytest
 
 from leadrouter.domain.config import CompanyConfig, StaleConfiguration
 from leadrouter.domain.errors import InvalidInput
-from leadrouter.domain.routes import Route
+from leadrouter.domain.routes import ActivePriorities, Route
 from leadrouter.service.routes import RouteService
 from tests.support.fakes import FixedClock, MemoryConfigReads, ScriptedRandom, agent, company
 
@@ -32,7 +32,9 @@ class RacingRepository:
         company_ = self.config.company.model_copy(update={"config_version": self.config.version + 1})
         self.config = replace(self.config, company=company_, routes={**self.config.routes, route.route_id: route})
 
-    def put_route(self, company_id: str, route: Route, must_exist: bool, expected_version: int) -> None:
+    def put_route(
+        self, company_id: str, route: Route, must_exist: bool, expected_version: int, priorities: ActivePriorities
+    ) -> None:
         self.writes += 1
         if self.sneak_in is not None:
             self._store(self.sneak_in)
@@ -41,7 +43,7 @@ class RacingRepository:
             raise StaleConfiguration("changed meanwhile")
         self._store(route)
 
-    def delete_route(self, company_id: str, route_id: str, expected_version: int) -> None:
+    def delete_route(self, company_id: str, route_id: str, expected_version: int, priorities: ActivePriorities) -> None:
         raise NotImplementedError
 
 

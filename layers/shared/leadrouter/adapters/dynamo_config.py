@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 from leadrouter.adapters.aws_errors import domain_errors
 from leadrouter.adapters.dynamo_codec import from_item, to_item
-from leadrouter.adapters.dynamo_config_items import OFFICE_AGENT_COUNT, decode, query_items
+from leadrouter.adapters.dynamo_config_items import (
+    OFFICE_AGENT_COUNT,
+    ROUTE_PRIORITIES_SK,
+    decode,
+    encode_priorities,
+    query_items,
+)
 from leadrouter.adapters.dynamo_config_log import applied, log_entry, read_changes
 from leadrouter.adapters.dynamo_config_reads import DynamoConfigReads
 from leadrouter.adapters.dynamo_keys import META, agent_sk, company_pk, office_sk, route_sk
@@ -26,7 +32,7 @@ from leadrouter.domain.agents import Agent, Office
 from leadrouter.domain.company import Company, CompanySettings
 from leadrouter.domain.config import CompanyConfig, StaleConfiguration
 from leadrouter.domain.errors import Conflict, NotFound
-from leadrouter.domain.routes import Route
+from leadrouter.domain.routes import ActivePriorities, Route
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -185,15 +191,26 @@ class DynamoConfigRepository:
     # Routes: written only if the configuration is still the one validated against (priorities unique among
     # active routes, members existing), so two concurrent writes cannot both take the same priority.
 
-    def put_route(self, company_id: str, route: Route, must_exist: bool, expected_version: int) -> None:
-        self._put_at_version(
-            company_id, route_sk(route.route_id), route.model_dump(mode="json"), must_exist, expected_version
+    def put_route(
+        self, company_id: str, route: Route, must_exist: bool, expected_version: int, priorities: ActivePriorities
+    ) -> None:
+        values = route.model_dump(mode="json")
+        held = [self._priorities_put(company_id, priorities)]
+        self._put_at_version(company_id, route_sk(route.route_id), values, must_exist, expected_version, held)
+
+    def delete_route(self, company_id: str, route_id: str, expected_version: int, priorities: ActivePriorities) -> None:
+        self._delete_at_version(
+            company_id, route_sk(route_id), expected_version, [self._priorities_put(company_id, priorities)]
         )
 
-    def delete_route(self, company_id: str, route_id: str, expected_version: int) -> None:
-        self._delete_at_version(company_id, route_sk(route_id), expected_version)
+    def _priorities_put(self, company_id: str, priorities: ActivePriorities) -> "TransactWriteItemTypeDef":
+        # Whole, as of the version this transaction checks: no condition of its own is needed.
+        item = {"PK": company_pk(company_id), "SK": ROUTE_PRIORITIES_SK, **encode_priorities(priorities)}
+        return {"Put": {"TableName": self._table, "Item": to_item(item)}}
 
-    def _delete_at_version(self, company_id: str, sk: str, expected_version: int) -> None:
+    def _delete_at_version(
+        self, company_id: str, sk: str, expected_version: int, also: "list[TransactWriteItemTypeDef] | None" = None
+    ) -> None:
         delete: TransactWriteItemTypeDef = {
             "Delete": {
                 "TableName": self._table,
@@ -201,7 +218,7 @@ class DynamoConfigRepository:
                 "ConditionExpression": "attribute_exists(PK)",
             }
         }
-        self._commit(company_id, expected_version, new_write_token(), write=delete, deletes=[sk])
+        self._commit(company_id, expected_version, new_write_token(), write=delete, deletes=[sk], also=also)
 
     def _put_at_version(
         self,

@@ -12,7 +12,7 @@ from leadrouter.adapters.dynamo_keys import META
 from leadrouter.adapters.retried_writes import TOKEN_ATTRIBUTE
 from leadrouter.domain.agents import Agent, Office
 from leadrouter.domain.company import Company
-from leadrouter.domain.routes import Route
+from leadrouter.domain.routes import ActivePriorities, PriorityHolder, Route
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -23,6 +23,9 @@ ROUTE_PREFIX = "ROUTE#"
 # The number of agents in the office, on its item, kept by every write that moves an agent in or out
 # (docs/DECISIONS.md, "An office counts its agents"); not part of the Office model.
 OFFICE_AGENT_COUNT = "agent_count"
+# The priorities the active routes hold, rewritten by every route write (domain/routes.ActivePriorities):
+# not a route (its key does not start with ROUTE#), and no model of the configuration.
+ROUTE_PRIORITIES_SK = "ROUTE_PRIORITIES"
 
 type ConfigItem = Company | Agent | Office | Route
 
@@ -43,6 +46,15 @@ def decode(item: dict[str, Any]) -> ConfigItem | None:
     if sk.startswith(ROUTE_PREFIX):
         return Route.model_validate(strip_keys(item))
     return None
+
+
+def encode_priorities(held: ActivePriorities) -> dict[str, Any]:
+    """The item's attributes: each priority (as text: a map's keys are strings) and its holder."""
+    return {"held": {str(priority): {"route_id": h.route_id, "name": h.name} for priority, h in held.items()}}
+
+
+def decode_priorities(item: dict[str, Any]) -> ActivePriorities:
+    return {int(priority): PriorityHolder(str(h["route_id"]), str(h["name"])) for priority, h in item["held"].items()}
 
 
 def query_items(db: "DynamoDBClient", request: dict[str, Any]) -> list[dict[str, Any]]:

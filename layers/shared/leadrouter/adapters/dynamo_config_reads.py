@@ -1,10 +1,10 @@
 """The configuration as of one version, read item by item: what a configuration write checks itself against.
 
 A write needs a few items, not the company: the agent it patches, the office an agent joins, the agents a
-route names, the routes whose priorities it must not take. Each is one strongly consistent read of its own
-(or one query of the routes), so a write costs the same at 5 agents and at 5,000. Everything here is read
-after the company item that gave the version, and the write is stored only if that version is still
-current (service/config_writes.py): when it is, nothing read here can have changed since.
+route names, the priorities the active routes hold (one item beside the routes). Each is one strongly
+consistent read of its own, so a write costs the same at 5 agents and at 5,000. Everything here is read
+after the company item that gave the version, and the write is stored only if that version is still current
+(service/config_writes.py): when it is, nothing read here can have changed since.
 """
 
 from collections.abc import Callable, Iterable
@@ -16,14 +16,16 @@ from leadrouter.adapters.dynamo_config_items import (
     AGENT_PREFIX,
     OFFICE_AGENT_COUNT,
     ROUTE_PREFIX,
+    ROUTE_PRIORITIES_SK,
     decode,
+    decode_priorities,
     query_items,
 )
-from leadrouter.adapters.dynamo_keys import agent_sk, company_pk, office_sk
+from leadrouter.adapters.dynamo_keys import agent_sk, company_pk, office_sk, route_sk
 from leadrouter.domain.agents import Agent, Office
 from leadrouter.domain.company import Company
 from leadrouter.domain.config import CompanyConfig
-from leadrouter.domain.routes import Route
+from leadrouter.domain.routes import ActivePriorities, Route, active_priorities
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -45,7 +47,7 @@ class DynamoConfigReads:
         # The container's cached configuration brought to a version from the change log, or None where it has
         # no copy (a full read is never made for it).
         self._warm_copy = warm_copy
-        self._routes: dict[str, Route] | None = None
+        self._priorities: ActivePriorities | None = None
         self._offices: dict[str, dict[str, Any] | None] = {}  # office items as read, for office_agent_count
 
     @property
@@ -118,20 +120,33 @@ class DynamoConfigReads:
         items = query_items(self._db, request)
         return sorted(int(item["agent_id"]) for item in items)
 
-    def routes(self) -> dict[str, Route]:
-        """Read once: a replace checks that its route exists and that no other has its priority."""
-        if self._routes is None:
-            routes = [decode(item) for item in query_items(self._db, self._request(ROUTE_PREFIX))]
-            self._routes = {route.route_id: route for route in routes if isinstance(route, Route)}
-        return self._routes
+    def route(self, route_id: str) -> Route | None:
+        found = self._get(route_sk(route_id))
+        return found if isinstance(found, Route) else None
+
+    def route_priorities(self) -> ActivePriorities:
+        """Read once, from the item every route write stores beside the routes; a company whose routes were
+        last written before that item existed has its routes read instead (the next route write stores it)."""
+        if self._priorities is None:
+            item = self._get_raw(ROUTE_PRIORITIES_SK)
+            if item is not None:
+                self._priorities = decode_priorities(item)
+            else:
+                routes = [decode(item) for item in query_items(self._db, self._request(ROUTE_PREFIX))]
+                self._priorities = active_priorities(route for route in routes if isinstance(route, Route))
+        return self._priorities
 
     def _key(self, sk: str) -> Any:
         return to_item({"PK": company_pk(self._company.company_id), "SK": sk})
 
     def _get(self, sk: str) -> object:
+        item = self._get_raw(sk)
+        return decode(item) if item is not None else None
+
+    def _get_raw(self, sk: str) -> dict[str, Any] | None:
         with domain_errors():
             answer = self._db.get_item(TableName=self._table, Key=self._key(sk), ConsistentRead=True)
-        return decode(from_item(answer["Item"])) if "Item" in answer else None
+        return from_item(answer["Item"]) if "Item" in answer else None
 
     def _request(self, prefix: str, extra_values: dict[str, Any] | None = None, **options: Any) -> dict[str, Any]:
         """A strongly consistent query of the company's items whose sort key starts with `prefix`."""

@@ -164,6 +164,33 @@ def by_priority(routes: Iterable[Route]) -> list[Route]:
     return sorted(routes, key=lambda route: (route.priority, route.route_id))
 
 
+@dataclass(frozen=True)
+class PriorityHolder:
+    """The active route that holds a priority (a route write refuses to take it), as its error names it."""
+
+    route_id: str
+    name: str
+
+
+# Priority -> the active route holding it: what a route write checks itself against, kept beside the routes
+# (adapters/dynamo_config_reads.py) so that the check reads one item, not every route.
+type ActivePriorities = dict[int, PriorityHolder]
+
+
+def active_priorities(routes: Iterable[Route]) -> ActivePriorities:
+    return {route.priority: PriorityHolder(route.route_id, route.name) for route in routes if route.active}
+
+
+def priorities_with(held: ActivePriorities, route: Route) -> ActivePriorities:
+    """`held` once `route` is stored as it is now (its old priority freed, its new one held if active)."""
+    kept = priorities_without(held, route.route_id)
+    return {**kept, route.priority: PriorityHolder(route.route_id, route.name)} if route.active else kept
+
+
+def priorities_without(held: ActivePriorities, route_id: str) -> ActivePriorities:
+    return {priority: holder for priority, holder in held.items() if holder.route_id != route_id}
+
+
 # The members, one at a time -------------------------------------------------------------------------------
 
 

@@ -20,7 +20,7 @@ from leadrouter.domain.offers import OfferTicket
 from leadrouter.domain.presence_changes import PresenceChange
 from leadrouter.domain.queries import LeadQuery, Page
 from leadrouter.domain.round_robin import QueuePosition
-from leadrouter.domain.routes import Route
+from leadrouter.domain.routes import ActivePriorities, Route
 
 
 class ConfigReads(Protocol):
@@ -48,7 +48,11 @@ class ConfigReads(Protocol):
         offices counted their agents (docs/DECISIONS.md, "An office counts its agents")."""
         ...
 
-    def routes(self) -> dict[str, Route]: ...
+    def route(self, route_id: str) -> Route | None: ...
+
+    def route_priorities(self) -> ActivePriorities:
+        """The priorities the active routes hold (what a route write must not take)."""
+        ...
 
 
 class ConfigRepository(Protocol):
@@ -82,9 +86,15 @@ class ConfigRepository(Protocol):
 
     def delete_office(self, company_id: str, office_id: str, expected_version: int) -> None: ...
 
-    def put_route(self, company_id: str, route: Route, must_exist: bool, expected_version: int) -> None: ...
+    # A route write stores the active routes' priorities as they are after it (domain/routes.priorities_with).
 
-    def delete_route(self, company_id: str, route_id: str, expected_version: int) -> None: ...
+    def put_route(
+        self, company_id: str, route: Route, must_exist: bool, expected_version: int, priorities: ActivePriorities
+    ) -> None: ...
+
+    def delete_route(
+        self, company_id: str, route_id: str, expected_version: int, priorities: ActivePriorities
+    ) -> None: ...
 
 
 class LeadRepository(Protocol):

@@ -1,8 +1,9 @@
-"""Routes as configuration (admins): stored with the company's other configuration items, so the config
-version and the warm-Lambda cache cover them. Each write is checked against the configuration it read
-(members exist, no other active route has the same priority: the members' items and the routes are read,
-not the agents) and stored only if that configuration is still current; when another change came first,
-the write is checked again on the fresh configuration."""
+"""Routes as configuration (admins): stored with the company's other configuration items, so the config version
+and the warm-Lambda cache cover them. Each write is checked against the configuration it read (members
+exist, no other active route has the same priority: the members' items and the item of the active routes'
+priorities are read, not the agents or the routes) and stored only if that configuration is still current;
+when another change came first, the write is checked again on the fresh configuration.
+"""
 
 from typing import Any
 
@@ -11,7 +12,7 @@ from pydantic import ValidationError
 from leadrouter.domain.errors import InvalidInput, NotFound
 from leadrouter.domain.ids import new_ulid
 from leadrouter.domain.ports import Clock, RandomSource
-from leadrouter.domain.routes import Route
+from leadrouter.domain.routes import Route, priorities_with, priorities_without
 from leadrouter.service.config_writes import at_current_version
 from leadrouter.service.configuration import validation_message
 from leadrouter.service.ports import ConfigReads, ConfigRepository
@@ -30,13 +31,12 @@ def validated_route(config: ConfigReads, body: dict[str, Any]) -> Route:
     unknown = config.missing_agents(route.members)
     if unknown:
         raise InvalidInput(f"members: no agent {', '.join(map(str, unknown))} in this company")
-    if route.active:
-        for other in config.routes().values():
-            if other.active and other.route_id != route.route_id and other.priority == route.priority:
-                raise InvalidInput(
-                    f"priority: the active route '{other.name}' ({other.route_id}) already has priority "
-                    f"{route.priority}; priorities of active routes must differ"
-                )
+    holder = config.route_priorities().get(route.priority) if route.active else None
+    if holder is not None and holder.route_id != route.route_id:
+        raise InvalidInput(
+            f"priority: the active route '{holder.name}' ({holder.route_id}) already has priority "
+            f"{route.priority}; priorities of active routes must differ"
+        )
     return route
 
 
@@ -61,17 +61,19 @@ class RouteService:
 
         def write(config: ConfigReads) -> Route:
             route = validated_route(config, {**body, "route_id": route_id})
-            self._config.put_route(company_id, route, must_exist=False, expected_version=config.version)
+            held = priorities_with(config.route_priorities(), route)
+            self._config.put_route(company_id, route, False, config.version, held)
             return route
 
         return at_current_version(self._config, company_id, write)
 
     def replace(self, company_id: str, route_id: str, body: dict[str, Any]) -> Route:
         def write(config: ConfigReads) -> Route:
-            if route_id not in config.routes():
+            if config.route(route_id) is None:
                 raise NotFound(f"No route {route_id}.")
             route = validated_route(config, {**body, "route_id": route_id})
-            self._config.put_route(company_id, route, must_exist=True, expected_version=config.version)
+            held = priorities_with(config.route_priorities(), route)
+            self._config.put_route(company_id, route, True, config.version, held)
             return route
 
         return at_current_version(self._config, company_id, write)
@@ -80,8 +82,9 @@ class RouteService:
         """Leads already inside the route's chain finish it (their offers carry the route as it matched)."""
 
         def write(config: ConfigReads) -> None:
-            if route_id not in config.routes():
+            if config.route(route_id) is None:
                 raise NotFound(f"No route {route_id}.")
-            self._config.delete_route(company_id, route_id, expected_version=config.version)
+            held = priorities_without(config.route_priorities(), route_id)
+            self._config.delete_route(company_id, route_id, config.version, held)
 
         at_current_version(self._config, company_id, write)
