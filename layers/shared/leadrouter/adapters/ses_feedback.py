@@ -5,15 +5,16 @@ by the service), reads as nothing."""
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ConfigDict, Field, ValidationError
 
+from leadrouter.domain.model import Model
 from leadrouter.service.email_bounces import EmailFeedback, FeedbackKind
 
 # An offer email carries offer_id too; an assignment notice does not; escalation emails name no agent (ignored).
 _TAGS = ("company_id", "lead_id", "agent_id")
 
 
-class _Loose(BaseModel):
+class _Loose(Model):  # built on the first event, as one schema (not one per class at import)
     model_config = ConfigDict(extra="ignore")
 
 

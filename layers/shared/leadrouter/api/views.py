@@ -209,6 +209,3 @@ class AgentLeadView(LeadView):
         if not visible:
             fields.update(interest=None, listing=None, page_url=None)
         return cls(**fields, summary=LeadSummaryView.of(lead))
-
-
-LeadDetail.model_rebuild()
