@@ -3,8 +3,6 @@
 import base64
 import json
 from collections.abc import Callable
-from email.parser import BytesParser
-from email.policy import HTTP
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -41,6 +39,10 @@ def is_json(kind: str) -> bool:
 def _multipart_fields(header: str, data: bytes) -> list[tuple[str, str]]:
     """The text fields of a multipart/form-data body (what `fetch` sends for `new FormData(form)`); file
     parts are not lead fields and are left out."""
+    # Imported here: the email package's HTTP policy (its header parsers) is for the rare multipart body only.
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
     message = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + header.encode("latin-1") + b"\r\n\r\n" + data)
     if not message.is_multipart():
         raise BadRequest("The multipart body could not be read (no boundary, or no parts).")

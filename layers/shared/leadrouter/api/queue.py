@@ -1,7 +1,7 @@
 """The round-robin queue (admins): who is next and why, and adjustments of an agent's credits."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from pydantic import ConfigDict, Field, field_validator
@@ -11,8 +11,10 @@ from leadrouter.api.resolver import new_router
 from leadrouter.api.views import KEY_REQUIRED, documented
 from leadrouter.domain.model import AgentNumber, Model
 from leadrouter.domain.principals import Role
-from leadrouter.service.queue_desk import QueueEntry, QueueView
 from leadrouter.wiring import services
+
+if TYPE_CHECKING:  # the queue desk is imported when it is first built (wiring), not with the admin's routers
+    from leadrouter.service.queue_desk import QueueEntry, QueueView
 
 router = new_router()
 
@@ -28,7 +30,7 @@ class QueueAgent(Model):
     leads_this_month: int
 
     @classmethod
-    def of(cls, entry: QueueEntry) -> "QueueAgent":
+    def of(cls, entry: "QueueEntry") -> "QueueAgent":
         return cls(**entry.__dict__)
 
 
@@ -46,7 +48,7 @@ class QueueAnswer(Model):
     adjustments: list[QueueAdjustmentView] = Field(description="The latest adjustments, newest first")
 
     @classmethod
-    def of(cls, view: QueueView) -> "QueueAnswer":
+    def of(cls, view: "QueueView") -> "QueueAnswer":
         return cls(
             next_agent_id=view.next_agent_id,
             agents=[QueueAgent.of(entry) for entry in view.agents],

@@ -5,7 +5,7 @@ managers their offices."""
 import csv
 import io
 from datetime import datetime, timedelta
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Query
@@ -21,8 +21,10 @@ from leadrouter.domain.model import Model, Moment
 from leadrouter.domain.principals import Principal, Role
 from leadrouter.domain.reports import COUNTERS, MAX_REPORT_DAYS, Dimension, ReportRow
 from leadrouter.domain.summaries import summary_of
-from leadrouter.service.report_desk import PoolReport, RoutingReport
 from leadrouter.wiring import services
+
+if TYPE_CHECKING:  # the report desk is imported when it is first built (wiring), not with the admin's routers
+    from leadrouter.service.report_desk import PoolReport, RoutingReport
 
 router = new_router()
 CSV = "text/csv; charset=utf-8"
@@ -80,7 +82,7 @@ class RoutingReportView(Model):
     rows: list[RoutingRowView]
 
     @classmethod
-    def of(cls, report: RoutingReport) -> "RoutingReportView":
+    def of(cls, report: "RoutingReport") -> "RoutingReportView":
         return cls(
             start=report.start,
             end=report.end,
@@ -191,7 +193,7 @@ class PoolReportView(Model):
     oldest: list[WaitingLeadView]
 
     @classmethod
-    def of(cls, report: PoolReport) -> "PoolReportView":
+    def of(cls, report: "PoolReport") -> "PoolReportView":
         oldest = []
         for lead in report.oldest:
             summary = summary_of(lead)

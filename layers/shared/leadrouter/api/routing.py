@@ -23,7 +23,6 @@ from leadrouter.domain.routes import (
     WindowSeconds,
 )
 from leadrouter.domain.simulation import Simulation
-from leadrouter.service.intake import facts_of
 from leadrouter.wiring import services
 
 router = new_router()
@@ -156,6 +155,9 @@ def delete_route(route_id: RouteIdPath) -> Response[str]:
     responses=documented(400, 401, 403),
 )
 def simulate(body: Annotated[SimulationRequest, Body()]) -> Simulation:
+    # Imported here: the intake service (and what it loads) serves this one route of the admin function.
+    from leadrouter.service.intake import facts_of
+
     principal = caller(router, Role.ADMIN)
     at: datetime | None = body.at
     return services().simulator.simulate(principal.company, facts_of(body.lead), at, body.lead.contact())
