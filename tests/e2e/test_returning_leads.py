@@ -75,7 +75,8 @@ def test_jamie_comes_back_to_agent_2_and_after_erasure_no_answer_has_their_email
     for answer in answers:
         text = json.dumps(answer).lower()
         assert "jamie" not in text
-        assert "0142" not in text
+        # The phone in any way it was written or stored: "0142" alone is also in random ids and links.
+        assert not any(phone in text for phone in ("555 0142", "555-0142", "5550142"))
     events = answers[-2]
     assert sum(event["detail-type"] == "person.erased" for event in events) == 2
     assert all(event["detail"]["person_id"] == lead["person_id"] for event in events)
