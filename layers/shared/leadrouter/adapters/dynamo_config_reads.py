@@ -75,11 +75,7 @@ class DynamoConfigReads:
     def _office_item(self, office_id: str) -> dict[str, Any] | None:
         # A write asks of one office both whether it exists and what it counts: one read.
         if office_id not in self._offices:
-            with domain_errors():
-                answer = self._db.get_item(
-                    TableName=self._table, Key=self._key(office_sk(office_id)), ConsistentRead=True
-                )
-            self._offices[office_id] = from_item(answer["Item"]) if "Item" in answer else None
+            self._offices[office_id] = self._get_raw(office_sk(office_id))
         return self._offices[office_id]
 
     def missing_agents(self, agent_ids: Iterable[int]) -> list[int]:
