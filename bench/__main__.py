@@ -48,9 +48,10 @@ def _timed(name: str, results: dict[str, Any]) -> Iterator[None]:
     budget (15 minutes on a fresh clone), and this is where it goes."""
     started = time.perf_counter()
     yield
+    took = time.perf_counter() - started
     seconds = results.setdefault("seconds", {})
-    seconds[name] = round(seconds.get(name, 0) + time.perf_counter() - started, 1)
-    print(f"  ({name}: {time.perf_counter() - started:.0f} s)")
+    seconds[name] = round(seconds.get(name, 0) + took, 1)
+    print(f"  ({name}: {took:.0f} s)")
 
 
 class _Verdicts:

@@ -125,23 +125,27 @@ class RouteCheck:
         self._sources = frozenset(conditions.sources) if conditions.sources is not None else None
         self._sources_words = ", ".join(conditions.sources or ())
 
+    def _window_day(self, trial: Trial) -> tuple[bool, date]:
+        """Whether the moment is inside the route's window (no window: it is), and the day its day and date
+        conditions look at: yesterday in the part of a night window after midnight."""
+        if self._window is None:
+            return True, trial.today
+        start, end = self._window
+        now = trial.minute
+        if start < end:
+            return start <= now < end, trial.today
+        if now >= start:
+            return True, trial.today
+        if now < end:
+            return True, trial.yesterday  # the night that began yesterday
+        return False, trial.today
+
     def reasons(self, trial: Trial) -> tuple[list[str], date]:
         """Why the route does not hold (none: it holds), and the day its day and date conditions looked at."""
         reasons: list[str] = []
-        day = trial.today
-        if self._window is not None:
-            start, end = self._window
-            now = trial.minute
-            if start < end:
-                inside = start <= now < end
-            elif now >= start:
-                inside = True
-            elif now < end:
-                inside, day = True, trial.yesterday  # the night that began yesterday
-            else:
-                inside = False
-            if not inside:
-                reasons.append(f"{trial.clock} is outside its window {self._window_words}")
+        inside, day = self._window_day(trial)
+        if not inside:
+            reasons.append(f"{trial.clock} is outside its window {self._window_words}")
         if self._days is not None and WEEKDAYS[day.weekday()] not in self._days:
             when = _weekday(day) if day == trial.today else f"the window opened on {_weekday(day)}"
             reasons.append(f"{when}, not one of its days ({self._days_words})")
@@ -153,18 +157,10 @@ class RouteCheck:
 
     def holds(self, trial: Trial) -> bool:
         """Whether the route holds, with no words: the cascade's check of the routes past the ones it names."""
-        day = trial.today
-        if self._window is not None:
-            start, end = self._window
-            now = trial.minute
-            if start < end:
-                if not start <= now < end:
-                    return False
-            elif now < start:
-                if now >= end:
-                    return False
-                day = trial.yesterday
         if self._sources is not None and trial.source_key not in self._sources:
+            return False
+        inside, day = self._window_day(trial)
+        if not inside:
             return False
         if self._days is not None and WEEKDAYS[day.weekday()] not in self._days:
             return False
