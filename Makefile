@@ -27,11 +27,16 @@ help:
 	@echo "make openapi  rewrite the OpenAPI document (docs/openapi.json) from the code"
 	@echo "make report  charts of the running local stack's reports in .local/report.html"
 
-# Installed from the lock only: every package pinned, each file checked against its hash.
+# Installed from the lock only: every package pinned, each file checked against its hash. pip installs uv
+# alone from the lock (its entry, hashes included), and uv the rest: the same packages in about 6 s where
+# pip took 50 s on a fresh clone (docs/DECISIONS.md, "uv installs the locks").
+UV_ENTRY = <(awk '/^uv==/ {found = 1} found {print} found && !/\\$$/ {exit}' requirements-dev.lock)
+UV_INSTALL := UV_LINK_MODE=copy $(BIN)/uv pip install --quiet --require-hashes
 $(STAMP): requirements-dev.lock
 	@test -n "$(PYTHON313)" || { echo "python3.13 is needed (not found on PATH or under pyenv)"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON313) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(UV_ENTRY)
+	$(UV_INSTALL) --python $(BIN)/python -r requirements-dev.lock
 	@touch $(STAMP)
 
 venv: $(STAMP)
@@ -62,10 +67,9 @@ validate: $(STAMP)
 	$(BIN)/sam validate --lint --region $(AWS_DEFAULT_REGION)
 
 # Static analysis of the template; every finding left is skipped in template.yaml with its reason.
-$(CHECKOV_STAMP): requirements-checkov.lock
-	@test -n "$(PYTHON313)" || { echo "python3.13 is needed (not found on PATH or under pyenv)"; exit 1; }
-	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON313) -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-checkov.lock
+$(CHECKOV_STAMP): requirements-checkov.lock $(STAMP)
+	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON313) -m venv --without-pip $(CHECKOV_VENV)
+	$(UV_INSTALL) --python $(CHECKOV_VENV)/bin/python -r requirements-checkov.lock
 	@touch $(CHECKOV_STAMP)
 
 checkov: $(CHECKOV_STAMP)
@@ -95,7 +99,12 @@ browser:
 	      || echo "could not install chromium: the browser test will be skipped"; \
 	  else echo "chromium is missing and cannot be installed here: the browser test will be skipped"; fi; }
 
-test: lint types validate checkov build browser pytest
+# The checks before pytest are each about one core or mostly waiting (pip, apt-get): they run three at a
+# time, each check's output printed whole when it ends. pytest then has both cores to itself.
+CHECKS := lint types validate checkov build browser
+test:
+	@$(MAKE) --no-print-directory -j3 --output-sync=target $(CHECKS)
+	@$(MAKE) --no-print-directory pytest
 
 openapi: $(STAMP)
 	$(BIN)/python -m leadrouter_cli openapi > layers/shared/leadrouter/api/openapi.json

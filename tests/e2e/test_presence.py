@@ -48,7 +48,8 @@ def test_auto_away_after_a_missed_offer_and_the_im_back_link(company: Company, a
 
     agent = _until(lambda: (a := expect(api.get("/v1/agents/1", key=company.admin_key), 200))["status"] == "away" and a)
     assert agent["status_reason"] == "missed 1 offer in a row"
-    assert any("set away: missed 1 offer in a row" in e["detail"] for e in company.lead(lead_id)["history"])
+    # The history entry is written after the agent's write and the email (service/auto_away.py): it is waited for.
+    _until(lambda: any("set away: missed 1 offer in a row" in e["detail"] for e in company.lead(lead_id)["history"]))
 
     emails = _until(lambda: [m for m in wait_for_emails(api, address, 2) if "/v1/presence/back/" in str(m["links"])])
     path = path_of(next(link for link in emails[0]["links"] if "/v1/presence/back/" in link))

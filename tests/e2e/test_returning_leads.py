@@ -54,13 +54,15 @@ def test_jamie_comes_back_to_agent_2_and_after_erasure_no_answer_has_their_email
     first = company.lead(first_id)
     assert (lead["status"], lead["agent_id"]) == ("assigned", 2)
     assert lead["person_id"] == first["person_id"]
-    held = f"returning lead: same email as {first_id} of {first['created_at'][:10]}, held by agent 2"
+    # Dated by the company's calendar (America/Chicago), in the history as in the email.
+    first_day = company.local_day(first["created_at"])
+    held = f"returning lead: same email as {first_id} of {first_day}, held by agent 2"
     assert any(held in entry["detail"] for entry in lead["history"])
     # The owner is told by email that the lead is theirs, and that it is a returning one: when and where the
     # person first inquired.
     notice = wait_for_emails(api, _address(company, 2), count=2)[0]
     assert notice["subject"].startswith("A lead is yours")
-    assert f"first inquired on {first['created_at'][:10]} (source: website)" in notice["text"]
+    assert f"first inquired on {first_day} (source: website)" in notice["text"]
 
     assert api.delete(f"/v1/people/{lead['person_id']}", key=company.admin_key).status == 204
 

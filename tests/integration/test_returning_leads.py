@@ -64,7 +64,7 @@ def test_the_same_person_again_goes_to_their_agent_and_the_history_says_why(
     assert (again["status"], again["agent_id"]) == ("assigned", 2)
     assert again["person_id"] == first["person_id"]
     assert again["person_id"].startswith("per_")
-    day = first["created_at"][:10]
+    day = company.local_day(first["created_at"])  # the company's calendar (America/Chicago)
     (assigned,) = [entry for entry in again["history"] if entry["event"] == "lead.assigned"]
     assert assigned["step"] == "returning_lead"
     assert f"returning lead: same email as {first_id} of {day}, held by agent 2 (Agent 2)" in assigned["detail"]

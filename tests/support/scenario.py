@@ -2,7 +2,9 @@
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from tests.support.client import Answer, ApiClient
 
@@ -22,6 +24,12 @@ class Company:
     api: ApiClient
     company_id: str
     admin_key: str
+    time_zone: str = "UTC"
+
+    def local_day(self, moment: str) -> str:
+        """The day of an ISO `moment` (a lead's created_at) in the company's calendar, as its emails and
+        history name it."""
+        return datetime.fromisoformat(moment).astimezone(ZoneInfo(self.time_zone)).date().isoformat()
 
     def leads_path(self) -> str:
         return f"/v1/companies/{self.company_id}/leads"
@@ -57,7 +65,7 @@ class Company:
 
 def create_company(api: ApiClient, operator_key: str, name: str = "Test Realty", time_zone: str = "UTC") -> Company:
     created = expect(api.post("/v1/companies", json_body={"name": name, "time_zone": time_zone}, key=operator_key), 201)
-    return Company(api, created["company_id"], created["admin_key"])
+    return Company(api, created["company_id"], created["admin_key"], time_zone)
 
 
 def unique_lead(n: int, **extra: Any) -> dict[str, Any]:

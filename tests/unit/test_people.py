@@ -3,7 +3,7 @@ holds, when an earlier lead makes a new one returning, the cascade step that rou
 the owner passes on a first offer, and an erasure."""
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -100,7 +100,13 @@ def test_an_assigned_earlier_lead_within_ownership_days_makes_a_returning_lead()
     found = earlier_lead(stored_lead(), MatchedBy.EMAIL, CompanySettings(), NOW)
     assert found == EARLIER
     assert found is not None
-    assert found.words() == f"same email as {EARLIER.lead_id} of {EARLIER.created_at.date()}"
+    assert found.words("UTC") == f"same email as {EARLIER.lead_id} of {EARLIER.created_at.date()}"
+
+
+def test_the_earlier_lead_is_dated_by_the_company_s_calendar() -> None:
+    late_evening = EarlierLead("ld_a", datetime(2026, 12, 3, 5, 15, tzinfo=UTC), "website", 2, MatchedBy.EMAIL)
+    assert late_evening.words("America/Chicago") == "same email as ld_a of 2026-12-02"
+    assert late_evening.words("UTC") == "same email as ld_a of 2026-12-03"
 
 
 def test_ownership_ages_out_after_ownership_days_unless_there_is_no_limit() -> None:

@@ -240,7 +240,7 @@ class ReturningLeadStep:
         if earlier is None or mode == "new":
             ctx.skip(self.name, "returning leads are routed as new ones" if mode == "new" else "not a returning lead")
             return None
-        words = f"returning lead: {earlier.words()}"
+        words = f"returning lead: {earlier.words(ctx.config.settings.time_zone)}"
         agent = ctx.config.agents.get(earlier.agent_id)
         reason = "no such agent" if agent is None else agent.unavailable_reason(ctx.at)
         if agent is None or reason is not None:

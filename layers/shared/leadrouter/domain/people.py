@@ -20,6 +20,7 @@ from leadrouter.domain.ids import new_ulid
 from leadrouter.domain.leads import Contact, HistoryEntry, Lead, LeadStatus
 from leadrouter.domain.phones import e164
 from leadrouter.domain.ports import RandomSource
+from leadrouter.domain.routes import local_moment
 
 PERSON_ID_PATTERN: Final = r"^per_[0-9a-z]{26}$"
 
@@ -141,9 +142,11 @@ class EarlierLead:
     agent_id: int
     matched_by: MatchedBy
 
-    def words(self) -> str:
-        """ "same email as ld_… of 2026-11-03" """
-        return f"{self.matched_by.words()} as {self.lead_id} of {self.created_at.date().isoformat()}"
+    def words(self, time_zone: str) -> str:
+        """ "same email as ld_… of 2026-11-03": the day in the company's time zone, as the owner's email
+        gives it (service/delivery.py), so the history and the email name the same day."""
+        day = local_moment(self.created_at, time_zone).date().isoformat()
+        return f"{self.matched_by.words()} as {self.lead_id} of {day}"
 
 
 def earlier_lead(
