@@ -19,6 +19,7 @@ from tests.support.scenario import Company, create_company, expect, unique_lead
 INTAKES = int(os.environ.get("LOAD_INTAKES", "300"))
 THREADS = 20
 AGENTS = [11, 12, 13, 14, 15]
+LOAD_ANSWER_SECONDS = 180
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +30,10 @@ def load_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]
 
 @pytest.fixture
 def company(load_stack: LocalStack) -> Company:
-    return create_company(load_stack.client(), load_stack.operator_key, name="Load Realty")
+    # 20 requests at a time wait for the local stack's containers (cold starts included) while the other
+    # pytest process has the second core: on a fresh clone one intake once took over 30 s to be answered.
+    # The test is about none lost and none 5xx, not about latency (bench/ measures that).
+    return create_company(load_stack.client(timeout=LOAD_ANSWER_SECONDS), load_stack.operator_key, name="Load Realty")
 
 
 # 2,000 intakes take about four minutes on the one-request-at-a-time local stack, the checks and the stack's

@@ -41,14 +41,15 @@ class WsgiTransport:
 
 
 class HttpTransport:
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, timeout: float = 30) -> None:
         import requests
 
         self._base = base_url.rstrip("/")
         self._session = requests.Session()
+        self._timeout = timeout
 
     def send(self, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> Answer:
-        response = self._session.request(method, self._base + path, data=body, headers=headers, timeout=30)
+        response = self._session.request(method, self._base + path, data=body, headers=headers, timeout=self._timeout)
         return Answer(response.status_code, dict(response.headers), response.text)
 
 

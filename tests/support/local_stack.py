@@ -31,8 +31,9 @@ class LocalStack:
     # The demo company's console users, with their passwords (`make run` prints them).
     logins: tuple[dict[str, Any], ...] = ()
 
-    def client(self) -> ApiClient:
-        return ApiClient(HttpTransport(self.api_url))
+    def client(self, timeout: float = 30) -> ApiClient:
+        """`timeout`: seconds an answer may take (the load test's requests queue for the stack's containers)."""
+        return ApiClient(HttpTransport(self.api_url, timeout))
 
 
 @contextmanager
