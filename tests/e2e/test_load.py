@@ -47,12 +47,17 @@ def test_intakes_from_twenty_threads_are_all_routed_evenly_with_complete_histori
 
     def submit(n: int) -> Answer:
         # As the contract asks of a website: a 409 `in_progress` (an earlier attempt of the same request may
-        # still be delivering its lead's offer) is retried.
+        # still be delivering its lead's offer) is retried, and so is a 502 (the gateway's answer when the
+        # function ran past its Timeout: here, 20 cold starts at once sharing two cores with the other pytest
+        # process). The same payload again answers the first lead: the checks below find none doubled.
         for _ in range(5):
             answer = company.submit(unique_lead(n, message=f"load {n}"))
-            if answer.status != 409 or answer.error_code != "in_progress":
+            if answer.status == 502:
+                retried["502"] += 1
+            elif answer.status != 409 or answer.error_code != "in_progress":
                 return answer
-            retried["in_progress"] += 1
+            else:
+                retried["in_progress"] += 1
             time.sleep(2)
         return answer
 
@@ -90,5 +95,5 @@ def test_intakes_from_twenty_threads_are_all_routed_evenly_with_complete_histori
     rate = INTAKES / elapsed
     print(
         f"\nload: {INTAKES} intakes, {THREADS} threads, {elapsed:.1f} s ({rate:.0f}/s); {dict(per_agent)}; "
-        f"retried after 409 in_progress: {retried['in_progress']}"
+        f"retried after 409 in_progress: {retried['in_progress']}, after 502: {retried['502']}"
     )
