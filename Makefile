@@ -99,7 +99,7 @@ browser:
 	      || echo "could not install chromium: the browser test will be skipped"; \
 	  else echo "chromium is missing and cannot be installed here: the browser test will be skipped"; fi; }
 
-# The checks before pytest are each about one core or mostly waiting (pip, apt-get): they run three at a
+# The checks before pytest are each about one core or mostly waiting (uv, apt-get): they run three at a
 # time, each check's output printed whole when it ends. pytest then has both cores to itself.
 CHECKS := lint types validate checkov build browser
 test:

@@ -20,7 +20,7 @@ from leadrouter.domain.ids import new_ulid
 from leadrouter.domain.leads import Contact, HistoryEntry, Lead, LeadStatus
 from leadrouter.domain.phones import e164
 from leadrouter.domain.ports import RandomSource
-from leadrouter.domain.routes import local_moment
+from leadrouter.domain.routes import local_day
 
 PERSON_ID_PATTERN: Final = r"^per_[0-9a-z]{26}$"
 
@@ -143,10 +143,9 @@ class EarlierLead:
     matched_by: MatchedBy
 
     def words(self, time_zone: str) -> str:
-        """ "same email as ld_… of 2026-11-03": the day in the company's time zone, as the owner's email
+        """ "same email as ld_… of 2026-11-03": the day in the company's calendar, as the owner's email
         gives it (service/delivery.py), so the history and the email name the same day."""
-        day = local_moment(self.created_at, time_zone).date().isoformat()
-        return f"{self.matched_by.words()} as {self.lead_id} of {day}"
+        return f"{self.matched_by.words()} as {self.lead_id} of {local_day(self.created_at, time_zone)}"
 
 
 def earlier_lead(

@@ -147,6 +147,12 @@ def local_moment(at: datetime, time_zone: str) -> datetime:
     return at.astimezone(zone(time_zone))
 
 
+def local_day(at: datetime, time_zone: str) -> str:
+    """`2026-12-02`: the day of a moment in the company's calendar (an earlier lead's, in the history and
+    in its owner's email alike)."""
+    return local_moment(at, time_zone).date().isoformat()
+
+
 def for_people(at: datetime, time_zone: str) -> str:
     """`Tuesday, March 17, 2026, 10:45 AM CDT`: a moment as the company's agents read a clock (emails,
     link pages); the API itself answers in UTC."""

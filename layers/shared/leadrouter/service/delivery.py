@@ -17,7 +17,7 @@ from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.leads import HistoryEntry, Lead
 from leadrouter.domain.offers import Offer, OfferKind, OfferTicket, duration_words, hash_token, new_token
 from leadrouter.domain.ports import Clock, RandomSource
-from leadrouter.domain.routes import for_people, local_moment
+from leadrouter.domain.routes import for_people, local_day
 from leadrouter.domain.summaries import summary_of
 from leadrouter.service.ports import Email, Mailer, Renderer, SendFailed, TicketRepository, Timers
 
@@ -257,7 +257,7 @@ def returning_words(lead: Lead, step: str | None, time_zone: str) -> dict[str, s
     earlier = lead.returning_of
     if earlier is None or step != ReturningLeadStep.name:
         return None
-    return {"date": local_moment(earlier.created_at, time_zone).date().isoformat(), "source": earlier.source}
+    return {"date": local_day(earlier.created_at, time_zone), "source": earlier.source}
 
 
 def _name(error: Exception) -> str:
