@@ -18,6 +18,7 @@ from types import FrameType
 from typing import Any, TextIO
 
 from devstack.bootstrap import DemoState
+from devstack.lambdas import DEFAULT_MAX_CONTAINERS
 from devstack.stack import REPO_ROOT, RunningStack, start
 
 DEMO_LEAD = (
@@ -64,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
             warn=warn,
             on_listening=lambda url: say(f"devstack: listening on {url}"),
             should_stop=stopping.is_set,
+            max_containers=arguments.max_containers,
         )
     except Exception as error:
         logging.getLogger("devstack").exception("the local stack did not start")
@@ -96,6 +98,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--template", type=Path, default=None, help="default: <root>/template.yaml")
     parser.add_argument(
         "--state-dir", type=Path, default=None, help="where stack.json and stack.log go (default: <root>/.local)"
+    )
+    parser.add_argument(
+        "--max-containers",
+        type=int,
+        default=DEFAULT_MAX_CONTAINERS,
+        help=f"containers per function at most, as a reserved concurrency (default: {DEFAULT_MAX_CONTAINERS})",
     )
     parser.add_argument(
         "--parameter",

@@ -37,13 +37,14 @@ class LocalStack:
 
 
 @contextmanager
-def started_stack(state: Path) -> Iterator[LocalStack]:
-    """`make run`'s local stack in a subprocess, its state in `state`; stopped on exit."""
+def started_stack(state: Path, *arguments: str) -> Iterator[LocalStack]:
+    """`make run`'s local stack in a subprocess, its state in `state`, with `arguments` of
+    `python -m devstack`; stopped on exit."""
     log = state / "console.log"
     env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
     with log.open("w") as console:
         process = subprocess.Popen(
-            [sys.executable, "-m", "devstack", "--port", "0", "--state-dir", str(state)],
+            [sys.executable, "-m", "devstack", "--port", "0", "--state-dir", str(state), *arguments],
             cwd=ROOT,
             env=env,
             stdout=console,
