@@ -231,7 +231,7 @@ def _on_stack(stack: "LocalStack", only: list[str], quick: bool, results: dict[s
 
         repeats = 2 if quick else 7
         with _timed("cold_start", results):
-            results["cold_start"] = cold_start.run(stack.stack.template, stack.stack.aws_endpoint_url, repeats)
+            results["cold_start"] = cold_start.run(stack, repeats)
 
 
 if __name__ == "__main__":

@@ -31,23 +31,21 @@ from pathlib import Path
 from typing import Any
 
 from bench import sizing
-from bench.cold_start import CALL, FIRST_EVENT, LOAD, ROOT, compiled, environment
+from bench.cold_start import (
+    CALL,
+    FIRST_EVENT,
+    LOAD,
+    LOADS_CONFIGURATION,
+    ROOT,
+    compiled,
+    environment,
+    failed,
+    rewritten,
+    stored_lead_id,
+)
 from bench.local import LocalStack
 from devstack.template import Function, Template
 
-SAMPLE_COMPANY = "co_01m87bqwswwsxrm5tmvc86had8"
-SAMPLE_TIMER_COMPANY = "co_01m87bqwwxt48wffkveswmhyfa"
-SAMPLE_LEAD = "ld_01m87bqwwxt48wffkveswmhyfd"
-# The functions whose first sample event reads a company's whole configuration (the sweeper and the console
-# read one too, but only with an overdue offer or a signed-in user, which their sample events have not).
-LOADS_CONFIGURATION = (
-    "IntakeFunction",
-    "AdminApiFunction",
-    "AgentApiFunction",
-    "TimeoutFunction",
-    "AggregatorFunction",
-    "EmailEventsFunction",
-)
 # The sweeper expires overdue offers through the timeout's path (offer_desk.expire: the lead, then its
 # company's configuration); its sample event finds none, so it is sized with the timeout's large-company run.
 STAND_INS = {"SweeperFunction": "TimeoutFunction"}
@@ -153,12 +151,6 @@ def _traced(env: dict[str, str], function: Function) -> dict[str, str]:
     }
 
 
-def _rewritten(text: str, company_id: str, lead_id: str | None) -> str:
-    """A sample event about the benchmark's company (and the lead its intake stored)."""
-    text = text.replace(SAMPLE_COMPANY, company_id).replace(SAMPLE_TIMER_COMPANY, company_id)
-    return text.replace(SAMPLE_LEAD, lead_id) if lead_id else text
-
-
 def _sample_events(logical_id: str) -> list[tuple[str, str]]:
     """The first sample event (cold_start's), then the others of its folder, by name."""
     first = FIRST_EVENT.get(logical_id)
@@ -166,20 +158,6 @@ def _sample_events(logical_id: str) -> list[tuple[str, str]]:
         return [("{}", "{}")]
     others = sorted(path for path in (ROOT / first).parent.glob("*.json") if path != ROOT / first)
     return [(path.name, path.read_text()) for path in [ROOT / first, *others]]
-
-
-def _lead_id(probe: Probe) -> str:
-    answer = probe.answers[0]
-    if not isinstance(answer, dict) or answer.get("statusCode") != 202:
-        raise RuntimeError(f"the intake did not store a lead: {str(answer)[:300]}")
-    return str(json.loads(answer["body"])["lead_id"])
-
-
-def _failed(answer: Any) -> bool:
-    """An API answer of 4xx/5xx, or a timer that found no lead (then it read no configuration)."""
-    if not isinstance(answer, dict):
-        return False
-    return int(answer.get("statusCode", 200)) >= 400 or answer.get("outcome") == "unknown_lead"
 
 
 def _ordered(functions: list[Function]) -> list[Function]:
@@ -199,12 +177,12 @@ def _typical(stack: LocalStack, layers: Path, env: dict[str, str], repeats: int)
     lead_id: str | None = None
     for function in _ordered(list(stack.stack.template.functions.values())):
         samples = _sample_events(function.logical_id)
-        events = [(name, _rewritten(text, company.company_id, lead_id)) for name, text in samples]
+        events = [(name, rewritten(text, company.company_id, lead_id)) for name, text in samples]
         events.append((f"{events[0][0]} again", events[0][1]))
         layer = _layer(function, layers)
         probes[function.logical_id] = [_probe(function, layer, events, env) for _ in range(repeats)]
         if function.logical_id == "IntakeFunction":
-            lead_id = _lead_id(probes[function.logical_id][0])
+            lead_id = stored_lead_id(probes[function.logical_id][0].answers[0])
     return probes
 
 
@@ -224,13 +202,13 @@ def _large(stack: LocalStack, layers: Path, env: dict[str, str]) -> dict[str, Pr
         name, text = _sample_events(function.logical_id)[0]
         if function.logical_id == "IntakeFunction":
             text = json.dumps(stack.intake_event(company.company_id, 1))  # a lead of its own, not a sample's
-        event = _rewritten(text, company.company_id, lead_id)
+        event = rewritten(text, company.company_id, lead_id)
         probe = _probe(function, _layer(function, layers), [(name, event), (f"{name} again", event)], env)
-        if any(_failed(answer) for answer in probe.answers):
+        if any(failed(answer) for answer in probe.answers):
             raise RuntimeError(f"{function.logical_id} at the large company: {probe.answers}\n{probe.log[-3000:]}")
         probes[function.logical_id] = probe
         if function.logical_id == "IntakeFunction":
-            lead_id = _lead_id(probe)
+            lead_id = stored_lead_id(probe.answers[0])
     return probes
 
 

@@ -1,14 +1,13 @@
-"""The OpenAPI document's own route (served by the OpenAPI function)."""
-
-from importlib.resources import files
+"""The OpenAPI document's own route, declared for the document (the OpenAPI function answers it without a
+resolver: api/openapi_file.py)."""
 
 from aws_lambda_powertools.event_handler import Response, content_types
 
+from leadrouter.api import openapi_file
 from leadrouter.api.resolver import new_router
 from leadrouter.api.views import documented
 
 router = new_router()
-_built: dict[str, str] = {}
 
 
 @router.get(
@@ -18,8 +17,5 @@ _built: dict[str, str] = {}
     responses=documented(description="OpenAPI 3 document"),
 )
 def serve_document() -> Response[str]:
-    # Built from the code by `make openapi` and shipped in the layer (a test keeps it current): a cold
-    # start reads a file instead of importing every function's routes and models.
-    if "body" not in _built:
-        _built["body"] = files("leadrouter.api").joinpath("openapi.json").read_text(encoding="utf-8")
-    return Response(200, content_types.APPLICATION_JSON, _built["body"], headers={"Cache-Control": "max-age=300"})
+    headers = {"Cache-Control": openapi_file.CACHE_CONTROL}
+    return Response(200, content_types.APPLICATION_JSON, openapi_file.body(), headers=headers)
