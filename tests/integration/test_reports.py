@@ -11,12 +11,17 @@ from devstack.lambdas import LambdaRuntime
 from devstack.resources import CreatedResources
 from devstack.streams import StreamPoller
 from devstack.template import Template
+from leadrouter import wiring
+from leadrouter.adapters.clients import AwsClients
+from leadrouter.domain.ports import SystemRandom
+from leadrouter.environment import environment
 from tests.support.aws_calls import AwsCalls
 from tests.support.aws_state import bus_events, deliver_stream_records, table_keys
 from tests.support.clocks import MovableClock
 from tests.support.faults import Faults, client_error
 from tests.support.reports import as_csv_cell, csv_rows, speed_figures
 from tests.support.scenario import Company, expect, unique_lead
+from tests.support.seeding import seed_agents
 
 Report = dict[str, Any]
 
@@ -210,3 +215,21 @@ def test_a_failed_count_is_retried_from_the_stream_and_counted_once_without_hold
     assert next(failures, None) is None  # every injected failure was met
     assert rows[1]["speed_to_lead_seconds"]["median"] == int(company.lead(lead_ids[0])["speed_to_lead_seconds"])
     assert report(company, group_by="agent")["rows"] == list(rows.values())
+
+
+def test_counting_a_change_reads_the_companys_calendar_alone_not_its_agents(
+    company: Company, table_name: str, aws_calls: AwsCalls, clock: MovableClock
+) -> None:
+    # A cold aggregator at a large company read every agent and route for the time zone alone (seconds).
+    company.settings(time_zone="America/Chicago")
+    company.time_zone = "America/Chicago"
+    clock.advance_to_local(23, company.time_zone)  # 5 AM the next day in UTC: the day is the company's
+    seed_agents(table_name, company.company_id, range(1, 501))
+    lead = company.lead(expect(company.submit(unique_lead(1)), 202)["lead_id"])
+    # The aggregator in a container of its own, without the intake's cached configuration.
+    wiring.reset(wiring.Services(env=environment(), clients=AwsClients(), clock=clock, rng=SystemRandom()))
+    aws_calls.reset()
+    deliver_stream_records()
+    assert f"C#{company.company_id}" not in aws_calls.queried_partitions()
+    (day,) = report(company, group_by="day")["rows"]
+    assert (day["key"], day["received"]) == (company.local_day(lead["created_at"]), 1)

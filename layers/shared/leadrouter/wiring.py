@@ -386,9 +386,11 @@ class Services:
 
     @cached_property
     def report_tallies(self) -> "ReportTallies":
+        from leadrouter.adapters.dynamo_company_calendar import DynamoCompanyCalendar
         from leadrouter.service.report_desk import ReportTallies
 
-        return ReportTallies(self.config_repository, self.aggregates, self.clock)
+        calendar = DynamoCompanyCalendar(self.clients.dynamodb, self.env.TABLE_NAME)
+        return ReportTallies(calendar, self.aggregates, self.clock)
 
     @cached_property
     def report_desk(self) -> "ReportDesk":

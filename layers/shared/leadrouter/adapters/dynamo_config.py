@@ -105,6 +105,12 @@ class DynamoConfigRepository:
 
     def reads(self, company_id: str) -> DynamoConfigReads:
         """The current version, for a write to check itself against item by item (NotFound: no company)."""
+        company = self.company(company_id)
+        return DynamoConfigReads(self._db, self._table, company, lambda version: self._warm_copy(company_id, version))
+
+    def company(self, company_id: str) -> Company:
+        """The company's META alone (its settings, its version), read strongly consistent: the report tallies
+        need the company's calendar, and a cold container would otherwise read every agent and route for it."""
         with domain_errors():
             answer = self._db.get_item(
                 TableName=self._table,
@@ -113,8 +119,7 @@ class DynamoConfigRepository:
             )
         if "Item" not in answer:
             raise NotFound(f"No company {company_id}.")
-        company = Company.model_validate(from_item(answer["Item"]))
-        return DynamoConfigReads(self._db, self._table, company, lambda version: self._warm_copy(company_id, version))
+        return Company.model_validate(from_item(answer["Item"]))
 
     def _warm_copy(self, company_id: str, version: int) -> CompanyConfig | None:
         """The cached configuration at `version`, caught up from the change log; None without a cached copy."""
@@ -126,9 +131,6 @@ class DynamoConfigRepository:
             with self._lock:
                 self._cache[company_id] = fresh
         return fresh
-
-    def get_company(self, company_id: str) -> Company:
-        return self.load(company_id).company
 
     # Writing -------------------------------------------------------------------------------------------
 

@@ -82,7 +82,7 @@ class CompanyService:
     def recover_admin_key(self, company_id: str, reason: str, issued_by: str) -> IssuedKey:
         """A new admin key for a company that lost its own (an operator's recovery path): it needs none of
         the company's keys, and the key records who issued it, when, and why."""
-        self._config.load(company_id)  # NotFound for a company that does not exist
+        self._config.company(company_id)  # NotFound for a company that does not exist (one item, not its agents)
         issued = self._keys.issue(Role.ADMIN, company_id, label=f"recovery: {reason}", issued_by=issued_by)
         logger.info(
             "admin key issued for recovery",

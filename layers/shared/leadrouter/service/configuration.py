@@ -170,7 +170,7 @@ class ConfigurationService:
         phone = body.get("phone")
         if body.get("sms_enabled") is not True or not isinstance(phone, str) or phone.strip().startswith("+"):
             return None
-        return {"phone_region": self._config.load(company_id).settings.phone_region}
+        return {"phone_region": self._config.company(company_id).settings.phone_region}
 
     # Offices ---------------------------------------------------------------------------------------------
 

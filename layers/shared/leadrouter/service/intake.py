@@ -303,7 +303,7 @@ class IntakeService:
 
     def drop_spam(self, company_id: str) -> IntakeResult:
         """A filled honeypot: answered like a real intake so the bot learns nothing; nothing is stored."""
-        self._config.load(company_id)  # NotFound for an unknown company, as for a real lead
+        self._config.company(company_id)  # NotFound for an unknown company, as for a real lead; one item
         logger.info("honeypot filled: lead dropped", extra={"company_id": company_id})
         return IntakeResult(new_lead_id(self._clock.now(), self._rng), LeadStatus.UNASSIGNED)
 

@@ -58,9 +58,15 @@ class WaitingLeads(Protocol):
     def oldest(self, company_id: str, office_ids: tuple[str, ...] | None, limit: int) -> list[Lead]: ...
 
 
+class CompanyCalendar(Protocol):
+    def time_zone(self, company_id: str) -> str:
+        """The company's time zone, as its settings hold it now (NotFound: no company)."""
+        ...
+
+
 class ReportTallies:
-    def __init__(self, config: ConfigRepository, aggregates: Aggregates, clock: Clock) -> None:
-        self._config = config
+    def __init__(self, calendar: CompanyCalendar, aggregates: Aggregates, clock: Clock) -> None:
+        self._calendar = calendar
         self._aggregates = aggregates
         self._clock = clock
 
@@ -69,7 +75,8 @@ class ReportTallies:
         it was added before (the stream gave the change again)."""
         if len(lead.history) <= history_before:
             return False
-        time_zone = zone(self._config.load(lead.company_id).settings.time_zone)
+        # The company's calendar alone: one attribute of one item, whatever its number of agents.
+        time_zone = zone(self._calendar.time_zone(lead.company_id))
         tallies = change_tallies(lead, history_before, time_zone)
         if not tallies:
             return False
