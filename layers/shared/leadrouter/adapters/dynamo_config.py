@@ -109,8 +109,9 @@ class DynamoConfigRepository:
         return DynamoConfigReads(self._db, self._table, company, lambda version: self._warm_copy(company_id, version))
 
     def company(self, company_id: str) -> Company:
-        """The company's META alone (its settings, its version), read strongly consistent: the report tallies
-        need the company's calendar, and a cold container would otherwise read every agent and route for it."""
+        """The company's META alone (its settings, its version), read strongly consistent: for what needs the
+        company or its settings only (a key's recovery, the honeypot, a texting phone's region), where a cold
+        container would otherwise read every agent and route."""
         with domain_errors():
             answer = self._db.get_item(
                 TableName=self._table,
