@@ -117,12 +117,10 @@ def _shared_botocore_loader() -> Iterator[None]:
 
 @pytest.fixture
 def clock(aws: CreatedResources) -> MovableClock:
-    from leadrouter.adapters.clients import AwsClients
-    from leadrouter.domain.ports import SystemRandom
-    from leadrouter.environment import environment
+    from tests.support.containers import new_container
 
     moving = MovableClock()
-    wiring.reset(wiring.Services(env=environment(), clients=AwsClients(), clock=moving, rng=SystemRandom()))
+    new_container(moving)
     return moving
 
 

@@ -11,13 +11,10 @@ from devstack.lambdas import LambdaRuntime
 from devstack.resources import CreatedResources
 from devstack.streams import StreamPoller
 from devstack.template import Template
-from leadrouter import wiring
-from leadrouter.adapters.clients import AwsClients
-from leadrouter.domain.ports import SystemRandom
-from leadrouter.environment import environment
 from tests.support.aws_calls import AwsCalls
 from tests.support.aws_state import bus_events, deliver_stream_records, table_keys
 from tests.support.clocks import MovableClock
+from tests.support.containers import new_container
 from tests.support.faults import Faults, client_error
 from tests.support.reports import as_csv_cell, csv_rows, speed_figures
 from tests.support.scenario import Company, expect, unique_lead
@@ -227,7 +224,7 @@ def test_counting_a_change_reads_the_companys_calendar_alone_not_its_agents(
     seed_agents(table_name, company.company_id, range(1, 501))
     lead = company.lead(expect(company.submit(unique_lead(1)), 202)["lead_id"])
     # The aggregator in a container of its own, without the intake's cached configuration.
-    wiring.reset(wiring.Services(env=environment(), clients=AwsClients(), clock=clock, rng=SystemRandom()))
+    new_container(clock)
     aws_calls.reset()
     deliver_stream_records()
     assert f"C#{company.company_id}" not in aws_calls.queried_partitions()

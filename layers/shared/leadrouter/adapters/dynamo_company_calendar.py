@@ -8,11 +8,8 @@ attribute instead, so a time zone changed a moment ago is the one counted with."
 
 from typing import TYPE_CHECKING
 
-from leadrouter.adapters.aws_errors import domain_errors
-from leadrouter.adapters.dynamo_codec import from_item, to_item
-from leadrouter.adapters.dynamo_keys import META, company_pk
+from leadrouter.adapters.dynamo_company_meta import read_meta
 from leadrouter.domain.company import CompanySettings
-from leadrouter.domain.errors import NotFound
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -27,15 +24,6 @@ class DynamoCompanyCalendar:
         self._table = table
 
     def time_zone(self, company_id: str) -> str:
-        with domain_errors():
-            answer = self._db.get_item(
-                TableName=self._table,
-                Key=to_item({"PK": company_pk(company_id), "SK": META}),
-                ProjectionExpression="#settings.time_zone",
-                ExpressionAttributeNames={"#settings": "settings"},
-                ConsistentRead=True,
-            )
-        if "Item" not in answer:
-            raise NotFound(f"No company {company_id}.")
-        settings = from_item(answer["Item"]).get("settings") or {}
+        item = read_meta(self._db, self._table, company_id, "#settings.time_zone", settings="settings")
+        settings = item.get("settings") or {}
         return str(settings.get("time_zone") or _DEFAULT_TIME_ZONE)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from leadrouter.adapters.aws_errors import domain_errors
 from leadrouter.adapters.dynamo_codec import from_item, to_item
+from leadrouter.adapters.dynamo_company_meta import read_meta
 from leadrouter.adapters.dynamo_config_items import (
     OFFICE_AGENT_COUNT,
     ROUTE_PRIORITIES_SK,
@@ -49,16 +50,7 @@ class DynamoConfigRepository:
     # Reading -------------------------------------------------------------------------------------------
 
     def current_version(self, company_id: str) -> int:
-        with domain_errors():
-            answer = self._db.get_item(
-                TableName=self._table,
-                Key=to_item({"PK": company_pk(company_id), "SK": META}),
-                ProjectionExpression="config_version",
-                ConsistentRead=True,
-            )
-        if "Item" not in answer:
-            raise NotFound(f"No company {company_id}.")
-        return int(from_item(answer["Item"])["config_version"])
+        return int(read_meta(self._db, self._table, company_id, "config_version")["config_version"])
 
     def load(self, company_id: str) -> CompanyConfig:
         """The company's configuration: from the cache when its version is current, else brought up to date
@@ -112,15 +104,7 @@ class DynamoConfigRepository:
         """The company's META alone (its settings, its version), read strongly consistent: for what needs the
         company or its settings only (a key's recovery, the honeypot, a texting phone's region), where a cold
         container would otherwise read every agent and route."""
-        with domain_errors():
-            answer = self._db.get_item(
-                TableName=self._table,
-                Key=to_item({"PK": company_pk(company_id), "SK": META}),
-                ConsistentRead=True,
-            )
-        if "Item" not in answer:
-            raise NotFound(f"No company {company_id}.")
-        return Company.model_validate(from_item(answer["Item"]))
+        return Company.model_validate(read_meta(self._db, self._table, company_id))
 
     def _warm_copy(self, company_id: str, version: int) -> CompanyConfig | None:
         """The cached configuration at `version`, caught up from the change log; None without a cached copy."""

@@ -59,8 +59,8 @@ class ConfigRepository(Protocol):
     def load(self, company_id: str) -> CompanyConfig: ...
 
     def company(self, company_id: str) -> Company:
-        """The company and its settings alone, from its one item: for what needs its calendar or its name, not
-        its agents (NotFound: no company)."""
+        """The company and its settings alone, from its one item: for what needs its settings or its existence,
+        not its agents (NotFound: no company)."""
         ...
 
     def reads(self, company_id: str) -> ConfigReads: ...
