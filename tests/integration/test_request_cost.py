@@ -111,6 +111,21 @@ def test_a_warm_intake_with_an_idempotency_key_costs_the_same(
     assert measured_intake(company, aws_calls, 1, **{"Idempotency-Key": "form-1"}) == WARM_ROUND_ROBIN_INTAKE
 
 
+@pytest.mark.parametrize("allowed", [["https://www.site.test"], []])
+def test_a_warm_intake_from_a_browser_reads_the_configuration_version_once(
+    company: Company, table_name: str, aws_calls: AwsCalls, allowed: list[str]
+) -> None:
+    """Browsers send an Origin on a website's fetch and form post: checking it against the company's allowed
+    origins uses the configuration the intake routes with, not a second read of its version."""
+    company.settings(allowed_origins=allowed)
+    warm_up(company, 5, table_name)
+    assert measured_intake(company, aws_calls, 1, Origin="https://www.site.test") == WARM_ROUND_ROBIN_INTAKE
+    honeypot = {**unique_lead(2), "website": "http://spam.test"}
+    aws_calls.reset()
+    expect(company.submit(honeypot, headers={"Origin": "https://www.site.test"}), 202)
+    assert aws_calls.names() == ["dynamodb.GetItem"]
+
+
 @pytest.mark.parametrize("agents", [5, 200])
 def test_a_warm_intake_to_the_pool_makes_the_floor_s_two_requests(
     company: Company, table_name: str, aws_calls: AwsCalls, agents: int

@@ -13,6 +13,7 @@ from leadrouter.api.errors import domain_error_response
 from leadrouter.api.links import link_base_url
 from leadrouter.api.resolver import new_router, no_content
 from leadrouter.api.views import Directory, DirectoryEntry, IntakeAnswer, documented
+from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.errors import DomainError, Forbidden
 from leadrouter.domain.leads import honeypot_filled
 from leadrouter.domain.submissions import read_submission
@@ -25,22 +26,26 @@ MAX_LEAD_BODY_BYTES = 64 * 1024
 CompanyId = Annotated[str, Path(pattern=r"^co_[0-9a-z]{26}$", description="The company's id.")]
 
 
-def _cors(company_id: str, origin: str | None) -> dict[str, str]:
-    """Cross-origin posts from the company's configured origins; none configured: plain form posts only."""
+def _cors(company_id: str, origin: str | None) -> tuple[dict[str, str], CompanyConfig | None]:
+    """Cross-origin posts from the company's configured origins; none configured: plain form posts only.
+    With the configuration it was checked against (None without an origin), which the intake then uses
+    rather than read the configuration version a second time."""
     if not origin:
-        return {}
-    allowed = services().configuration.load(company_id).settings.allowed_origins
+        return {}, None
+    config = services().configuration.load(company_id)
+    allowed = config.settings.allowed_origins
     if not allowed:
-        return {}
+        return {}, config
     if origin.rstrip("/") not in allowed:
         raise Forbidden(f"Origin {origin} is not one of this company's allowed origins.")
-    return {
+    headers = {
         "Access-Control-Allow-Origin": origin.rstrip("/"),
         "Access-Control-Allow-Methods": "POST, OPTIONS",
         "Access-Control-Allow-Headers": "Content-Type, Idempotency-Key",
         "Access-Control-Max-Age": "600",
         "Vary": "Origin",
     }
+    return headers, config
 
 
 def _time_left() -> timedelta | None:
@@ -68,17 +73,23 @@ def post_lead(
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
 ) -> Response[str]:
     event = router.current_event
-    headers = _cors(company_id, event.headers.get("origin") or event.headers.get("Origin"))
+    headers, config = _cors(company_id, event.headers.get("origin") or event.headers.get("Origin"))
     try:
         document = parse_document(event, MAX_LEAD_BODY_BYTES)
         if honeypot_filled(document):
-            answer = services().intake.drop_spam(company_id).as_dict()
+            answer = services().intake.drop_spam(company_id, config).as_dict()
         else:
             read = validated_by(read_submission, document)
             answer = (
                 services()
                 .intake.submit(
-                    company_id, read.submission, idempotency_key, link_base_url(event), read.left_out, _time_left()
+                    company_id,
+                    read.submission,
+                    idempotency_key,
+                    link_base_url(event),
+                    read.left_out,
+                    _time_left(),
+                    config,
                 )
                 .as_dict()
             )
@@ -92,7 +103,7 @@ def post_lead(
 @router.route("/v1/companies/<company_id>/leads", method="OPTIONS", include_in_schema=False)
 def preflight(company_id: CompanyId) -> Response[str]:
     event = router.current_event
-    headers = _cors(company_id, event.headers.get("origin") or event.headers.get("Origin"))
+    headers, _ = _cors(company_id, event.headers.get("origin") or event.headers.get("Origin"))
     return no_content(headers)
 
 

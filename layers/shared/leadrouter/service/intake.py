@@ -142,13 +142,17 @@ class IntakeService:
         link_base_url: str | None = None,
         left_out: Sequence[str] = (),
         running_for: timedelta | None = None,
+        config: CompanyConfig | None = None,
     ) -> IntakeResult:
         """`link_base_url`: where links in this lead's emails point (the API's public address). `left_out`:
         fields the website sent that could not be read, noted in the history. `running_for`: how long this
-        invocation may still run, when known (a repeat meanwhile may find this attempt delivering)."""
+        invocation may still run, when known (a repeat meanwhile may find this attempt delivering). `config`:
+        the company's configuration when this request loaded it already (its origin was checked against it);
+        loaded here otherwise."""
         if submission.is_spam:
-            return self.drop_spam(company_id)
-        config = self._config.load(company_id)  # NotFound for an unknown company
+            return self.drop_spam(company_id, config)
+        if config is None:
+            config = self._config.load(company_id)  # NotFound for an unknown company
         now = self._clock.now()
         request = IntakeRequest.of(company_id, submission, idempotency_key)
         lead_id = request.lead_id(now)
@@ -301,9 +305,11 @@ class IntakeService:
         if self._escalations is not None and config.settings.escalate_unclaimed_after_seconds is not None:
             self._escalations().arm(lead, config)
 
-    def drop_spam(self, company_id: str) -> IntakeResult:
-        """A filled honeypot: answered like a real intake so the bot learns nothing; nothing is stored."""
-        self._config.company(company_id)  # NotFound for an unknown company, as for a real lead; one item
+    def drop_spam(self, company_id: str, config: CompanyConfig | None = None) -> IntakeResult:
+        """A filled honeypot: answered like a real intake so the bot learns nothing; nothing is stored.
+        `config`: the company's configuration when this request loaded it already (the company exists)."""
+        if config is None:
+            self._config.company(company_id)  # NotFound for an unknown company, as for a real lead; one item
         logger.info("honeypot filled: lead dropped", extra={"company_id": company_id})
         return IntakeResult(new_lead_id(self._clock.now(), self._rng), LeadStatus.UNASSIGNED)
 
