@@ -122,3 +122,26 @@ def test_a_warm_admin_container_deletes_an_office_without_reading_the_agents(
     assert "south" not in {
         office["office_id"] for office in expect(company.api.get("/v1/offices", key=company.admin_key), 200)["offices"]
     }
+
+
+def test_a_warm_admin_container_numbers_a_new_agent_without_querying_the_agents(
+    company: Company, table_name: str, aws_calls: AwsCalls
+) -> None:
+    """The highest id in use comes from the container's cached configuration caught up to the version the
+    write is conditional on, as an office's members do: moto sorts the whole partition for the one item a
+    query in key order would read (create-agent's median at 5,000 agents locally)."""
+    seed_agents(table_name, company.company_id, range(1, AGENTS + 1))
+    expect(company.api.get("/v1/agents", key=company.admin_key), 200)  # the admin container reads the company once
+    first = {"name": "New Agent", "email": "new@brokerage.test"}
+    second = {"name": "Newer Agent", "email": "newer@brokerage.test"}
+    write = Measured(company, aws_calls)
+
+    assert write("post", "/v1/agents", 201, first) == [*KEY_AND_VERSION, GET, COMMIT]
+    # One write behind now: its copy catches up from the log (one query of the log), never the agents.
+    assert write("post", "/v1/agents", 201, second) == [*KEY_AND_VERSION, QUERY, GET, COMMIT]
+    assert all(partition != f"C#{company.company_id}" for partition in aws_calls.queried_partitions())
+    listed = expect(company.api.get("/v1/agents", key=company.admin_key), 200)["agents"]
+    assert {agent["agent_id"]: agent["name"] for agent in listed if agent["agent_id"] > AGENTS} == {
+        5001: "New Agent",
+        5002: "Newer Agent",
+    }
