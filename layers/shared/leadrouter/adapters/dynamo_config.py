@@ -33,6 +33,7 @@ from leadrouter.domain.agents import Agent, Office
 from leadrouter.domain.company import Company, CompanySettings
 from leadrouter.domain.config import CompanyConfig, StaleConfiguration
 from leadrouter.domain.errors import Conflict, NotFound
+from leadrouter.domain.model import STORED
 from leadrouter.domain.routes import ActivePriorities, Route
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ class DynamoConfigRepository:
         """The company's META alone (its settings, its version), read strongly consistent: for what needs the
         company or its settings only (a key's recovery, the honeypot, a texting phone's region), where a cold
         container would otherwise read every agent and route."""
-        return Company.model_validate(read_meta(self._db, self._table, company_id))
+        return Company.model_validate(read_meta(self._db, self._table, company_id), context=STORED)
 
     def _warm_copy(self, company_id: str, version: int) -> CompanyConfig | None:
         """The cached configuration at `version`, caught up from the change log; None without a cached copy."""

@@ -12,6 +12,7 @@ from leadrouter.adapters.dynamo_keys import META
 from leadrouter.adapters.retried_writes import TOKEN_ATTRIBUTE
 from leadrouter.domain.agents import Agent, Office
 from leadrouter.domain.company import Company
+from leadrouter.domain.model import STORED
 from leadrouter.domain.routes import ActivePriorities, PriorityHolder, Route
 
 if TYPE_CHECKING:
@@ -38,9 +39,9 @@ def decode(item: dict[str, Any]) -> ConfigItem | None:
     """The model a stored item holds, by its sort key; None for items that are not configuration."""
     sk = str(item["SK"])
     if sk == META:
-        return Company.model_validate(item)
+        return Company.model_validate(item, context=STORED)
     if sk.startswith(AGENT_PREFIX):
-        return Agent.model_validate(strip_keys(item))
+        return Agent.model_validate(strip_keys(item), context=STORED)
     if sk.startswith(OFFICE_PREFIX):
         return Office.model_validate({k: v for k, v in strip_keys(item).items() if k != OFFICE_AGENT_COUNT})
     if sk.startswith(ROUTE_PREFIX):

@@ -23,6 +23,7 @@ from leadrouter.adapters.dynamo_config_items import AGENT_PREFIX, OFFICE_PREFIX,
 from leadrouter.adapters.dynamo_keys import config_log_pk, config_log_sk
 from leadrouter.domain.company import CompanySettings
 from leadrouter.domain.config import CompanyConfig
+from leadrouter.domain.model import STORED
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -89,7 +90,7 @@ def applied(config: CompanyConfig, entries: list[dict[str, Any]]) -> CompanyConf
     for entry in entries:
         update: dict[str, Any] = {"config_version": entry["version"]}
         if "settings" in entry:
-            update["settings"] = CompanySettings.model_validate(entry["settings"])
+            update["settings"] = CompanySettings.model_validate(entry["settings"], context=STORED)
         company = company.model_copy(update=update)
         for item in entry["puts"]:
             prefix, key = _split(str(item["SK"]))

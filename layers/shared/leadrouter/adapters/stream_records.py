@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from leadrouter.adapters.dynamo_codec import from_item
 from leadrouter.domain.lead_events import StoredEntry, StoredLead, StoredLeadChange
+from leadrouter.domain.model import STORED
 
 if TYPE_CHECKING:
     from leadrouter.domain.agents import Agent
@@ -104,7 +105,7 @@ def _agent(image: dict[str, Any] | None, pk: str) -> "Agent | None":
     if image is None:
         return None
     try:
-        return Agent.model_validate(strip_keys(from_item(image)))
+        return Agent.model_validate(strip_keys(from_item(image)), context=STORED)
     except ValidationError:
         raise UnreadableLead(f"the stored agent of {pk} does not decode") from None
 

@@ -8,7 +8,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
 from leadrouter.domain.company import EMAIL_PATTERN
-from leadrouter.domain.model import AgentNumber, Model, Moment, WholeNumber
+from leadrouter.domain.model import AgentNumber, Model, Moment, WholeNumber, is_stored
 from leadrouter.domain.phones import DEFAULT_PHONE_REGION, e164
 from leadrouter.domain.presence import OutOfOffice, Schedule, WorkingHours
 from leadrouter.domain.time_zones import zone
@@ -115,8 +115,8 @@ class Agent(Model):
         # With texts on, the phone must be a number a text can reach, and is kept as +<country><number>, the
         # one form SNS takes; with texts off it is kept as typed (only people read it). A number without its
         # country code is read in the company's `phone_region` when the context names it.
-        if not self.sms_enabled or not self.checks_texting_phone:
-            return self
+        if not self.sms_enabled or not self.checks_texting_phone or is_stored(info):
+            return self  # a stored agent's phone was checked, and kept as +<country><number>, when written
         region = (info.context or {}).get("phone_region", DEFAULT_PHONE_REGION)
         number = e164(self.phone, region) if self.phone is not None else None
         if number is None:

@@ -5,9 +5,9 @@ from datetime import datetime
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, ConfigDict, Field
+from pydantic import AfterValidator, ConfigDict, Field, ValidationInfo
 
-from leadrouter.domain.model import AgentNumber, Model, WholeNumber
+from leadrouter.domain.model import AgentNumber, Model, WholeNumber, is_stored
 from leadrouter.domain.time_zones import zone
 
 EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$"
@@ -31,7 +31,9 @@ ReturningLeads = Literal["owner", "offer_owner_first", "new"]
 FairShareOnReturn = Literal["start_even", "keep_place"]
 
 
-def _check_phone_region(value: str) -> str:
+def _check_phone_region(value: str, info: ValidationInfo) -> str:
+    if is_stored(info):  # checked when the settings were written
+        return value
     import phonenumbers  # only a settings write pays for its import
 
     if value not in phonenumbers.SUPPORTED_REGIONS:
