@@ -14,8 +14,10 @@ no Lambda cold start pays.
 The first events are a real company's (since 2026-12-03): five agents in a round robin, so the intake's first
 event stores a lead and offers it (the email and the timer: the clients the baseline creates), and the other
 functions' events name that company and the lead the intake process of the same round stored, as
-bench/memory.py's do. Before, they named a company the stack never creates: the API functions answered 404
-and the timeout "unknown lead", a first request that loaded no configuration.
+bench/memory.py's do; the timeout's expires that lead's open offer (since a later run of 2026-12-03: it
+named the sample's offer, an "unknown_offer" that moved nothing on). Before, they named a company the stack
+never creates: the API functions answered 404 and the timeout "unknown lead", a first request that loaded no
+configuration.
 
 Both sides import only what Lambda's Python runtime has: its boto3 comes without awscrt and pyOpenSSL, which
 this project's dev environment has installed (for the SAM CLI and moto) and botocore imports when it finds
@@ -74,6 +76,7 @@ CLIENTS = {
 SAMPLE_COMPANY = "co_01m87bqwswwsxrm5tmvc86had8"
 SAMPLE_TIMER_COMPANY = "co_01m87bqwwxt48wffkveswmhyfa"
 SAMPLE_LEAD = "ld_01m87bqwwxt48wffkveswmhyfd"
+SAMPLE_OFFER = "of_01m87bqwwxt48wffkveswmhyfe"
 # The functions whose first sample event reads a company's whole configuration: their first event must succeed,
 # or the figure would be an error path's (the sweeper and the console read one only with an overdue offer or a
 # signed-in user, which their sample events have not).
@@ -156,17 +159,31 @@ def _time(code: str, env: dict[str, str]) -> tuple[float, float, Any]:
     return wall, _children_cpu() - cpu, answer
 
 
-def rewritten(text: str, company_id: str, lead_id: str | None) -> str:
-    """A sample event about the benchmark's company (and a lead its intake stored)."""
+def rewritten(text: str, company_id: str, lead_id: str | None, offer_id: str | None = None) -> str:
+    """A sample event about the benchmark's company (and a lead its intake stored, and that lead's offer)."""
     text = text.replace(SAMPLE_COMPANY, company_id).replace(SAMPLE_TIMER_COMPANY, company_id)
-    return text.replace(SAMPLE_LEAD, lead_id) if lead_id else text
+    text = text.replace(SAMPLE_LEAD, lead_id) if lead_id else text
+    return text.replace(SAMPLE_OFFER, offer_id) if offer_id else text
 
 
-def failed(answer: Any) -> bool:
-    """An API answer of 4xx/5xx, or a timer that found no lead (then it read no configuration)."""
+def failed(answer: Any, offered: bool = False) -> bool:
+    """An API answer of 4xx/5xx, or a timer that found no lead (then it read no configuration); `offered`:
+    the event names a lead's open offer, and a timer that found none did not do a timeout's work either."""
     if not isinstance(answer, dict):
         return False
-    return int(answer.get("statusCode", 200)) >= 400 or answer.get("outcome") == "unknown_lead"
+    missed = ("unknown_lead", "unknown_offer") if offered else ("unknown_lead",)
+    return int(answer.get("statusCode", 200)) >= 400 or answer.get("outcome") in missed
+
+
+def open_offer_id(stack: "LocalStack", company_id: str, lead_id: str) -> str | None:
+    """The offer the intake made of the lead it stored: what a timeout's first event expires."""
+    import boto3
+
+    from leadrouter.adapters.dynamo_leads import DynamoLeadRepository
+
+    table = stack.stack.resources.table_names[0]
+    offer = DynamoLeadRepository(boto3.client("dynamodb"), table).get(company_id, lead_id).open_offer()
+    return offer.offer_id if offer is not None else None
 
 
 def stored_lead_id(answer: Any) -> str:
@@ -221,6 +238,7 @@ def _run(stack: "LocalStack", repeats: int, layers: Path) -> dict[str, Any]:
         f"(target {TARGET}x; a company of 5 agents in a round robin, each round's events about its own lead)"
     )
     lead_ids: list[str] = []
+    offer_ids: list[str | None] = []
     for logical_id in _ordered(template):
         function = template.functions[logical_id]
         sample = FIRST_EVENT.get(logical_id)
@@ -232,7 +250,7 @@ def _run(stack: "LocalStack", repeats: int, layers: Path) -> dict[str, Any]:
             if logical_id == "IntakeFunction":
                 event = json.dumps(stack.intake_event(company.company_id, 50_000 + n))  # a new person each round
             else:
-                event = rewritten(text, company.company_id, lead_ids[n] if lead_ids else None)
+                event = rewritten(text, company.company_id, lead_ids[n], offer_ids[n])
             handler_code = HANDLER.format(
                 layer=layer, path=str(function.handler_file), function=function.handler_function, event=event
             )
@@ -241,7 +259,8 @@ def _run(stack: "LocalStack", repeats: int, layers: Path) -> dict[str, Any]:
             answer = handler[-1][2]
             if logical_id == "IntakeFunction":
                 lead_ids.append(stored_lead_id(answer))
-            elif logical_id in LOADS_CONFIGURATION and failed(answer):
+                offer_ids.append(open_offer_id(stack, company.company_id, lead_ids[-1]))
+            elif logical_id in LOADS_CONFIGURATION and failed(answer, offered=offer_ids[n] is not None):
                 raise RuntimeError(f"{logical_id}'s first event failed, not a cold start's work: {str(answer)[:300]}")
         handler_s, baseline_s = summarize([w for w, _, _ in handler]), summarize([w for w, _, _ in baseline])
         handler_cpu, baseline_cpu = summarize([c for _, c, _ in handler]), summarize([c for _, c, _ in baseline])
