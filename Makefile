@@ -30,16 +30,21 @@ help:
 # Installed from the lock only: every package pinned, each file checked against its hash. pip installs uv
 # alone from the lock (its entry, hashes included), and uv the rest: the same packages in about 6 s where
 # pip took 50 s on a fresh clone (docs/DECISIONS.md, "uv installs the locks").
-# The development environment is installed with its bytecode: this project's machines set
-# PYTHONDONTWRITEBYTECODE, so without it every process (each local Lambda container, each test worker)
-# compiled boto3, pydantic and Powertools again, about 0.8 s of CPU each ("Bytecode in the environment").
+# The packages a Lambda function imports are compiled to bytecode once: this project's machines set
+# PYTHONDONTWRITEBYTECODE, so without it every local Lambda container (and every benchmark's cold process)
+# compiled boto3, pydantic and Powertools again, about 0.8 s of CPU each (docs/DECISIONS.md, "Bytecode in
+# the environment"). Those alone: the whole environment (uv's --compile-bytecode) took 26 s more.
+LAMBDA_PACKAGES := boto3 botocore s3transfer urllib3 dateutil jmespath six.py aws_lambda_powertools aws_xray_sdk \
+  jinja2 markupsafe phonenumbers pydantic pydantic_core typing_extensions.py typing_inspection annotated_types wrapt
 UV_ENTRY = <(awk '/^uv==/ {found = 1} found {print} found && !/\\$$/ {exit}' requirements-dev.lock)
 UV_INSTALL := UV_LINK_MODE=copy $(BIN)/uv pip install --quiet --require-hashes
 $(STAMP): requirements-dev.lock
 	@test -n "$(PYTHON313)" || { echo "python3.13 is needed (not found on PATH or under pyenv)"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON313) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(UV_ENTRY)
-	$(UV_INSTALL) --compile-bytecode --python $(BIN)/python -r requirements-dev.lock
+	$(UV_INSTALL) --python $(BIN)/python -r requirements-dev.lock
+	site="$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" && \
+	  $(BIN)/python -m compileall -q -j 0 $(addprefix "$$site"/,$(LAMBDA_PACKAGES))
 	@touch $(STAMP)
 
 venv: $(STAMP)
