@@ -189,6 +189,15 @@ def _on_own_stacks(only: list[str], quick: bool, results: dict[str, Any]) -> Non
 
 def _on_stack(stack: "LocalStack", only: list[str], quick: bool, results: dict[str, Any]) -> None:
     """The benchmarks that share one threaded local stack, in order."""
+    if "cold_start" in only:
+        from bench import cold_start
+
+        # First, while the stack is otherwise idle: run after the big companies and the reports' 50,000 leads,
+        # a cold process waited 1-2 s on the server's answers (wall 2.9 s, CPU 1.1 s for an intake on a fresh
+        # clone on 2026-12-03), which made its wall-time ratio a measure of the server, not of the function.
+        repeats = 2 if quick else 7
+        with _timed("cold_start", results):
+            results["cold_start"] = cold_start.run(stack, repeats)
     if "intake_floor" in only:
         from bench import intake_floor
 
@@ -226,12 +235,6 @@ def _on_stack(stack: "LocalStack", only: list[str], quick: bool, results: dict[s
 
         with _timed("reports", results):
             results["reports"] = reports.run(stack, 5_000 if quick else 50_000)
-    if "cold_start" in only:
-        from bench import cold_start
-
-        repeats = 2 if quick else 7
-        with _timed("cold_start", results):
-            results["cold_start"] = cold_start.run(stack, repeats)
 
 
 if __name__ == "__main__":
