@@ -97,8 +97,8 @@ class DynamoConfigReads:
         configuration caught up to this version, as office_members does; without a copy, agent keys sort by
         id, so one item of a Query answers (DynamoDB reads one item; moto sorts the whole partition for it,
         which was create-agent's median at 5,000 agents on the local stack)."""
-        known = self._warm_copy(self.version)
-        if known is not None and known.version == self.version:
+        known = self._caught_up_copy()
+        if known is not None:
             return max(known.agents, default=0)
         request = self._request(AGENT_PREFIX, ScanIndexForward=False, Limit=1, ProjectionExpression="agent_id")
         with domain_errors():
@@ -110,8 +110,8 @@ class DynamoConfigReads:
         this version from the change log (the write is stored only if the version is still current, so that
         copy is exact). Only a container without a copy filters every agent item, in pages of 1 MB; an office
         that counts its agents and has none is not asked (service/configuration.delete_office)."""
-        known = self._warm_copy(self.version)
-        if known is not None and known.version == self.version:
+        known = self._caught_up_copy()
+        if known is not None:
             return sorted(agent.agent_id for agent in known.agents.values() if agent.office_id == office_id)
         request = self._request(
             AGENT_PREFIX,
@@ -121,6 +121,12 @@ class DynamoConfigReads:
         )
         items = query_items(self._db, request)
         return sorted(int(item["agent_id"]) for item in items)
+
+    def _caught_up_copy(self) -> CompanyConfig | None:
+        """The container's cached configuration at exactly this version (the write is stored only if the
+        version is still current, so it is exact), or None where the container has no copy."""
+        known = self._warm_copy(self.version)
+        return known if known is not None and known.version == self.version else None
 
     def route(self, route_id: str) -> Route | None:
         found = self._get(route_sk(route_id))
