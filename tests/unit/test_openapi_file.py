@@ -1,12 +1,10 @@
 """The OpenAPI function answers its one route from the shipped file, without a resolver or pydantic."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from leadrouter.api import openapi_file
+from tests.support.fresh_process import printed_by_fresh_process
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENT = json.loads((ROOT / "events/openapi/get_document.json").read_text())
@@ -36,6 +34,4 @@ def test_the_handler_imports_neither_pydantic_nor_powertools_event_handler() -> 
         "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)\n"
         "print(sorted(name for name in sys.modules if name.startswith(('pydantic', 'aws_lambda_powertools.event_'))))"
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "layers/shared")}
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "[]"
+    assert printed_by_fresh_process(code) == "[]"

@@ -2,19 +2,14 @@
 as +<country><number> and its phone region checked when it was written (domain/model.STORED). A cold
 container loading a company with texting agents imports no phonenumbers; a write still checks."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from pydantic import ValidationError
 
 from leadrouter.adapters.dynamo_config_items import decode
 from leadrouter.domain.agents import Agent
 from leadrouter.domain.company import Company, CompanySettings
+from tests.support.fresh_process import printed_by_fresh_process
 
-ROOT = Path(__file__).resolve().parents[2]
 META = {
     "PK": "C#co_01m87bqwswwsxrm5tmvc86had8",
     "SK": "META",
@@ -50,9 +45,7 @@ def test_reading_them_back_in_a_fresh_process_imports_no_phonenumbers() -> None:
         f"decode({META!r}); decode({TEXTING_AGENT!r})\n"
         "print('phonenumbers' in sys.modules)"
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "layers/shared")}
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "False"
+    assert printed_by_fresh_process(code) == "False"
 
 
 def test_a_write_still_checks_the_region_and_the_texting_phone() -> None:
