@@ -1,6 +1,7 @@
 """Moto's transactions with a backup of the items they touch (devstack/moto_dynamodb.py): a transaction
 whose condition fails changes no item and leaves no stream record, as in DynamoDB; one that passes writes
-every item."""
+every item. Reads answer what was stored; a query of the table reads its partition alone and answers what
+DynamoDB answers (order, conditions, filters, pages)."""
 
 from typing import Any
 
@@ -23,6 +24,14 @@ def db(aws: boto3.session.Session) -> Any:
         AttributeDefinitions=[
             {"AttributeName": "PK", "AttributeType": "S"},
             {"AttributeName": "SK", "AttributeType": "S"},
+            {"AttributeName": "G", "AttributeType": "S"},
+        ],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "GSI1",
+                "KeySchema": [{"AttributeName": "G", "KeyType": "HASH"}, {"AttributeName": "SK", "KeyType": "RANGE"}],
+                "Projection": {"ProjectionType": "ALL"},
+            }
         ],
         BillingMode="PAY_PER_REQUEST",
         StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
@@ -116,3 +125,100 @@ def test_reads_answer_every_attribute_type_as_stored(db: Any, extra: dict[str, A
             name: sorted(value["SS"]) if "SS" in value else value for name, value in item.items()
         }
     assert "Item" not in missing
+
+
+def _partitions(db: Any) -> dict[str, list[str]]:
+    """Three partitions of ten items each beside the fixture's, every item with a number to filter on and an
+    index key (GSI1) shared across the partitions: odd or even."""
+    stored: dict[str, list[str]] = {}
+    for partition in ("p1", "p2", "p3"):
+        stored[partition] = [f"K#{n:02d}" for n in range(10)]
+        for n, sort_key in enumerate(stored[partition]):
+            db.put_item(
+                TableName=TABLE,
+                Item={"PK": {"S": partition}, "SK": {"S": sort_key}, "n": {"N": str(n)}, "G": {"S": f"odd{n % 2}"}},
+            )
+    return stored
+
+
+def _query_pages(db: Any, **query: Any) -> tuple[list[str], list[int]]:
+    """Every page of a query: the sort keys in the order answered, and each page's count."""
+    keys: list[str] = []
+    counts: list[int] = []
+    start: dict[str, Any] | None = None
+    while True:
+        page = db.query(TableName=TABLE, **query, **({"ExclusiveStartKey": start} if start else {}))
+        keys.extend(item["SK"]["S"] for item in page.get("Items", []))
+        counts.append(page["Count"])
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return keys, counts
+
+
+def test_a_query_of_the_table_answers_its_partition_in_order_with_conditions_filters_and_pages(db: Any) -> None:
+    stored = _partitions(db)
+    own = {"KeyConditionExpression": "PK = :p", "ExpressionAttributeValues": {":p": {"S": "p2"}}}
+
+    assert _query_pages(db, **own) == (stored["p2"], [10])
+    assert _query_pages(db, **own, ScanIndexForward=False) == (stored["p2"][::-1], [10])
+    assert _query_pages(db, **own, Limit=4) == (stored["p2"], [4, 4, 2])
+    assert _query_pages(db, **own, Limit=4, ScanIndexForward=False) == (stored["p2"][::-1], [4, 4, 2])
+    between = {
+        "KeyConditionExpression": "PK = :p AND SK BETWEEN :a AND :b",
+        "ExpressionAttributeValues": {":p": {"S": "p2"}, ":a": {"S": "K#03"}, ":b": {"S": "K#06"}},
+    }
+    assert _query_pages(db, **between) == (["K#03", "K#04", "K#05", "K#06"], [4])
+    prefix = {
+        "KeyConditionExpression": "PK = :p AND begins_with(SK, :k)",
+        "ExpressionAttributeValues": {":p": {"S": "p3"}, ":k": {"S": "K#0"}, ":big": {"N": "6"}},
+        "FilterExpression": "n >= :big",
+    }
+    assert _query_pages(db, **prefix) == (["K#06", "K#07", "K#08", "K#09"], [4])
+    projected = db.query(**{"TableName": TABLE, **own, "ProjectionExpression": "SK"})["Items"]
+    assert projected[0] == {"SK": {"S": "K#00"}}
+    nobody = {"KeyConditionExpression": "PK = :p", "ExpressionAttributeValues": {":p": {"S": "nobody"}}}
+    assert _query_pages(db, **nobody) == ([], [0])
+    assert len(db.scan(TableName=TABLE)["Items"]) == 2 + 30  # the read of a missing partition added none
+    across = {
+        "IndexName": "GSI1",
+        "KeyConditionExpression": "G = :g AND SK = :k",
+        "ExpressionAttributeValues": {":g": {"S": "odd1"}, ":k": {"S": "K#03"}},
+    }
+    assert _query_pages(db, **across) == (["K#03"] * 3, [3])  # an index's partition spans the table's
+    odd = db.query(
+        TableName=TABLE,
+        IndexName="GSI1",
+        KeyConditionExpression="G = :g",
+        ExpressionAttributeValues={":g": {"S": "odd1"}},
+    )["Items"]
+    assert [(item["SK"]["S"], item["PK"]["S"]) for item in odd] == [
+        (sort_key, partition) for sort_key in stored["p1"][1::2] for partition in ("p1", "p2", "p3")
+    ]
+    paged = {
+        "IndexName": "GSI1",
+        "KeyConditionExpression": "G = :g",
+        "ExpressionAttributeValues": {":g": {"S": "odd0"}},
+    }
+    assert _query_pages(db, **paged, Limit=4, ScanIndexForward=False) == (
+        [item for item in stored["p1"][0::2] for _ in range(3)][::-1],
+        [4, 4, 4, 3],
+    )
+
+
+def test_a_query_reads_no_item_of_another_partition(db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto.dynamodb.models.table import Table
+
+    stored = _partitions(db)
+
+    def every_item(table: Any) -> list[Any]:
+        raise AssertionError("a query of one partition read the whole table")
+
+    monkeypatch.setattr(Table, "all_items", every_item)
+    own = {"KeyConditionExpression": "PK = :p", "ExpressionAttributeValues": {":p": {"S": "p1"}}}
+    assert _query_pages(db, **own, Limit=3) == (stored["p1"], [3, 3, 3, 1])
+    index = {
+        "IndexName": "GSI1",
+        "KeyConditionExpression": "G = :g",
+        "ExpressionAttributeValues": {":g": {"S": "odd0"}},
+    }
+    assert _query_pages(db, **index, Limit=4)[1] == [4, 4, 4, 3]
