@@ -13,7 +13,8 @@ Reads: moto 5.2 turns every response into JSON through a generic serializer that
 member by member; for a query of 5,000 agents that was 85% of the time (tens of seconds, past a Lambda's
 timeout). The answers of GetItem, BatchGetItem, Query and Scan are already DynamoDB's wire form (attribute
 values as {"S": ...}), so they are written with json.dumps; anything json cannot write as is (binary
-values, dates) still goes through moto's serializer.
+values, dates) still goes through moto's serializer. So are a stream's GetRecords answers, their times written
+as moto writes them.
 
 Queries: moto answers a Query of the table (not of an index) by sorting every item of the table, every
 partition, then keeping the partition asked for; a Query of an index sorts them all as well, then keeps the
@@ -26,12 +27,14 @@ moto's code (key conditions, filters, order, limits, pages, projections) runs as
 the same order.
 """
 
+import calendar
 import copy
 import inspect
 import json
 import threading
 import types
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import Any
 
 _installed = threading.Lock()
@@ -86,6 +89,47 @@ def _install_plain_reads() -> None:
         return serialized(result, context)
 
     DynamoResult.execute_result = execute_result  # type: ignore[assignment]
+    _install_plain_stream_records()
+
+
+def _install_plain_stream_records() -> None:
+    """A stream's GetRecords, read by the local Lambda event source after every write, is DynamoDB's wire form
+    as well, but for its times: they are written as moto's serializer writes a JSON timestamp (epoch seconds,
+    milliseconds truncated). In the reports benchmark's seed, moto's serializer of these answers was a quarter
+    of the stack's CPU (py-spy, 2026-12-03)."""
+    from moto.core.responses import ActionResult
+    from moto.dynamodbstreams.responses import DynamoDBStreamsHandler
+
+    records = DynamoDBStreamsHandler.get_records
+
+    class PlainRecords(ActionResult):
+        def execute_result(self, context: Any) -> Any:
+            try:
+                body = json.dumps(_without_none(self.result), default=_epoch_seconds)
+            except TypeError:
+                return super().execute_result(context)  # bytes in an image: moto's serializer knows their form
+            return 200, {"Content-Type": "application/x-amz-json-1.0"}, body
+
+    def get_records(handler: Any) -> Any:
+        return PlainRecords(records(handler).result)
+
+    DynamoDBStreamsHandler.get_records = get_records  # type: ignore[method-assign, assignment]
+
+
+def _epoch_seconds(value: Any) -> float:
+    if not isinstance(value, datetime):
+        raise TypeError(type(value).__name__)
+    seconds = calendar.timegm(value.timetuple())  # moto's times are UTC, naive or not
+    return seconds + (value.microsecond // 1000) / 1000.0 if value.microsecond else seconds
+
+
+def _without_none(value: Any) -> Any:
+    """As the serializer leaves them out: members without a value (an INSERT's OldImage)."""
+    if isinstance(value, dict):
+        return {key: _without_none(inner) for key, inner in value.items() if inner is not None}
+    if isinstance(value, list):
+        return [_without_none(inner) for inner in value]
+    return value
 
 
 def _install_partition_queries(table_type: Any) -> None:

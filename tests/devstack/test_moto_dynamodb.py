@@ -3,6 +3,7 @@ whose condition fails changes no item and leaves no stream record, as in DynamoD
 every item. Reads answer what was stored; a query of the table reads its partition alone and answers what
 DynamoDB answers (order, conditions, filters, pages)."""
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
@@ -222,3 +223,30 @@ def test_a_query_reads_no_item_of_another_partition(db: Any, monkeypatch: pytest
         "ExpressionAttributeValues": {":g": {"S": "odd0"}},
     }
     assert _query_pages(db, **index, Limit=4)[1] == [4, 4, 4, 3]
+
+
+@pytest.mark.parametrize("extra", [{}, {"blob": {"B": b"\x00\xffbytes"}}], ids=["json", "binary"])
+def test_a_stream_answers_each_change_with_its_images_and_time(
+    db: Any, aws: boto3.session.Session, extra: dict[str, Any]
+) -> None:
+    streams = aws.client("dynamodbstreams")
+    arn = db.describe_table(TableName=TABLE)["Table"]["LatestStreamArn"]
+    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+    iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="LATEST")["ShardIterator"]
+    before = datetime.now(UTC)
+    born = {**EVERY_TYPE, **extra}
+    db.put_item(TableName=TABLE, Item=born)
+    db.put_item(TableName=TABLE, Item={**born, "n": {"N": "13"}})
+
+    answer = streams.get_records(ShardIterator=iterator)
+
+    inserted, modified = answer["Records"]
+    assert (inserted["eventName"], modified["eventName"]) == ("INSERT", "MODIFY")
+    assert inserted["dynamodb"]["Keys"] == {"PK": {"S": "c"}, "SK": {"S": "T"}}
+    assert "OldImage" not in inserted["dynamodb"]
+    assert modified["dynamodb"]["OldImage"]["n"] == {"N": "12.5"}
+    assert modified["dynamodb"]["NewImage"]["n"] == {"N": "13"}
+    assert inserted["dynamodb"]["NewImage"].get("blob") == extra.get("blob")
+    created = inserted["dynamodb"]["ApproximateCreationDateTime"]
+    assert before - timedelta(seconds=1) <= created <= datetime.now(UTC) + timedelta(seconds=1)
+    assert answer["NextShardIterator"]
