@@ -122,11 +122,12 @@ def start(
         feedback.enter_context(simulated_feedback(template))
         stoppers.append(feedback.close)
         queue_url = resources.event_queue_url
-        sqs = session.client("sqs", region_name=region)
         runtime = LambdaRuntime(template, max_containers=max_containers, isolation=isolation)
         stoppers.append(runtime.close)
         streams = _stream_poller(template, runtime, session, scheduler_interval, stoppers)
-        event_log = EventLog(sqs, queue_url, template.context.account_id, streams.drain) if queue_url else None
+        event_log = EventLog(queue_url, template.context.account_id, region, streams.drain) if queue_url else None
+        if event_log is not None:
+            moto.add_after_request_hook(event_log.take_captured)
         demo_holder: list[DemoState] = []
         site = LocalSite(
             mailbox,
