@@ -14,7 +14,10 @@ cost a request, and the benchmark would spend its time there); the settings go t
 
 Size: each intake is 5 AWS requests and the stack served about 10 round-robin intakes a second on this
 2-core machine (moto answers one request at a time), so 200 companies x 6 leads (1,200 intakes, 2 minutes)
-plus the setup (40 s) and the stack's start took 3 min 15 s on 2026-12-02; `--quick` runs 20 companies."""
+plus the setup (40 s) and the stack's start took 3 min 15 s on 2026-12-02; `--quick` runs 20 companies.
+Later, with more of the table in it, 4 min 38 s, most of it moto sorting the whole table for each company's
+queries; since moto's queries read their partition (devstack/moto_dynamodb.py, 2026-12-03) 2 min 33 s, 12
+intakes a second."""
 
 import random
 import statistics
