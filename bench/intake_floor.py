@@ -9,8 +9,9 @@ its index item (TransactWriteItems). They are the handler's own requests, taken 
 replayed with a fresh lead id and a fresh index key each time so the conditions hold as they did for the
 handler. Measured on a company whose
 leads go to the pool; the round-robin intake (two more requests: the look-up before the turn, the queue
-counter's increment) is timed beside it. An intake in the first ten minutes of an hour also looks up the
-previous hour's lead id (domain/intake_requests.py): the run says how many of its intakes did."""
+counter's increment) is timed beside it. An intake in the first ten minutes of an hour also checks the
+previous hour's lead id (domain/intake_requests.py) as a condition of the same transaction, no request more:
+the run counts its intakes by their requests."""
 
 import json
 import time

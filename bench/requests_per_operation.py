@@ -6,8 +6,9 @@ cascade decides without a round-robin turn, at most 5 for round robin (each one 
 before the person index: its read); the counts the caps read are written with the lead, in its transaction,
 so they cost no request, and weights and caps add nothing more (issue 11 allows 2). The emails and texts
 that tell agents afterwards (offers, the notice of an assignment) are counted apart, beside each count. In
-the first ten minutes of an hour an intake also looks up the previous hour's lead id
-(domain/intake_requests.py): the run says whether it was in them."""
+the first ten minutes of an hour an intake also checks the previous hour's lead id
+(domain/intake_requests.py), inside its write or in the read round robin makes anyway, so the counts do not
+depend on the minute: the run says whether it was in them."""
 
 from datetime import UTC, datetime
 from typing import Any

@@ -155,17 +155,20 @@ def test_a_repeated_intake_to_the_pool_is_answered_by_its_failed_write(
     assert aws_calls.names() == ["dynamodb.GetItem", PERSON_LOOKUP, "dynamodb.GetItem"]
 
 
-def test_an_intake_just_inside_a_window_also_looks_up_the_previous_one(
+def test_an_intake_just_inside_a_window_checks_the_previous_one_at_no_extra_request(
     company: Company, table_name: str, aws_calls: AwsCalls, clock: MovableClock
 ) -> None:
     seed_agents(table_name, company.company_id, range(1, 6))
     expect(company.submit(unique_lead(0)), 202)
     just_inside_a_window(clock)
-    assert measured_intake(company, aws_calls, 1) == ["dynamodb.GetItem", PERSON_LOOKUP, "dynamodb.GetItem", LEAD_WRITE]
+    # The previous window's lead is a condition of the write, in the same transaction.
+    assert measured_intake(company, aws_calls, 1) == WARM_POOL_INTAKE
+    written = aws_calls.params("TransactWriteItems")[0]["TransactItems"]
+    assert [next(iter(item)) for item in written][-1] == "ConditionCheck"
     company.settings(auto_assign_enabled=True)
     seed_agents(table_name, company.company_id, range(1, 6), in_auto_assign_queue=True)
     expect(company.submit(unique_lead(2)), 202)
-    # Round robin: both windows' ids in one read, before the turn.
+    # Round robin reads before the turn anyway: both windows' ids in that one read, none in the write.
     assert measured_intake(company, aws_calls, 3) == [
         "dynamodb.GetItem",
         PERSON_LOOKUP,
@@ -173,6 +176,8 @@ def test_an_intake_just_inside_a_window_also_looks_up_the_previous_one(
         "dynamodb.UpdateItem",
         LEAD_WRITE,
     ]
+    written = aws_calls.params("TransactWriteItems")[0]["TransactItems"]
+    assert "ConditionCheck" not in [next(iter(item)) for item in written]
 
 
 def test_a_configuration_change_makes_the_next_intake_reload_once(

@@ -24,6 +24,10 @@ class AwsCalls:
         """The emails and texts sent (each after the change they tell of)."""
         return [name for name in self.names() if name.split(".")[0] in _TELLING]
 
+    def params(self, operation: str) -> list[dict[str, Any]]:
+        """The parameters of each request of this operation, in order."""
+        return [params for _service, name, params in self.calls if name == operation]
+
     def queried_partitions(self) -> list[str]:
         """The partition key of each DynamoDB Query, in order (what a query read: a company, a log...)."""
         return [

@@ -30,3 +30,10 @@ def mid_window(clock: Clock) -> None:
 def just_inside_a_window(clock: Clock) -> None:
     """A minute into an unkeyed window (mid keyed window): an unkeyed intake looks up the previous window."""
     _move_to(clock, KEYED.window / 2 + timedelta(minutes=1))
+
+
+def minutes_before_a_window_ends(clock: Clock, minutes: float, keyed: bool = False) -> None:
+    """`minutes` before an unkeyed window ends (before a keyed one ends too with `keyed`): a repeat a few
+    minutes later lands in the next window."""
+    ends_at = KEYED.window if keyed else KEYED.window / 2 + UNKEYED.window
+    _move_to(clock, ends_at - timedelta(minutes=minutes))

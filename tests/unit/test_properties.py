@@ -17,6 +17,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from leadrouter.domain.caps import Tally
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.errors import DomainError
+from leadrouter.domain.intake_requests import PreviousWindowStored
 from leadrouter.domain.leads import HistoryEntry, Lead, LeadStatus, LeadSubmission
 from leadrouter.domain.offers import OfferAction, OfferKind, OfferTicket
 from leadrouter.domain.principals import Principal, Role
@@ -56,10 +57,12 @@ class Store:
         return self.config
 
     # LeadRepository
-    def create_once(self, lead: Lead, tally: Tally | None = None) -> Lead | None:
+    def create_once(self, lead: Lead, tally: Tally | None = None, absent: str | None = None) -> Lead | None:
         assert tally is None  # the intake here keeps no counts
         if lead.lead_id in self.leads:
             return self.get(lead.company_id, lead.lead_id)
+        if absent in self.leads:
+            raise PreviousWindowStored(self.get(lead.company_id, absent))
         self.leads[lead.lead_id] = lead.model_copy(deep=True)
         return None
 

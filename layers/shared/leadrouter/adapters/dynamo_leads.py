@@ -22,6 +22,7 @@ from leadrouter.adapters.dynamo_keys import (
 from leadrouter.adapters.dynamo_transactions import transact
 from leadrouter.domain.caps import Tally
 from leadrouter.domain.errors import BadRequest, Conflict, NotFound
+from leadrouter.domain.intake_requests import PreviousWindowStored
 from leadrouter.domain.leads import Lead
 from leadrouter.domain.queries import LeadQuery, Page
 
@@ -40,6 +41,27 @@ def new_lead_put(table: str, lead: Lead) -> "TransactWriteItemTypeDef":
             "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
         }
     }
+
+
+def absent_lead_check(table: str, company_id: str, lead_id: str) -> "TransactWriteItemTypeDef":
+    """A condition that this lead is not stored, as a transaction item: when it fails, the stored lead comes
+    back in the cancellation (`previous_window_refusal`)."""
+    return {
+        "ConditionCheck": {
+            "TableName": table,
+            "Key": to_item(lead_key(company_id, lead_id)),
+            "ConditionExpression": "attribute_not_exists(PK)",
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        }
+    }
+
+
+def previous_window_refusal(error: ClientError, position: int) -> PreviousWindowStored | None:
+    """The refusal to raise when the absent-lead check at `position` of a cancelled transaction failed."""
+    if position not in failed_conditions(error):
+        return None
+    reasons: list[dict[str, Any]] = cast("list[dict[str, Any]]", error.response.get("CancellationReasons", []))
+    return PreviousWindowStored(Lead.model_validate(from_item(reasons[position]["Item"])))
 
 
 def _refused_lead(error: ClientError) -> dict[str, Any] | None:
@@ -114,21 +136,29 @@ class DynamoLeadRepository:
         self._db = client
         self._table = table
 
-    def create_once(self, lead: Lead, tally: Tally | None = None) -> Lead | None:
+    def create_once(self, lead: Lead, tally: Tally | None = None, absent: str | None = None) -> Lead | None:
         """Write a new lead unless its id is taken: then answer the stored lead, from the failed write itself
         (a repeat of the request that made it: domain/intake_requests.py). With `tally`, the agent's counts
-        go in the same transaction; CapRefused when a cap refused them (nothing written)."""
+        go in the same transaction; CapRefused when a cap refused them (nothing written). With `absent` (the
+        previous window's id of the same request), the write holds only if that lead is not stored either:
+        PreviousWindowStored answers it otherwise (nothing written)."""
         put = new_lead_put(self._table, lead)
+        items = [put, *tally_updates(self._table, lead.company_id, tally)] if tally is not None else [put]
+        if absent is not None:
+            items.append(absent_lead_check(self._table, lead.company_id, absent))
         with domain_errors():
             try:
-                if tally is None:
+                if len(items) == 1:
                     self._db.put_item(**put["Put"])
                 else:
-                    transact(self._db, [put, *tally_updates(self._table, lead.company_id, tally)])
+                    transact(self._db, items)
                 return None
             except ClientError as error:
                 stored = _refused_lead(error)
                 if stored is None:
+                    refused = previous_window_refusal(error, len(items) - 1) if absent is not None else None
+                    if refused is not None:
+                        raise refused from error
                     refuse_if_capped(error, 1, tally)
                     raise
         if not stored:  # an answer without the item: read it

@@ -7,7 +7,9 @@ Guarantees:
 - a new lead, its index items and its agent's counts are one transaction: the lead is stored only with its
   person and its count, and of two sign-ups of one new person at the same moment, one writes the index
   items and the other's transaction is cancelled (its condition saw no item, or the lead it read), so it
-  reads again and joins that person.
+  reads again and joins that person;
+- the write may hold a condition that the same request's lead of the previous window is not stored
+  (domain/intake_requests.py), so a repeat across a window's start costs no read of its own.
 """
 
 from collections.abc import Sequence
@@ -19,7 +21,7 @@ from leadrouter.adapters.aws_errors import domain_errors, failed_conditions
 from leadrouter.adapters.dynamo_codec import from_item, to_item, to_value
 from leadrouter.adapters.dynamo_counters import refuse_if_capped, tally_updates
 from leadrouter.adapters.dynamo_keys import person_index_key
-from leadrouter.adapters.dynamo_leads import new_lead_put
+from leadrouter.adapters.dynamo_leads import absent_lead_check, new_lead_put, previous_window_refusal
 from leadrouter.adapters.dynamo_transactions import transact
 from leadrouter.domain.caps import Tally
 from leadrouter.domain.errors import Conflict
@@ -53,10 +55,13 @@ class DynamoPeopleIndex:
             found[key.digest] = IndexEntry(key, str(item["person_id"]), lead_ids)
         return [found[key.digest] for key in keys if key.digest in found]
 
-    def create_lead(self, lead: Lead, claims: Sequence[IndexClaim], tally: Tally | None = None) -> None:
-        """Store a new lead with its index items (and `tally`, its agent's counts), in one transaction.
-        Raises LeadExists when the lead's id is taken, PersonRaced when an index item is not what was read,
-        CapRefused when a cap refused the counts."""
+    def create_lead(
+        self, lead: Lead, claims: Sequence[IndexClaim], tally: Tally | None = None, absent: str | None = None
+    ) -> None:
+        """Store a new lead with its index items (and `tally`, its agent's counts), in one transaction, on
+        condition that the lead `absent` is not stored (the previous window's id of the same request).
+        Raises LeadExists when the lead's id is taken, PreviousWindowStored when `absent` is stored,
+        PersonRaced when an index item is not what was read, CapRefused when a cap refused the counts."""
         items: list[TransactWriteItemTypeDef] = [new_lead_put(self._table, lead)]
         for claim in claims:
             put: dict[str, Any] = {
@@ -79,6 +84,8 @@ class DynamoPeopleIndex:
             items.append({"Put": put})  # type: ignore[typeddict-item]
         if tally is not None:
             items.extend(tally_updates(self._table, lead.company_id, tally))
+        if absent is not None:
+            items.append(absent_lead_check(self._table, lead.company_id, absent))
         with domain_errors(lambda: PersonRaced("Another lead of this person came in at the same moment.")):
             try:
                 transact(self._db, items)
@@ -86,6 +93,9 @@ class DynamoPeopleIndex:
                 failed = failed_conditions(error)
                 if 0 in failed:
                     raise LeadExists(lead.lead_id) from error
+                refused = previous_window_refusal(error, len(items) - 1) if absent is not None else None
+                if refused is not None:
+                    raise refused from error
                 if not any(1 <= position <= len(claims) for position in failed):
                     refuse_if_capped(error, 1 + len(claims), tally)
                 raise

@@ -7,7 +7,9 @@ earlier lead instead of making a second one. No other item is written, so an int
 
 Guarantees (pure, deterministic given the time):
 - a repeat within `overlap` of the first request is the same request: a repeat that lands in the next
-  window looks up the previous window's id (`previous_lead_id`, only in the first `overlap` of a window);
+  window checks the previous window's id too (`previous_lead_id`, only in the first `overlap` of a window),
+  as a condition of the lead's own write where nothing else reads first (`PreviousWindowStored`), so a
+  request costs the same at any minute;
 - a repeat in the same window is the same request too (so at most `window` after the first);
 - two different requests never share an id but by chance (80 bits of SHA-256 per company and window);
 - the id holds no contact detail: only a hash of the whole payload (a guess of every field confirms it, as
@@ -21,9 +23,19 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 from leadrouter.domain.ids import ulid_of
-from leadrouter.domain.leads import LeadSubmission
+from leadrouter.domain.leads import Lead, LeadSubmission
 
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class PreviousWindowStored(Exception):
+    """A new lead's write was refused because the previous window's lead of the same request is stored:
+    `lead` is that lead, for the caller to tell a repeat (`IntakeRequest.repeated_by`) from a request made
+    again later."""
+
+    def __init__(self, lead: Lead) -> None:
+        super().__init__(lead.lead_id)
+        self.lead = lead
 
 
 @dataclass(frozen=True)

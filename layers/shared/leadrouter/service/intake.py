@@ -11,9 +11,9 @@ so a retry or a double click of the same request finds the stored lead and answe
 - a repeat of a stored request takes no round-robin turn (the lead is looked up before the turn); of two
   identical requests at the same moment, the one whose write loses has taken a turn, which is spent."""
 
+import dataclasses
 import functools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Final
 
@@ -35,7 +35,7 @@ from leadrouter.domain.cascade import (
 from leadrouter.domain.config import CompanyConfig
 from leadrouter.domain.errors import InProgress, KeyReused
 from leadrouter.domain.ids import new_lead_id, new_offer_id
-from leadrouter.domain.intake_requests import IntakeRequest
+from leadrouter.domain.intake_requests import IntakeRequest, PreviousWindowStored
 from leadrouter.domain.leads import IntakeMark, Lead, LeadStatus, LeadSubmission
 from leadrouter.domain.lifecycle import OfferTerms, apply_decision, new_lead
 from leadrouter.domain.people import EarlierLead, PersonRaced
@@ -61,7 +61,7 @@ _CAPPED_ASSIGNMENTS: Final = frozenset({AdvancedDistributionStep.name})
 _PERSON_ATTEMPTS: Final = 3
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class IntakeResult:
     lead_id: str
     status: LeadStatus
@@ -81,7 +81,7 @@ def facts_of(submission: LeadSubmission, returning: EarlierLead | None = None) -
     )
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class _Routing:
     """What one attempt at routing a new lead knows before it decides whom the lead goes to."""
 
@@ -94,6 +94,8 @@ class _Routing:
     running_for: timedelta | None
     now: datetime
     person: PersonMatch | None
+    # The previous window's id of this request, not read before the decision: the write checks it is absent.
+    unread_previous: str | None
 
 
 def _refusals(step: str, refused: dict[int, str]) -> tuple[StepReport, ...]:
@@ -182,15 +184,17 @@ class IntakeService:
         facts = facts_of(submission, person.earlier if person is not None else None)
         decision = decide(facts, config, now, self._rng)
         # Looked up first only where the write alone cannot tell: before a round-robin turn (a repeat must
-        # not take one), and near a window's start (a repeat of a request made in the previous window).
+        # not take one). Near a window's start a repeat of a request made in the previous window is found
+        # by that read where there is one, else by a condition of the write (`unread_previous`).
         # The person index naming this very lead: an earlier attempt of this request stored it.
         stored_already = person is not None and person.names(lead_id)
         rotating = rotating_route(decision, config) if self._rotation is not None else None
         taking = isinstance(decision.outcome, RoundRobinTurn) or rotating is not None
         earlier_ids = [lead_id] if stored_already or taking else []
         previous = request.previous_lead_id(now)
-        if previous is not None:
+        if previous is not None and earlier_ids:
             earlier_ids.append(previous)
+            previous = None  # read here, with the lead's own id
         if earlier_ids:
             earlier = self._leads.first_stored(company_id, earlier_ids)
             if earlier is not None and request.repeated_by(earlier.created_at, now):
@@ -200,7 +204,9 @@ class IntakeService:
             # The route's count is taken once the lead is known to be new, like a round-robin turn.
             started = {rotating: self._rotation.take(company_id, rotating)}
             decision = decide(facts, config, now, self._rng, route_starts=started)
-        routing = _Routing(config, request, lead_id, submission, link_base_url, left_out, running_for, now, person)
+        routing = _Routing(
+            config, request, lead_id, submission, link_base_url, left_out, running_for, now, person, previous
+        )
         return self._assign(routing, facts, decision, started)
 
     def _assign(
@@ -249,10 +255,16 @@ class IntakeService:
             answered=lead.status,
             in_flight_until=now + (LONGEST_INVOCATION if routing.running_for is None else routing.running_for),
         )
-        if person is None or self._people is None:
-            stored = self._leads.create_once(lead, tally)
-        else:
-            stored = self._people.create_once(lead, person, tally)
+        try:
+            if person is None or self._people is None:
+                stored = self._leads.create_once(lead, tally, routing.unread_previous)
+            else:
+                stored = self._people.create_once(lead, person, tally, routing.unread_previous)
+        except PreviousWindowStored as earlier:
+            if request.repeated_by(earlier.lead.created_at, now):
+                return self._answer_repeat(earlier.lead, request, config, now)
+            # The same request made again well after that lead, though in the window before: a new lead.
+            return self._store(dataclasses.replace(routing, unread_previous=None), chosen, tally)
         if stored is not None and (stored.intake is None or stored.intake.attempt != lead.intake.attempt):
             return self._answer_repeat(stored, request, config, now)
         # Else stored: this attempt's own write, which the SDK sent again after a timeout though it had landed.

@@ -48,7 +48,9 @@ _PAGE: Final = 200
 class PeopleIndex(Protocol):
     def find(self, company_id: str, keys: Sequence[IdentityKey]) -> list[IndexEntry]: ...
 
-    def create_lead(self, lead: Lead, claims: Sequence[IndexClaim], tally: Tally | None = None) -> None: ...
+    def create_lead(
+        self, lead: Lead, claims: Sequence[IndexClaim], tally: Tally | None = None, absent: str | None = None
+    ) -> None: ...
 
     def remove(self, company_id: str, person_id: str, digests: Sequence[str]) -> None: ...
 
@@ -129,14 +131,16 @@ class PeopleDesk:
                 return found
         return None
 
-    def create_once(self, lead: Lead, match: PersonMatch, tally: Tally | None = None) -> Lead | None:
+    def create_once(
+        self, lead: Lead, match: PersonMatch, tally: Tally | None = None, absent: str | None = None
+    ) -> Lead | None:
         """Write a new lead with its index items and `tally` unless its id is taken: then answer the stored
         lead (a repeat of the request that made it). PersonRaced when the index changed since `match` read
-        it, CapRefused when a cap refused the tally."""
+        it, CapRefused when a cap refused the tally, PreviousWindowStored when the lead `absent` is stored."""
         if not match.claims:  # nothing to find the person by (a phone without a last name): the lead alone
-            return self._leads.create_once(lead, tally)
+            return self._leads.create_once(lead, tally, absent)
         try:
-            self._index.create_lead(lead, match.claims, tally)
+            self._index.create_lead(lead, match.claims, tally, absent)
         except LeadExists:
             return self._leads.get(lead.company_id, lead.lead_id)
         return None
