@@ -5,6 +5,7 @@ naming no offer, or failing on a busy table (only that record is reported failed
 
 import dataclasses
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 
 import pytest
 
@@ -138,14 +139,14 @@ def test_a_timer_message_that_arrives_early_waits_again_for_the_time_left_then_e
     lead_id = submit(company)
     (timer,) = pending_timers(aws)
     assert timer.kind == "queue"
-    assert timer.delay_seconds in (60, 61)  # the whole window, rounded up to the second
+    assert timer.delay_seconds in (59, 60)  # the whole window, rounded down (the rest waited out on arrival)
 
     clock.advance(seconds=20)
     assert arrive(runtime, timer) == {"batchItemFailures": []}
     assert company.lead(lead_id)["offers"][0]["state"] == "open"
     again = pending_timers(aws)[-1]
     assert (again.offer_id, again.message) == (timer.offer_id, timer.message)
-    assert again.delay_seconds in (40, 41)
+    assert again.delay_seconds in (39, 40)
 
     clock.advance(seconds=41)
     assert arrive(runtime, again) == {"batchItemFailures": []}
@@ -153,6 +154,22 @@ def test_a_timer_message_that_arrives_early_waits_again_for_the_time_left_then_e
     assert expired["offers"][0]["state"] == "expired"
     assert arrive(runtime, timer) == {"batchItemFailures": []}  # the first message, late: nothing changes
     assert company.lead(lead_id) == expired
+
+
+def test_a_timer_message_a_fraction_of_a_second_early_waits_it_out_and_the_window_never_ends_early(
+    company: Company, aws: CreatedResources, runtime: LambdaRuntime, clock: MovableClock
+) -> None:
+    claim_company(company, 1, claim_link_ttl_seconds=60)
+    lead_id = submit(company)
+    (timer,) = pending_timers(aws)
+    offer = company.lead(lead_id)["offers"][0]
+    expires_at = datetime.fromisoformat(offer["expires_at"])
+    clock.advance(seconds=(expires_at - clock.now()).total_seconds() - 0.6)  # as a rounded-down delay arrives
+    assert arrive(runtime, timer) == {"batchItemFailures": []}
+    closed = company.lead(lead_id)["offers"][0]
+    assert closed["state"] == "expired"
+    assert datetime.fromisoformat(closed["closed_at"]) >= expires_at
+    assert [t for t in pending_timers(aws) if t.kind == "queue"] == [timer]  # not put back: waited out
 
 
 def test_a_long_windows_schedule_message_arrives_early_and_waits_out_the_rest_in_the_queue(
@@ -166,7 +183,7 @@ def test_a_long_windows_schedule_message_arrives_early_and_waits_out_the_rest_in
     clock.advance(days=1, seconds=-9 * 60 - 30)  # the schedule fired, late in its minute
     assert arrive(runtime, timer) == {"batchItemFailures": []}
     queued = [t for t in pending_timers(aws) if t.kind == "queue"]
-    assert [(t.offer_id, t.delay_seconds) for t in queued] in ([(timer.offer_id, 570)], [(timer.offer_id, 571)])
+    assert [(t.offer_id, t.delay_seconds) for t in queued] in ([(timer.offer_id, 569)], [(timer.offer_id, 570)])
     assert company.lead(lead_id)["offers"][0]["state"] == "open"
 
 

@@ -1,5 +1,6 @@
 """Which timer serves a deadline: a delayed message within SQS's 15 minutes, else a schedule that fires
-early enough for its message to wait out the rest in the queue; never early."""
+early enough for its message to wait out the rest in the queue; a delay rounded down, and the fraction of a
+second it leaves waited out on arrival, so never early."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -13,6 +14,7 @@ from leadrouter.domain.timers import (
     delay_seconds,
     is_early,
     timer_for,
+    wait_before,
 )
 
 NOW = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
@@ -24,7 +26,7 @@ SCHEDULER_PRECISION = timedelta(seconds=60)
     ("window", "delay"),
     [
         (timedelta(seconds=1), 1),
-        (timedelta(seconds=1, milliseconds=1), 2),  # rounded up: never early
+        (timedelta(seconds=1, milliseconds=999), 1),  # rounded down: the rest is waited out on arrival
         (timedelta(seconds=30), 30),
         (QUEUE_MAX_DELAY, 900),
         (timedelta(seconds=-5), 0),  # already due: at once
@@ -49,8 +51,25 @@ def test_a_longer_window_is_a_schedule_whose_message_can_wait_out_the_rest_in_th
 
 
 def test_delays_are_whole_seconds_within_what_sqs_takes() -> None:
-    assert delay_seconds(timedelta(milliseconds=1)) == 1
+    assert delay_seconds(timedelta(milliseconds=1)) == 0
+    assert delay_seconds(timedelta(seconds=59, milliseconds=600)) == 59
     assert delay_seconds(timedelta(hours=1)) == 900
+
+
+@pytest.mark.parametrize("left_ms", [1, 400, 999, 60_001, 899_999])
+def test_a_delayed_message_is_never_early_beyond_the_tolerance_and_waits_out_the_rest(left_ms: int) -> None:
+    deadline = NOW + timedelta(milliseconds=left_ms)
+    timer = timer_for(deadline, NOW)
+    assert isinstance(timer, QueueTimer)
+    arrived = NOW + timedelta(seconds=timer.delay_seconds)  # SQS delivers at its delay, not before
+    assert not is_early(deadline, arrived, timedelta(seconds=1))
+    assert arrived + timedelta(seconds=wait_before(deadline, arrived)) == deadline
+    assert 0 <= wait_before(deadline, arrived) < 1
+
+
+def test_a_timer_that_is_due_does_not_wait() -> None:
+    assert wait_before(NOW, NOW) == 0
+    assert wait_before(NOW - timedelta(seconds=3), NOW) == 0
 
 
 def test_a_timer_is_early_only_beyond_the_tolerance() -> None:

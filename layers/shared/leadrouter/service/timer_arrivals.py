@@ -1,10 +1,12 @@
 """What the timeout function does with a timer message: expire the offer when it is due, or, when the
 message came early (a long window's schedule fires about ten minutes before the deadline), start the timer
-again for the time left. Late, duplicate or stale messages change nothing (the offer desk's checks). An
-expiry acted on well after its deadline counts as a late timer (LateTimers). An escalation timer (named
-`es_...` where an offer's id would be) goes to the escalations (service/escalation.py), early ones put back
-the same way."""
+again for the time left; one that came up to a second early (its delay was rounded down: domain/timers.py)
+waits out the rest first, so a window never ends early. Late, duplicate or stale messages change nothing
+(the offer desk's checks). An expiry acted on well after its deadline counts as a late timer (LateTimers).
+An escalation timer (named `es_...` where an offer's id would be) goes to the escalations
+(service/escalation.py), early ones put back the same way."""
 
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -15,7 +17,7 @@ from leadrouter.domain.escalation import is_escalation_timer
 from leadrouter.domain.lead_measures import Measure, is_late
 from leadrouter.domain.offers import EXPIRY_TOLERANCE_SECONDS
 from leadrouter.domain.ports import Clock
-from leadrouter.domain.timers import is_early
+from leadrouter.domain.timers import is_early, wait_before
 from leadrouter.service.offer_desk import EXPIRED, OfferDesk
 from leadrouter.service.ports import Meter, Timers
 
@@ -36,21 +38,28 @@ class TimerArrivals:
         meter: Meter,
         escalations: "Callable[[], Escalations]",
         tolerance: timedelta = timedelta(seconds=EXPIRY_TOLERANCE_SECONDS),
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        """`escalations` builds them on the first escalation timer (most timers are offers')."""
+        """`escalations` builds them on the first escalation timer (most timers are offers'). `sleep`: how
+        the last fraction of a second before a deadline is waited out."""
         self._desk = desk
         self._timers = timers
         self._clock = clock
         self._meter = meter
         self._tolerance = tolerance
         self._escalations = escalations
+        self._sleep = sleep
 
     def arrived(self, company_id: str, lead_id: str, offer_id: str, due_at: datetime) -> str:
         """Answers what happened, in a word (the offer desk's outcomes, or 'rearmed')."""
-        if is_early(due_at, self._clock.now(), self._tolerance):
+        now = self._clock.now()
+        if is_early(due_at, now, self._tolerance):
             self._timers.start(company_id, lead_id, offer_id, due_at)
             logger.info("offer timer early: started again", extra={"offer_id": offer_id})
             return REARMED
+        wait = wait_before(due_at, now)
+        if wait > 0:
+            self._sleep(wait)
         if is_escalation_timer(offer_id):
             return self._escalations().due(company_id, lead_id)
         outcome = self._desk.expire(company_id, lead_id, offer_id)
