@@ -67,6 +67,7 @@ def install() -> None:
         models.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[assignment]
         _state["original"] = original
         _install_plain_reads()
+        _install_plain_stream_records()
         _install_partition_queries(models.Table)  # type: ignore[attr-defined]
 
 
@@ -89,7 +90,6 @@ def _install_plain_reads() -> None:
         return serialized(result, context)
 
     DynamoResult.execute_result = execute_result  # type: ignore[assignment]
-    _install_plain_stream_records()
 
 
 def _install_plain_stream_records() -> None:

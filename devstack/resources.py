@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import boto3
 
-from devstack import moto_dynamodb
+from devstack import moto_dynamodb, moto_events
 from devstack.cognito import create_user_pools
 from devstack.queues import create_queues
 from devstack.template import Table, Template
@@ -60,8 +60,10 @@ def create_resources(
     ``moto.mock_aws()`` reaches the mock, and with AWS_ENDPOINT_URL set reaches that endpoint.
     """
     # Whichever moto the tables are made in (a mock in this process, or the local stack's server, also in
-    # this process), its transactions then cost what the items they touch cost.
+    # this process), its transactions then cost what the items they touch cost, and its events what they
+    # carry.
     moto_dynamodb.install()
+    moto_events.install()
     session = session or boto3.session.Session(region_name=template.context.region)
     region = template.context.region
     events = session.client("events", region_name=region)
