@@ -402,9 +402,11 @@ class Services:
 
     @cached_property
     def sweeper(self) -> "OfferSweeper":
+        from leadrouter.adapters.dynamo_overdue import DynamoOverdueLeads
         from leadrouter.service.sweeper import OfferSweeper
 
-        return OfferSweeper(self.lead_repository, self.lead_repository, lambda: self.offer_desk, self.clock, self.meter)
+        overdue = DynamoOverdueLeads(self.clients.dynamodb, self.env.TABLE_NAME)
+        return OfferSweeper(overdue, lambda: self.lead_repository, lambda: self.offer_desk, self.clock, self.meter)
 
 
 _lock = threading.Lock()

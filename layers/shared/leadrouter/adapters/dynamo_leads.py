@@ -3,7 +3,6 @@ version it read."""
 
 import base64
 import json
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from botocore.exceptions import ClientError
@@ -19,6 +18,7 @@ from leadrouter.adapters.dynamo_keys import (
     leads_by_status,
     leads_timeline,
 )
+from leadrouter.adapters.dynamo_overdue import OPEN_OFFERS, index_time
 from leadrouter.adapters.dynamo_transactions import transact
 from leadrouter.domain.caps import Tally
 from leadrouter.domain.errors import BadRequest, Conflict, NotFound
@@ -76,7 +76,7 @@ def _refused_lead(error: ClientError) -> dict[str, Any] | None:
 
 
 def lead_item(lead: Lead) -> dict[str, Any]:
-    sort = f"{_utc(lead.created_at)}#{lead.lead_id}"
+    sort = f"{index_time(lead.created_at)}#{lead.lead_id}"
     item: dict[str, Any] = {
         **lead_key(lead.company_id, lead.lead_id),
         **lead.model_dump(mode="json"),
@@ -95,11 +95,8 @@ def lead_item(lead: Lead) -> dict[str, Any]:
     if open_until:
         # Sparse: only leads waiting on an open offer are in GSI5, sorted by the first expiry (the sweeper).
         item["GSI5PK"] = OPEN_OFFERS
-        item["GSI5SK"] = f"{_utc(min(open_until))}#{lead.company_id}#{lead.lead_id}"
+        item["GSI5SK"] = f"{index_time(min(open_until))}#{lead.company_id}#{lead.lead_id}"
     return item
-
-
-OPEN_OFFERS = "OPENOFFERS"
 
 
 def _encode_cursor(key: dict[str, Any]) -> str:
@@ -123,12 +120,6 @@ def _decode_cursor(cursor: str, index: str, partition: str) -> dict[str, Any]:
     ):
         raise invalid
     return value
-
-
-def _utc(moment: datetime) -> str:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat()
 
 
 class DynamoLeadRepository:
@@ -215,28 +206,6 @@ class DynamoLeadRepository:
             lead.version = expected
             raise
 
-    def overdue(self, before: datetime, limit: int = 100) -> list[tuple[str, str]]:
-        """(company, lead) of leads with an open offer that expired before `before`, oldest first (GSI5)."""
-        found: list[tuple[str, str]] = []
-        request: dict[str, Any] = {
-            "TableName": self._table,
-            "IndexName": "GSI5",
-            "KeyConditionExpression": "GSI5PK = :pk AND GSI5SK < :before",
-            "ExpressionAttributeValues": to_item({":pk": OPEN_OFFERS, ":before": _utc(before)}),
-            "Limit": limit,
-        }
-        while len(found) < limit:
-            with domain_errors():
-                answer = self._db.query(**request)
-            for item in answer.get("Items", []):
-                _, company_id, lead_id = str(item["GSI5SK"]["S"]).rsplit("#", 2)
-                found.append((company_id, lead_id))
-            last = answer.get("LastEvaluatedKey")
-            if not last:
-                break
-            request["ExclusiveStartKey"] = last
-        return found[:limit]
-
     def get_many(self, company_id: str, lead_ids: list[str]) -> dict[str, Lead]:
         """Several leads by id (missing ones are left out); eventually consistent, for listings."""
         found: dict[str, Lead] = {}
@@ -263,8 +232,8 @@ class DynamoLeadRepository:
         if query.created_from is not None or query.created_to is not None:
             names["#sk"] = f"{index}SK"
             # Sort keys start with the UTC creation time: compare like with like.
-            low = _utc(query.created_from) if query.created_from else "0000"
-            high = (_utc(query.created_to) if query.created_to else "9999") + "#\uffff"
+            low = index_time(query.created_from) if query.created_from else "0000"
+            high = (index_time(query.created_to) if query.created_to else "9999") + "#\uffff"
             key_condition += " AND #sk BETWEEN :low AND :high"
             values.update({":low": low, ":high": high})
         filters = _filters(index, query, names, values)

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from leadrouter.adapters.dynamo_codec import from_item
 from leadrouter.domain.lead_events import StoredEntry, StoredLead, StoredLeadChange
-from leadrouter.domain.model import STORED
 
 if TYPE_CHECKING:
     from leadrouter.domain.agents import Agent
@@ -101,6 +100,7 @@ def _agent(image: dict[str, Any] | None, pk: str) -> "Agent | None":
 
     from leadrouter.adapters.dynamo_config_items import strip_keys
     from leadrouter.domain.agents import Agent
+    from leadrouter.domain.model import STORED
 
     if image is None:
         return None

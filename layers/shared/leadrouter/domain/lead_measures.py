@@ -6,9 +6,10 @@ contract's (docs/DECISIONS.md, "Metrics"); this module only decides, the observa
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from leadrouter.domain.leads import HistoryEntry, Lead
+if TYPE_CHECKING:  # annotations only: the sweeper's and the timeout's measures load no lead model for them
+    from leadrouter.domain.leads import HistoryEntry, Lead
 
 Unit = Literal["Count", "Seconds"]
 
@@ -39,7 +40,7 @@ _COUNTED = {
 _DECISIONS = frozenset({"lead.assigned", "lead.offered", "route.matched", "routing.pooled"})
 
 
-def first_hold(lead: Lead, history_before: int) -> HistoryEntry | None:
+def first_hold(lead: "Lead", history_before: int) -> "HistoryEntry | None":
     """The entry of this change after which an agent held the lead for the first time, if the change did
     that: the moment speed to lead is measured to (the metric here, the reports in domain/reports.py)."""
     if any(entry.makes_holder for entry in lead.history[:history_before]):
@@ -47,7 +48,7 @@ def first_hold(lead: Lead, history_before: int) -> HistoryEntry | None:
     return next((entry for entry in lead.history[history_before:] if entry.makes_holder), None)
 
 
-def change_measures(lead: Lead, history_before: int) -> list[Measure]:
+def change_measures(lead: "Lead", history_before: int) -> list[Measure]:
     """The measures of the entries the change added to the lead's history (those after `history_before`)."""
     added = lead.history[history_before:]
     measures = entries_measures(added)
@@ -60,14 +61,14 @@ def change_measures(lead: Lead, history_before: int) -> list[Measure]:
     return measures
 
 
-def speed_to_lead(lead: Lead, held: HistoryEntry) -> float:
+def speed_to_lead(lead: "Lead", held: "HistoryEntry") -> float:
     """The lead's stored speed to lead; for a lead stored before it was kept, from the entry that held it."""
     if lead.speed_to_lead_seconds is not None:
         return lead.speed_to_lead_seconds
     return max(0.0, (held.at - lead.created_at).total_seconds())
 
 
-def entries_measures(entries: Sequence[HistoryEntry]) -> list[Measure]:
+def entries_measures(entries: "Sequence[HistoryEntry]") -> list[Measure]:
     """The counts of offers and deliveries among `entries`."""
     return [Measure(_COUNTED[entry.event]) for entry in entries if entry.event in _COUNTED]
 

@@ -15,10 +15,10 @@ from aws_lambda_powertools import Logger
 from leadrouter.domain.errors import DomainError
 from leadrouter.domain.lead_measures import Measure
 from leadrouter.domain.ports import Clock
-from leadrouter.service.ports import LeadRepository, Meter
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: the ports name the lead and configuration models (pydantic)
     from leadrouter.service.offer_desk import OfferDesk
+    from leadrouter.service.ports import LeadRepository, Meter
 
 logger = Logger(child=True)
 
@@ -45,14 +45,14 @@ class OfferSweeper:
     def __init__(
         self,
         overdue: OverdueLeads,
-        leads: LeadRepository,
+        leads: Callable[[], "LeadRepository"],
         desk: Callable[[], "OfferDesk"],
         clock: Clock,
-        meter: Meter,
+        meter: "Meter",
         grace: timedelta = GRACE,
     ) -> None:
-        # The desk (and the cascade, delivery and timers behind it) is built on the first overdue offer: most
-        # sweeps find none, and a cold sweeper then loads none of it.
+        # The lead repository and the desk (and the cascade, delivery and timers behind it) are built on the
+        # first overdue lead: most sweeps find none, and a cold sweeper then loads none of it, nor pydantic.
         self._overdue = overdue
         self._meter = meter
         self._leads = leads
@@ -66,7 +66,7 @@ class OfferSweeper:
         for company_id, lead_id in self._overdue.overdue(cutoff, limit):
             report.leads += 1
             try:
-                lead = self._leads.get(company_id, lead_id)
+                lead = self._leads().get(company_id, lead_id)
             except DomainError as error:
                 report.count(error.code)
                 continue
