@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 FUNCTION = "AWS::Serverless::Function"
 # The deletes in the code: the admin API's transactions (offices, routes, revoked keys) and intake's
 # idempotency records (Powertools deletes its in-progress record when a request fails).
-DELETING_FUNCTIONS = {"AdminApiFunction", "IntakeFunction"}
+DELETING_FUNCTIONS = {"AdminApiFunction"}
 DASHBOARD_METRICS = (
     "SpeedToLeadSeconds",
     "LeadsRouted",
