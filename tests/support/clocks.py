@@ -16,6 +16,10 @@ class MovableClock:
     def advance(self, **delta: float) -> None:
         self._offset += timedelta(**delta)
 
+    def sleep(self, seconds: float) -> None:
+        """A wait in the services (a timer's last fraction of a second) moves this clock, not the test."""
+        self._offset += timedelta(seconds=seconds)
+
     def advance_to_local(self, hour: int, time_zone: str) -> None:
         """Forward to the next `hour`:00 in `time_zone`: a test whose figures count per local day (reports,
         daily caps) then runs far from midnight, whatever the time of day the suite runs at."""

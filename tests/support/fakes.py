@@ -37,6 +37,9 @@ class FixedClock:
         self._at += delta
         return self._at
 
+    def sleep(self, seconds: float) -> None:
+        self._at += timedelta(seconds=seconds)
+
 
 class ScriptedRandom:
     """A RandomSource whose answers a test decides.

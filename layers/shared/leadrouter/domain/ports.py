@@ -1,12 +1,17 @@
 """What the domain needs from the outside world, as small protocols."""
 
 import random
+import time
 from datetime import UTC, datetime
 from typing import Protocol
 
 
 class Clock(Protocol):
     def now(self) -> datetime: ...
+
+    def sleep(self, seconds: float) -> None:
+        """Wait on this clock: a timer that came a fraction of a second early waits out the rest."""
+        ...
 
 
 class RandomSource(Protocol):
@@ -18,6 +23,9 @@ class RandomSource(Protocol):
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
 
 
 class SystemRandom:

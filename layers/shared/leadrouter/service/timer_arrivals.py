@@ -6,7 +6,6 @@ waits out the rest first, so a window never ends early. Late, duplicate or stale
 An escalation timer (named `es_...` where an offer's id would be) goes to the escalations
 (service/escalation.py), early ones put back the same way."""
 
-import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -38,17 +37,15 @@ class TimerArrivals:
         meter: Meter,
         escalations: "Callable[[], Escalations]",
         tolerance: timedelta = timedelta(seconds=EXPIRY_TOLERANCE_SECONDS),
-        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        """`escalations` builds them on the first escalation timer (most timers are offers'). `sleep`: how
-        the last fraction of a second before a deadline is waited out."""
+        """`escalations` builds them on the first escalation timer (most timers are offers'); the last
+        fraction of a second before a deadline is waited out on `clock`."""
         self._desk = desk
         self._timers = timers
         self._clock = clock
         self._meter = meter
         self._tolerance = tolerance
         self._escalations = escalations
-        self._sleep = sleep
 
     def arrived(self, company_id: str, lead_id: str, offer_id: str, due_at: datetime) -> str:
         """Answers what happened, in a word (the offer desk's outcomes, or 'rearmed')."""
@@ -59,7 +56,7 @@ class TimerArrivals:
             return REARMED
         wait = wait_before(due_at, now)
         if wait > 0:
-            self._sleep(wait)
+            self._clock.sleep(wait)
         if is_escalation_timer(offer_id):
             return self._escalations().due(company_id, lead_id)
         outcome = self._desk.expire(company_id, lead_id, offer_id)
