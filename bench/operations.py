@@ -13,7 +13,6 @@ import requests
 
 from bench.aws_calls import Recorded, recording
 from bench.local import BenchCompany, LocalStack
-from leadrouter.adapters.scheduler import schedule_name
 
 
 class Client:
@@ -78,23 +77,24 @@ def _assignment(stack: LocalStack) -> tuple[Recorded, float]:
 
 
 def _timeout(stack: LocalStack) -> tuple[Recorded, float]:
+    """The first lead's window is ended by the stack's own timer (a warm timeout function); the second's
+    timer message, delayed by the window's second, is purged from the queue before it can be received, and
+    the same invocation is made here once the window is over, measured."""
     settings = {"auto_assign_enabled": True, "acceptance_required": True, "acceptance_timeout_seconds": 1}
     client = Client(stack, stack.company(agents=3, **settings))
-    scheduler = boto3.client("scheduler")
-    groups = [group["Name"] for group in scheduler.list_schedule_groups()["ScheduleGroups"]]
-    for n in range(2):
-        lead_id = stack.intake(stack.intake_event(client.company.company_id, 7300 + n))["lead_id"]
-        offer = client.open_offer(lead_id)
-        # The local scheduler would fire it first; this measures the same invocation, made here.
-        for group in groups:
-            try:
-                scheduler.delete_schedule(Name=schedule_name(offer), GroupName=group)
-            except scheduler.exceptions.ResourceNotFoundException:
-                continue
-        time.sleep(1.2)
-        payload = {"company_id": client.company.company_id, "lead_id": lead_id, "offer_id": offer}
-        recorded, elapsed, _ = _measured(partial(stack.stack.runtime.invoke, "TimeoutFunction", payload))
+    warm = stack.intake(stack.intake_event(client.company.company_id, 7300))["lead_id"]
+    deadline = time.monotonic() + 30
+    while client.lead(warm)["offers"][0]["state"] == "open" and time.monotonic() < deadline:
+        time.sleep(0.2)
+    lead_id = stack.intake(stack.intake_event(client.company.company_id, 7301))["lead_id"]
+    offer = client.open_offer(lead_id)
+    (timers,) = [url for name, url in stack.stack.resources.queue_urls.items() if name.endswith("offer-timers")]
+    boto3.client("sqs").purge_queue(QueueUrl=timers)
+    time.sleep(1.2)
+    payload = {"company_id": client.company.company_id, "lead_id": lead_id, "offer_id": offer}
+    recorded, elapsed, _ = _measured(partial(stack.stack.runtime.invoke, "TimeoutFunction", payload))
     assert client.lead(lead_id)["offers"][0]["state"] == "expired"
+    assert recorded.names().count("dynamodb.PutItem") + recorded.names().count("dynamodb.TransactWriteItems") == 1
     return recorded, elapsed
 
 

@@ -8,7 +8,7 @@ first timers of a run wait for containers that start while the intakes still run
 each), which says how fast this machine starts processes, not how on time a timer is. Windows beyond SQS's
 15 minutes cannot be waited for here, so their path is simulated on a clock: the schedule fires at a uniformly
 random second of its minute (Scheduler's precision), its message arrives early and is put back with the delay
-left, rounded down to the second, and the last fraction of a second is waited out on arrival
+left, rounded to the nearest second, and a fraction of a second early is waited out on arrival
 (domain/timers.py); the figure is that timer part only (add the handling measured above)."""
 
 import argparse

@@ -6,9 +6,11 @@ a schedule alone ends a 30-second window up to 89 seconds late. An SQS message d
 delivered within about a second of its delay, but a delay is at most 15 minutes. So a deadline within the
 queue's reach is served by a delayed message; a later one by a schedule set to fire well inside the last 15
 minutes, whose message (sent at once to the same queue) arrives early and is put back with the delay left.
-A delay is whole seconds, rounded down: the message arrives up to a second before the deadline, and the
-timeout function waits out what is left (`wait_before`), so a window ends neither early nor up to a second
-late for the rounding (it was rounded up until 2026-12-03: half a second late on average)."""
+A delay is whole seconds, rounded to the nearest: a message that arrives before the deadline (by half a
+second at most) waits out what is left in the timeout function (`wait_before`), one after it is at most half
+a second late for the rounding, so no window ends early. A window of whole seconds timed from its offer (the
+usual case) arrives just after its deadline, with no wait. Until 2026-12-03 delays were rounded up: half a
+second late on average."""
 
 import math
 from dataclasses import dataclass
@@ -46,15 +48,15 @@ def timer_for(deadline: datetime, now: datetime) -> QueueTimer | ScheduleTimer:
 
 
 def delay_seconds(left: timedelta) -> int:
-    """Whole seconds, rounded down (the rest is waited out on arrival: `wait_before`), within what SQS
-    takes."""
-    seconds = math.floor(left.total_seconds())
+    """Whole seconds, rounded to the nearest (a message early by a fraction waits it out on arrival:
+    `wait_before`), within what SQS takes."""
+    seconds = math.floor(left.total_seconds() + 0.5)
     return max(0, min(seconds, int(QUEUE_MAX_DELAY.total_seconds())))
 
 
 def wait_before(deadline: datetime, now: datetime) -> float:
-    """Seconds a timer that is not early (`is_early`) waits before it acts: what is left of its deadline, at
-    most the tolerance (a rounded-down delay's fraction of a second), none once it is due."""
+    """Seconds a timer that is not early (`is_early`) waits before it acts: what is left of its deadline (a
+    rounded delay's fraction of a second), none once it is due."""
     return max(0.0, (deadline - now).total_seconds())
 
 

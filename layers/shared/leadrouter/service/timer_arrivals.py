@@ -1,6 +1,6 @@
 """What the timeout function does with a timer message: expire the offer when it is due, or, when the
 message came early (a long window's schedule fires about ten minutes before the deadline), start the timer
-again for the time left; one that came up to a second early (its delay was rounded down: domain/timers.py)
+again for the time left; one that came a fraction of a second early (its delay was rounded: domain/timers.py)
 waits out the rest first, so a window never ends early. Late, duplicate or stale messages change nothing
 (the offer desk's checks). An expiry acted on well after its deadline counts as a late timer (LateTimers).
 An escalation timer (named `es_...` where an offer's id would be) goes to the escalations
